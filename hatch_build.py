@@ -1,0 +1,13 @@
+"""Hatchling hook: put the published data package inside regular wheels (not editable ones)."""
+
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+PACKAGE_DATA = ("datapackage.json", "datasets", "raw", "validation")
+
+
+class PackageDataHook(BuildHookInterface):
+    def initialize(self, version, build_data):
+        if self.target_name != "wheel" or version != "standard":
+            return
+        for name in PACKAGE_DATA:
+            build_data["force_include"][name] = f"belarus_china/_package/{name}"

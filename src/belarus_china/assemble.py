@@ -1,0 +1,302 @@
+"""Curated records + raw documents -> the rows of every table, with evidence located.
+
+Every problem is collected; the caller raises them together so the curator sees them all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import normalise
+from .curation import CurationFile, EvidenceItem, Record, read_curation
+from .locate import LocateError, locate
+from .merge import merge
+from .problems import Problem, ProblemsFound
+from .rawstore import check_raw, read_text, sha256_bytes
+from .registry import Registry
+
+_TIMESTAMP = re.compile(r'data-t="(\d{2}:\d{2}:\d{2})"')
+
+
+@dataclass
+class Assembled:
+    rows: dict[str, list[dict]]
+    texts: dict[str, str]                      # raw file name -> decoded text
+    dismissed: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)  # raw file -> spans + reason
+    evidence_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+
+def video_time(text: str, end: int) -> str | None:
+    """The yt-timestamp anchor that follows the excerpt on the same line, if any."""
+    line_end = text.find("\n", end)
+    match = _TIMESTAMP.search(text, end, len(text) if line_end == -1 else line_end)
+    return match.group(1) if match else None
+
+
+def alias_pattern(alias: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w){re.escape(alias)}(?!\w)")
+
+
+class _Assembler:
+    def __init__(self, registry: Registry, texts: dict[str, str]):
+        self.registry = registry
+        self.texts = texts
+        self.problems: list[Problem] = []
+        self.evidence: list[dict] = []
+        self.evidence_of: dict[tuple[str, str], list[dict]] = defaultdict(list)  # (file, record id)
+        self.source_of: dict[str, str] = {}          # curation file -> source_id
+        self.source_of_raw: dict[str, str] = {}      # raw file -> source_id
+        self.video_sources: set[str] = set()
+
+    def problem(self, record: Record | None, column: str | None, message: str, file: str | None = None) -> None:
+        label = f"{record.table}[{record.id}]" if record else None
+        self.problems.append(Problem(file=file or (record.file if record else None), record=label, column=column,
+                                     message=message))
+
+    def add_evidence(self, record: Record, item: EvidenceItem, raw_file: str) -> None:
+        text = self.texts.get(raw_file)
+        if text is None:
+            self.problem(record, "evidence", f"names raw file {raw_file!r}, which is not in raw/")
+            return
+        try:
+            start, end = locate(text, item.excerpt, within=item.within, occurrence=item.occurrence)
+        except LocateError as exc:
+            self.problem(record, "evidence", f"excerpt {item.excerpt.strip()[:80]!r} in raw/{raw_file}: {exc}")
+            return
+        source_id = self.source_of_raw.get(raw_file)
+        if source_id is None:
+            return  # the document's own source record is broken; reported there
+        row = {
+            "evidence_id": f"{record.id}-{source_id}-{start}-{end}",
+            "record_table": record.table,
+            "record_id": record.id,
+            "supports": list(item.supports) or None,
+            "source_id": source_id,
+            "excerpt": text[start:end],
+            "char_start": start,
+            "char_end": end,
+            "video_time": video_time(text, end) if source_id in self.video_sources else None,
+        }
+        self.evidence.append(row)
+        self.evidence_of[(record.file, record.id)].append(row)
+
+    def record_evidence(self, record: Record) -> None:
+        if not record.evidence and record.table != "actors":
+            self.problem(record, "evidence", "every record cites at least one verbatim excerpt")
+        for item in record.evidence:
+            raw_file = item.raw_file or record.raw_file
+            if raw_file is None:
+                self.problem(record, "evidence", "an excerpt in actors.yaml must name its raw_file")
+                continue
+            self.add_evidence(record, item, raw_file)
+
+
+def _check_quote(asm: _Assembler, record: Record) -> None:
+    text = record.values.get("text")
+    if text and not any(text in e["excerpt"] for e in asm.evidence_of[(record.file, record.id)]):
+        asm.problem(record, "text", "the quoted text is not inside any of the record's evidence excerpts")
+
+
+def _check_figure(asm: _Assembler, record: Record) -> None:
+    values = record.values
+    words, unit = values.get("value_as_reported"), values.get("unit")
+    if words is None or unit is None or "value" not in values:
+        return
+    try:
+        parsed = normalise.parse_quantity(words, unit)
+    except normalise.NormaliseError as exc:
+        asm.problem(record, "value_as_reported", str(exc))
+        return
+    if abs(parsed.value - values["value"]) > 1e-9 * max(1.0, abs(parsed.value)):
+        asm.problem(record, "value", f"is {values['value']:g} but value_as_reported {words!r} says {parsed.value:g}")
+    qualifier = values.get("value_qualifier", "exact")
+    if parsed.qualifier != qualifier:
+        asm.problem(record, "value_qualifier",
+                    f"is {qualifier!r} but value_as_reported {words!r} says {parsed.qualifier!r}")
+
+
+def _check_agreement_value(asm: _Assembler, record: Record) -> None:
+    words = record.values.get("value_as_reported")
+    if words is None:
+        return
+    try:
+        parsed = normalise.parse_money(words)
+    except normalise.NormaliseError as exc:
+        asm.problem(record, "value_as_reported", str(exc))
+        return
+    if record.values.get("value_usd") != parsed.value:
+        asm.problem(record, "value_usd", f"does not match value_as_reported {words!r} ({parsed.value:g})")
+    if record.values.get("value_qualifier", "exact") != parsed.qualifier:
+        asm.problem(record, "value_qualifier", f"does not match value_as_reported {words!r} ({parsed.qualifier})")
+
+
+def _check_precision(asm: _Assembler, record: Record) -> None:
+    table = asm.registry[record.table]
+    if table.precision_of is None:
+        return
+    has_date = table.precision_of in record.values
+    has_precision = "date_precision" in record.values
+    if has_date != has_precision:
+        asm.problem(record, "date_precision", f"give date_precision exactly when {table.precision_of} is given")
+
+
+def _actors(asm: _Assembler, actors: list[Record]) -> list[dict]:
+    rows, seen = [], {}
+    for record in actors:
+        if record.id in seen:
+            asm.problem(record, "actor_id", f"is defined twice (also in {seen[record.id]})")
+            continue
+        seen[record.id] = record.file
+        asm.record_evidence(record)
+        for alias in record.values.get("aliases", []):
+            pattern = alias_pattern(alias)
+            found = False
+            for raw_file, text in sorted(asm.texts.items()):
+                match = pattern.search(text)
+                if match:
+                    found = True
+                    _add_span(asm, record, raw_file, match.span())
+            if not found:
+                asm.problem(record, "aliases", f"{alias!r} occurs in no raw document (as a whole word)")
+        if not asm.evidence_of[(record.file, record.id)]:
+            asm.problem(record, "evidence", "no alias occurs in the documents and no excerpt is given")
+        rows.append(dict(record.values))
+    return rows
+
+
+def _add_span(asm: _Assembler, record: Record, raw_file: str, span: tuple[int, int]) -> None:
+    """Evidence for an alias's first whole-word occurrence (the build places it, not the curator)."""
+    start, end = span
+    source_id = asm.source_of_raw.get(raw_file)
+    if source_id is None:
+        return
+    row = {
+        "evidence_id": f"{record.id}-{source_id}-{start}-{end}", "record_table": "actors", "record_id": record.id,
+        "supports": ["aliases"], "source_id": source_id, "excerpt": asm.texts[raw_file][start:end],
+        "char_start": start, "char_end": end,
+        "video_time": video_time(asm.texts[raw_file], end) if source_id in asm.video_sources else None,
+    }
+    asm.evidence.append(row)
+    asm.evidence_of[(record.file, record.id)].append(row)
+
+
+def assemble(root: Path, registry: Registry) -> Assembled:
+    """Read raw/ and build/ under `root` and return every table's rows, or raise ProblemsFound."""
+    raw_dir, build_dir = root / "raw", root / "build"
+    raw_problems = check_raw(raw_dir)
+    if raw_problems:
+        raise ProblemsFound("raw documents", raw_problems)
+    texts = {p.name: read_text(p) for p in sorted(raw_dir.glob("*.txt"))}
+    problems: list[Problem] = []
+    files, actor_records = read_curation(build_dir, registry, problems)
+    asm = _Assembler(registry, texts)
+    asm.problems = problems
+
+    curated = {f.raw_file for f in files}
+    for name in sorted(set(texts) - curated):
+        asm.problems.append(Problem(file=f"raw/{name}", message=f"has no curation file build/{Path(name).stem}.yaml"))
+    for f in files:
+        if f.raw_file not in texts:
+            asm.problems.append(Problem(file=f.path, column="raw_file", message=f"raw/{f.raw_file} does not exist"))
+
+    # Sources first: every other record's evidence is keyed by its document's source_id.
+    rows: dict[str, list[dict]] = {name: [] for name in registry.names}
+    sources_seen: dict[str, str] = {}
+    for f in files:
+        for record in f.records:
+            if record.table != "sources" or f.raw_file not in texts:
+                continue
+            if record.id in sources_seen:
+                asm.problem(record, "source_id", f"is used by two documents (also {sources_seen[record.id]})")
+                continue
+            sources_seen[record.id] = f.path
+            asm.source_of[f.path] = record.id
+            asm.source_of_raw[f.raw_file] = record.id
+            if record.values.get("doc_kind") == "video_summary":
+                asm.video_sources.add(record.id)
+    for f in files:
+        for record in f.records:
+            if record.table == "sources" and asm.source_of.get(f.path) == record.id:
+                data = texts[f.raw_file].encode("utf-8")
+                values = dict(record.values)
+                values.update(raw_path=f"raw/{f.raw_file}", sha256=sha256_bytes(data),
+                              char_count=len(texts[f.raw_file]))
+                rows["sources"].append(values)
+                asm.record_evidence(record)
+                _check_precision(asm, record)
+
+    rows["actors"] = _actors(asm, actor_records)
+
+    by_id: dict[tuple[str, str], list[Record]] = defaultdict(list)
+    for f in files:
+        if f.path not in asm.source_of:
+            continue
+        for record in f.records:
+            if record.table == "sources":
+                continue
+            if record.table in ("trade_figures", "quotes"):
+                record.values["source_id"] = asm.source_of[f.path]
+            same = by_id[(record.table, record.id)]
+            if same and (not registry[record.table].mergeable or any(r.file == record.file for r in same)):
+                asm.problem(record, registry[record.table].primary_key[0],
+                            f"duplicate id (also in {', '.join(sorted({r.file for r in same}))})")
+                continue
+            same.append(record)
+            asm.record_evidence(record)
+            _check_precision(asm, record)
+            if record.table == "quotes":
+                _check_quote(asm, record)
+            elif record.table == "trade_figures":
+                _check_figure(asm, record)
+            elif record.table == "agreements":
+                _check_agreement_value(asm, record)
+
+    for (table_name, _), records in sorted(by_id.items()):
+        table = registry[table_name]
+        if table.mergeable:
+            values, claims = merge(table, records, asm.source_of, asm.evidence_of, asm.problems)
+            rows[table_name].append(values)
+            rows["claims"].extend(claims)
+        else:
+            rows[table_name].append(dict(records[0].values))
+
+    for f in files:
+        for record in f.records:
+            for column, reason in record.inferred.items():
+                rows["inferences"].append({"record_table": record.table, "record_id": record.id, "field": column,
+                                           "source_id": asm.source_of.get(f.path), "reason": reason})
+    for record in actor_records:
+        for column, reason in record.inferred.items():
+            asm.problem(record, column, "actors carry no inferred values; explain in notes instead")
+
+    ids = defaultdict(int)
+    for row in asm.evidence:
+        ids[row["evidence_id"]] += 1
+    for evidence_id, count in ids.items():
+        if count > 1:
+            asm.problems.append(Problem(table="evidence", record=evidence_id,
+                                        message="the same excerpt is cited twice for one record"))
+    rows["evidence"] = asm.evidence
+
+    dismissed: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for f in files:
+        text = texts.get(f.raw_file)
+        for item in f.dismissed if text is not None else []:
+            try:
+                start, end = locate(text, item.excerpt, within=item.within, occurrence=item.occurrence)
+            except LocateError as exc:
+                asm.problems.append(Problem(file=f.path, record=f"dismissed[{item.excerpt.strip()[:40]}]",
+                                            message=f"excerpt in raw/{f.raw_file}: {exc}"))
+                continue
+            dismissed[f.raw_file].append((start, end, item.reason or ""))
+
+    if asm.problems:
+        raise ProblemsFound("curation", asm.problems)
+    spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    raw_of_source = {v: k for k, v in asm.source_of_raw.items()}
+    for row in asm.evidence:
+        spans[raw_of_source[row["source_id"]]].append((row["char_start"], row["char_end"]))
+    return Assembled(rows=rows, texts=texts, dismissed=dict(dismissed), evidence_spans=dict(spans))

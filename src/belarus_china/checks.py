@@ -1,0 +1,31 @@
+"""Named domain checks the registry refers to (`check:` in fields.yaml), vectorised over a Series."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+
+@lru_cache(maxsize=1)
+def _iso3166_alpha3() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(country.alpha_3 for country in pycountry.countries)
+
+
+def _fullmatch(pattern: str):
+    return lambda s: s.str.fullmatch(pattern).fillna(False).astype(bool)
+
+
+DOMAIN_CHECKS = {
+    "iso3166_alpha3": ("an ISO 3166-1 alpha-3 country code", lambda s: s.isin(_iso3166_alpha3())),
+    "wikidata_qid": ("a Wikidata item id such as Q2866", _fullmatch(r"Q[1-9][0-9]*")),
+    "sha256_hex": ("64 lowercase hexadecimal digits", _fullmatch(r"[0-9a-f]{64}")),
+    "video_time": ("a video time HH:MM:SS", _fullmatch(r"[0-9]{2}:[0-5][0-9]:[0-5][0-9]")),
+}
+
+
+def domain_check(name: str, values: pd.Series) -> pd.Series:
+    """True where a present value passes the named check."""
+    return DOMAIN_CHECKS[name][1](values.astype("string"))

@@ -1,0 +1,99 @@
+"""The `belarus-china` command: build, validate and inspect the data package."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .problems import Problem, ProblemsFound
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _print_problems(header: str, problems: list[Problem], stream=sys.stderr) -> None:
+    print(f"{header}: {len(problems)} problem(s)", file=stream)
+    for problem in problems:
+        print(f"  - {problem}", file=stream)
+
+
+def _summary(frames) -> str:
+    width = max(len(name) for name in frames)
+    lines = [f"  {name:<{width}}  {len(frame):>5} rows" for name, frame in frames.items()]
+    return "\n".join(lines)
+
+
+def cmd_build(args) -> int:
+    from .pipeline import build
+
+    root = Path(args.root).resolve()
+    if not (root / "build").is_dir() or not (root / "raw").is_dir():
+        print(f"{root} is not a belarus-china checkout (it needs raw/ and build/); use --root", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        result = build(root, use_frictionless=not args.no_frictionless)
+    except ProblemsFound as exc:
+        _print_problems(f"build failed in {exc.step}; nothing was published", exc.problems)
+        return EXIT_INVALID
+    print(f"built {root / 'datapackage.json'}")
+    print(_summary(result.frames))
+    print("validation: passed (registry contract, cross-table rules, evidence offsets, raw checksums, "
+          + ("CSV = Parquet, frictionless)" if not args.no_frictionless else "CSV = Parquet; frictionless skipped)"))
+    return EXIT_OK
+
+
+def cmd_validate(args) -> int:
+    from .registry import load_registry
+    from .validate import validate_package
+
+    package_dir = Path(args.package)
+    if package_dir.is_file():
+        package_dir = package_dir.parent
+    problems = validate_package(package_dir, load_registry(), use_frictionless=not args.no_frictionless)
+    if args.json:
+        print(json.dumps({"valid": not problems, "problems": [p.to_dict() for p in problems]}, indent=2,
+                         ensure_ascii=False))
+    elif problems:
+        _print_problems(f"{package_dir / 'datapackage.json'} is INVALID", problems, sys.stdout)
+    else:
+        print(f"{package_dir / 'datapackage.json'} is valid")
+    return EXIT_INVALID if problems else EXIT_OK
+
+
+def cmd_tables(args) -> int:
+    from . import loader
+
+    for name in loader.tables(args.package):
+        print(name)
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="belarus-china", description=__doc__)
+    commands = main.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="raw + curated records -> validated tables -> publish datasets/")
+    build.add_argument("--root", default=".", help="the checkout to build (default: current folder)")
+    build.add_argument("--no-frictionless", action="store_true", help="skip the frictionless pass (faster)")
+    build.set_defaults(func=cmd_build)
+
+    validate = commands.add_parser("validate", help="validate a published package folder")
+    validate.add_argument("package", nargs="?", default=".", help="package folder or datapackage.json (default: .)")
+    validate.add_argument("--json", action="store_true", help="machine-readable report")
+    validate.add_argument("--no-frictionless", action="store_true", help="skip the frictionless pass (faster)")
+    validate.set_defaults(func=cmd_validate)
+
+    tables = commands.add_parser("tables", help="list the tables of the installed (or given) package")
+    tables.add_argument("--package", default=None)
+    tables.set_defaults(func=cmd_tables)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

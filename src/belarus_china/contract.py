@@ -1,0 +1,190 @@
+"""The contract the tables must meet: pandera schemas derived from the registry, and the
+cross-table rules pandera cannot express (foreign keys, evidence, raw text, claims).
+
+`check_tables` is run on the frames the build is about to publish and again on the files a
+package holds, so a published package and a fresh build answer to the same rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from .checks import DOMAIN_CHECKS, domain_check
+from .problems import Problem
+from .registry import LIST_DELIMITER, Column, Registry, Table, table_schema
+from .types import value_dtype
+
+
+def _column_checks(column: Column) -> list[pa.Check]:
+    checks: list[pa.Check] = []
+    if column.type in ("string", "list"):
+        checks.append(pa.Check(lambda s: s.str.strip().str.len() > 0, name="not_blank",
+                               error="a blank text is not a missing value: leave it empty"))
+        checks.append(pa.Check(lambda s: s == s.str.strip(), name="no_outer_whitespace",
+                               error="has leading or trailing white space"))
+    if column.type == "list":
+        checks.append(pa.Check(lambda s: s.str.split(LIST_DELIMITER, regex=False).map(
+            lambda items: all(i.strip() and i == i.strip() for i in items)), name="list_items",
+            error=f"list items separated by {LIST_DELIMITER!r} must be non-empty"))
+    if column.enum:
+        checks.append(pa.Check.isin(list(column.enum), error=f"must be one of {list(column.enum)}"))
+    if column.pattern:
+        pattern = column.pattern
+        checks.append(pa.Check(lambda s: s.str.fullmatch(pattern).fillna(False).astype(bool), name="pattern",
+                               error=f"must match {pattern}"))
+    if column.minimum is not None:
+        checks.append(pa.Check.ge(column.minimum))
+    if column.maximum is not None:
+        checks.append(pa.Check.le(column.maximum))
+    if column.min_length is not None:
+        checks.append(pa.Check.str_length(min_value=column.min_length))
+    if column.check:
+        name = column.check
+        checks.append(pa.Check(lambda s: domain_check(name, s), name=name, error=f"must be {DOMAIN_CHECKS[name][0]}"))
+    return checks
+
+
+def _row_checks(table: Table) -> list[pa.Check]:
+    checks = []
+    if table.ordered:
+        first, second = table.ordered
+        checks.append(pa.Check(lambda df: df[first].isna() | df[second].isna() | (df[second] >= df[first]),
+                               name=f"{second}_not_before_{first}", error=f"{second} is before {first}"))
+    if table.precision_of:
+        dated = table.precision_of
+        checks.append(pa.Check(lambda df: df[dated].isna() == df["date_precision"].isna(),
+                               name=f"date_precision_with_{dated}",
+                               error=f"date_precision must be given exactly when {dated} is"))
+    return checks
+
+
+def pandera_schema(table: Table) -> pa.DataFrameSchema:
+    fields = {f["name"]: f for f in table_schema(table)["fields"]}
+    columns = {
+        c.name: pa.Column(value_dtype(fields[c.name]), checks=_column_checks(c), nullable=not table.is_required(c),
+                          unique=table.primary_key == (c.name,), title=c.name, description=c.description)
+        for c in table.columns
+    }
+    return pa.DataFrameSchema(
+        columns, checks=_row_checks(table), strict=True, ordered=True, name=table.name,
+        unique=list(table.primary_key) if len(table.primary_key) > 1 else None, report_duplicates="all",
+    )
+
+
+def record_ids(table: Table, frame: pd.DataFrame) -> pd.Series:
+    key = frame[list(table.primary_key)].astype("string").fillna("<missing>")
+    return key.agg("/".join, axis=1) if len(table.primary_key) > 1 else key.iloc[:, 0]
+
+
+def _pandera_problems(table: Table, frame: pd.DataFrame) -> list[Problem]:
+    try:
+        pandera_schema(table).validate(frame, lazy=True)
+    except SchemaErrors as errors:
+        ids = record_ids(table, frame) if set(table.primary_key) <= set(frame.columns) else None
+        problems = []
+        for case in errors.failure_cases.itertuples(index=False):
+            index = case.index
+            record = None
+            if ids is not None and index is not None and not pd.isna(index) and index in ids.index:
+                record = ids.loc[index]
+            column = case.column if isinstance(case.column, str) and case.column != table.name else None
+            problems.append(Problem(table=table.name, record=record, column=column,
+                                    message=f"{case.check} (value {case.failure_case!r})"))
+        return problems
+    return []
+
+
+def _present(series: pd.Series) -> pd.Series:
+    return series.dropna()
+
+
+def check_tables(registry: Registry, frames: dict[str, pd.DataFrame], texts: dict[str, str]) -> list[Problem]:
+    """Every rule on the tables; `texts` maps a source's raw_path to its decoded text."""
+    problems: list[Problem] = []
+    for table in registry:
+        problems.extend(_pandera_problems(table, frames[table.name]))
+    if problems:
+        return problems  # cross-table rules assume each table is well formed
+
+    for table in registry:
+        frame, ids = frames[table.name], record_ids(table, frames[table.name])
+        for column, ref_table, ref_column in table.foreign_keys():
+            known = set(frames[ref_table][ref_column])
+            values = frame[column]
+            for index in values[values.notna() & ~values.isin(known)].index:
+                problems.append(Problem(table=table.name, record=ids[index], column=column,
+                                        message=f"{values[index]!r} is not a {ref_column} in {ref_table}"))
+
+    evidence = frames["evidence"]
+    cited = set(zip(evidence["record_table"].astype(str), evidence["record_id"].astype(str)))
+    for table in registry:
+        if table.has_evidence:
+            for record_id in record_ids(table, frames[table.name]):
+                if (table.name, record_id) not in cited:
+                    problems.append(Problem(table=table.name, record=record_id, column=None,
+                                            message="no evidence row cites this record"))
+    known_ids = {t.name: set(record_ids(t, frames[t.name])) for t in registry}
+    for label in ("evidence", "inferences", "claims"):
+        frame = frames[label]
+        labels = record_ids(registry[label], frame)
+        for index, target, record_id in zip(frame.index, frame["record_table"], frame["record_id"]):
+            if target in known_ids and record_id not in known_ids[target]:
+                problems.append(Problem(table=label, record=labels[index], column="record_id",
+                                        message=f"{record_id!r} is not a record of {target}"))
+    problems.extend(_check_evidence_text(registry, frames, texts))
+    problems.extend(_check_references_to_columns(registry, frames))
+    return problems
+
+
+def _check_evidence_text(registry: Registry, frames: dict[str, pd.DataFrame], texts: dict[str, str]) -> list[Problem]:
+    problems = []
+    sources = frames["sources"].set_index("source_id")
+    for row in frames["sources"].itertuples(index=False):
+        text = texts.get(row.raw_path)
+        if text is None:
+            problems.append(Problem(table="sources", record=row.source_id, column="raw_path",
+                                    message=f"{row.raw_path} is not in the package"))
+            continue
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != row.sha256:
+            problems.append(Problem(table="sources", record=row.source_id, column="sha256",
+                                    message=f"does not match the bytes of {row.raw_path}"))
+        if len(text) != row.char_count:
+            problems.append(Problem(table="sources", record=row.source_id, column="char_count",
+                                    message=f"is {row.char_count} but {row.raw_path} has {len(text)} code points"))
+    for row in frames["evidence"].itertuples(index=False):
+        text = texts.get(sources.loc[row.source_id, "raw_path"]) if row.source_id in sources.index else None
+        if text is None:
+            continue
+        start, end = int(row.char_start), int(row.char_end)
+        if end > len(text):
+            problems.append(Problem(table="evidence", record=row.evidence_id, column="char_end",
+                                    message=f"is past the end of the document ({len(text)} code points)"))
+        elif text[start:end] != row.excerpt:
+            normalised = unicodedata.normalize("NFC", row.excerpt) == text[start:end]
+            detail = " (it differs only in Unicode normalisation)" if normalised else ""
+            problems.append(Problem(table="evidence", record=row.evidence_id, column="excerpt",
+                                    message=f"does not equal the raw text at {start}:{end}{detail}: "
+                                            f"raw has {text[start:end][:60]!r}"))
+    return problems
+
+
+def _check_references_to_columns(registry: Registry, frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """evidence.supports and inferences.field must name columns of the record's table."""
+    problems = []
+    for row in frames["evidence"].itertuples(index=False):
+        if pd.isna(row.supports) or row.record_table not in registry.tables:
+            continue
+        for name in str(row.supports).split(LIST_DELIMITER):
+            if name not in registry[row.record_table].column_names:
+                problems.append(Problem(table="evidence", record=row.evidence_id, column="supports",
+                                        message=f"{name!r} is no column of {row.record_table}"))
+    for row in frames["inferences"].itertuples(index=False):
+        if row.record_table in registry.tables and row.field not in registry[row.record_table].column_names:
+            problems.append(Problem(table="inferences", record=f"{row.record_table}/{row.record_id}",
+                                    column="field", message=f"{row.field!r} is no column of {row.record_table}"))
+    return problems

@@ -1,0 +1,46 @@
+"""Safe access to the files a descriptor names: inside the package, the declared size and hash."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path, PurePosixPath
+
+
+class PackageFileError(ValueError):
+    """A resource file is unsafe, missing or not what the descriptor says."""
+
+
+def resolve_inside(package_dir: Path, relative: str) -> Path:
+    """The file `relative` names, refusing absolute paths, URLs, `..` and links that leave the package."""
+    if not isinstance(relative, str) or not relative:
+        raise PackageFileError(f"resource path {relative!r} is not a relative file path")
+    if "://" in relative or relative.startswith(("/", "\\")) or (len(relative) > 1 and relative[1] == ":"):
+        raise PackageFileError(f"resource path {relative!r} is absolute or a URL; only paths inside the package are read")
+    if ".." in PurePosixPath(relative).parts or "\\" in relative:
+        raise PackageFileError(f"resource path {relative!r} climbs out of the package")
+    root = Path(package_dir).resolve()
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root):
+        raise PackageFileError(f"resource path {relative!r} resolves outside the package (through a link)")
+    if not path.is_file():
+        raise PackageFileError(f"resource file {relative!r} is missing")
+    return path
+
+
+def read_verified(package_dir: Path, resource: dict) -> bytes:
+    """The resource's bytes, after checking its declared `bytes` and `hash` (sha256)."""
+    path = resolve_inside(package_dir, resource.get("path"))
+    data = path.read_bytes()
+    declared_size = resource.get("bytes")
+    if declared_size is not None and declared_size != len(data):
+        raise PackageFileError(f"{resource['path']} has {len(data)} bytes, the descriptor says {declared_size} "
+                               "(damaged, truncated or edited)")
+    declared_hash = resource.get("hash")
+    if not declared_hash:
+        raise PackageFileError(f"{resource['path']} has no hash in the descriptor; refusing to trust it")
+    algorithm, _, digest = declared_hash.rpartition(":")
+    if algorithm not in ("sha256", "") or (algorithm == "" and len(digest) != 64):
+        raise PackageFileError(f"{resource['path']}: unsupported hash {declared_hash!r} (sha256 expected)")
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise PackageFileError(f"{resource['path']} does not match its sha256 in the descriptor (damaged or edited)")
+    return data
