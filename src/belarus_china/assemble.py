@@ -143,6 +143,18 @@ def _check_precision(asm: _Assembler, record: Record) -> None:
         asm.problem(record, "date_precision", f"give date_precision exactly when {table.precision_of} is given")
 
 
+def _check_references(asm: _Assembler, record: Record, known: dict[str, set[str]]) -> None:
+    """Every id a record names (its own claim, even when outvoted) must be a curated record."""
+    for column in asm.registry[record.table].columns:
+        if column.references is None or column.references[0] == record.table or column.name not in record.values:
+            continue
+        ref_table, ref_column = column.references
+        value = record.values[column.name]
+        for item in value if isinstance(value, list) else [value]:
+            if item not in known.get(ref_table, set()):
+                asm.problem(record, column.name, f"{item!r} is not among {ref_table}.{ref_column}")
+
+
 def _actors(asm: _Assembler, actors: list[Record]) -> list[dict]:
     rows, seen = [], {}
     for record in actors:
@@ -253,6 +265,12 @@ def assemble(root: Path, registry: Registry) -> Assembled:
                 _check_figure(asm, record)
             elif record.table == "agreements":
                 _check_agreement_value(asm, record)
+
+    known = {name: {rid for (t, rid) in by_id if t == name} for name in registry.names}
+    known.update(actors={r.id for r in actor_records}, sources=set(sources_seen))
+    for records in by_id.values():
+        for record in records:
+            _check_references(asm, record, known)
 
     for (table_name, _), records in sorted(by_id.items()):
         table = registry[table_name]

@@ -12,7 +12,8 @@ from .problems import Problem, ProblemsFound
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
-def _print_problems(header: str, problems: list[Problem], stream=sys.stderr) -> None:
+def _print_problems(header: str, problems: list[Problem], stream=None) -> None:
+    stream = stream or sys.stderr
     print(f"{header}: {len(problems)} problem(s)", file=stream)
     for problem in problems:
         print(f"  - {problem}", file=stream)

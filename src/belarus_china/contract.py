@@ -115,10 +115,12 @@ def check_tables(registry: Registry, frames: dict[str, pd.DataFrame], texts: dic
         frame, ids = frames[table.name], record_ids(table, frames[table.name])
         for column, ref_table, ref_column in table.foreign_keys():
             known = set(frames[ref_table][ref_column])
-            values = frame[column]
-            for index in values[values.notna() & ~values.isin(known)].index:
+            values = frame[column].dropna()
+            if table.column(column).type == "list":
+                values = values.str.split(LIST_DELIMITER, regex=False).explode()
+            for index, value in values[~values.isin(known)].items():
                 problems.append(Problem(table=table.name, record=ids[index], column=column,
-                                        message=f"{values[index]!r} is not a {ref_column} in {ref_table}"))
+                                        message=f"{value!r} is not among {ref_table}.{ref_column}"))
 
     evidence = frames["evidence"]
     cited = set(zip(evidence["record_table"].astype(str), evidence["record_id"].astype(str)))

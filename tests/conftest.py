@@ -1,0 +1,53 @@
+"""Shared fixtures: a throwaway copy of the project to build, break and validate."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from belarus_china.pipeline import build
+from belarus_china.registry import read_registry
+
+ROOT = Path(__file__).resolve().parent.parent
+INPUTS = ("raw", "build", "validation", "pyproject.toml")
+
+
+def copy_project(target: Path) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    for name in INPUTS:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """sha256 of every published file, to prove a failed build changed nothing."""
+    files = [root / "datapackage.json", *sorted((root / "datasets").rglob("*"))]
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def registry():
+    return read_registry(ROOT / "validation")
+
+
+@pytest.fixture(scope="session")
+def built_package(tmp_path_factory) -> Path:
+    """A project copy, built once (with the frictionless pass) and shared read-only by tests."""
+    root = copy_project(tmp_path_factory.mktemp("built") / "project")
+    build(root)
+    return root
+
+
+@pytest.fixture
+def project(tmp_path, built_package) -> Path:
+    """A fresh, already published project copy that a test may break."""
+    root = tmp_path / "project"
+    shutil.copytree(built_package, root)
+    return root

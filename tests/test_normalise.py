@@ -1,0 +1,93 @@
+"""Normalisers, on cases written for the tests (not copied from the curated files)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from belarus_china.normalise import (
+    NormaliseError, Quantity, parse_change_pct, parse_count, parse_date_phrase, parse_iso_date, parse_money,
+    parse_quantity, parse_rank,
+)
+
+
+@pytest.mark.parametrize("words, value, qualifier", [
+    ("$3.5 billion", 3.5e9, "exact"),
+    ("more than $1 billion", 1e9, "more_than"),
+    ("approximately $2.25 million", 2.25e6, "approximately"),
+    ("around $700,000", 7e5, "approximately"),
+    ("nearly $12bn", 12e9, "less_than"),
+    ("$6.45 billion", 6.45e9, "exact"),
+])
+def test_money(words, value, qualifier):
+    assert parse_money(words) == Quantity(value, qualifier)
+
+
+@pytest.mark.parametrize("words", ["3.5 billion dollars", "$", "about billion", "€3 billion"])
+def test_money_rejects_what_it_cannot_read(words):
+    with pytest.raises(NormaliseError):
+        parse_money(words)
+
+
+@pytest.mark.parametrize("words, value", [
+    ("14 memoranda of understanding", 14), ("Twelve contracts", 12), ("more than 40 firms", 40),
+])
+def test_counts(words, value):
+    assert parse_count(words).value == value
+    assert parse_count("more than 40 firms").qualifier == "more_than"
+
+
+@pytest.mark.parametrize("words, rank", [("third-largest", 3), ("largest", 1), ("the fifth largest", 5),
+                                         ("2nd largest", 2)])
+def test_ranks(words, rank):
+    assert parse_rank(words).value == rank
+
+
+@pytest.mark.parametrize("words, pct", [("a 12.5 percent rise", 12.5), ("up 40%", 40.0), ("tripled", 200.0),
+                                        ("halved", -50.0), ("a 7 per cent decline", -7.0)])
+def test_change(words, pct):
+    assert parse_change_pct(words) == pct
+
+
+def test_change_without_a_number_is_refused():
+    with pytest.raises(NormaliseError):
+        parse_change_pct("grew strongly")
+
+
+def test_quantity_dispatches_on_unit_and_refuses_unknown_units():
+    assert parse_quantity("around 12 square miles", "square_miles") == Quantity(12.0, "approximately")
+    with pytest.raises(NormaliseError):
+        parse_quantity("12", "furlongs")
+
+
+def test_iso_dates_are_strict():
+    assert parse_iso_date("2022-11-30") == date(2022, 11, 30)
+    for bad in ("2022-11", "30.11.2022", "2022-02-30", "2022-11-30T10:00"):
+        with pytest.raises(NormaliseError):
+            parse_iso_date(bad)
+
+
+@pytest.mark.parametrize("words, earliest, latest, precision", [
+    ("14 June 2021", date(2021, 6, 14), date(2021, 6, 14), "day"),
+    ("June 14, 2021", date(2021, 6, 14), date(2021, 6, 14), "day"),
+    ("July 02, 2021 at 09:15", date(2021, 7, 2), date(2021, 7, 2), "day"),
+    ("October 2021", date(2021, 10, 1), date(2021, 10, 31), "month"),
+    ("early October 2021", date(2021, 10, 1), date(2021, 10, 10), "month"),
+    ("late February 2024", date(2024, 2, 21), date(2024, 2, 29), "month"),
+    ("2019", date(2019, 1, 1), date(2019, 12, 31), "year"),
+    ("the first two quarters of 2021", date(2021, 1, 1), date(2021, 6, 30), "month"),
+])
+def test_date_phrases(words, earliest, latest, precision):
+    span = parse_date_phrase(words)
+    assert (span.earliest, span.latest, span.precision) == (earliest, latest, precision)
+
+
+def test_relative_dates_need_a_reference_and_say_how_they_were_resolved():
+    with pytest.raises(NormaliseError):
+        parse_date_phrase("last year")
+    span = parse_date_phrase("last year", reference=date(2021, 5, 5))
+    assert (span.earliest, span.latest) == (date(2020, 1, 1), date(2020, 12, 31))
+    monday = parse_date_phrase("on Monday", reference=date(2021, 5, 5))  # a Wednesday
+    assert monday.earliest == date(2021, 5, 3) and "Monday" in monday.reasoning
+    assert parse_date_phrase("on Wednesday", reference=date(2021, 5, 5)).earliest == date(2021, 5, 5)
