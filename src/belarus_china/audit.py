@@ -29,12 +29,14 @@ _PATTERNS = {
     "money": re.compile(r"(?:US)?\$\s?\d[\d,]*(?:\.\d+)?(?:\s*(?:billion|million|thousand|trillion|bn|mn)\b)?",
                         re.IGNORECASE),
     "percentage": re.compile(r"\b\d+(?:\.\d+)?\s*(?:%|percent\b|per cent\b)", re.IGNORECASE),
-    "count": re.compile(rf"\b(?:\d{{1,3}}(?:,\d{{3}})*(?!\d)(?![.:,]\d)|(?:{_NUMBER_WORDS})\b)(?:[\s-]+|-)"
+    "count": re.compile(rf"(?<![\d:.,])\b(?:\d{{1,3}}(?:,\d{{3}})*(?!\d)(?![.:,]\d)|(?:{_NUMBER_WORDS})\b)[ \xa0-]+"
                         rf"(?!(?:{_MONTHS})\b)(?!percent\b|per cent\b|billion\b|million\b)[A-Za-z][a-z]+",
                         re.IGNORECASE),
+    # Month and weekday names are matched with their capital ("may" is a verb); relative phrases in any case.
     "date": re.compile(rf"\b(?:(?:\d{{1,2}}\s+)?(?:{_MONTHS})(?:\s+\d{{1,2}})?(?:,?\s+\d{{4}})?|(?:19|20)\d{{2}}s?"
-                       rf"|(?:on\s+)?(?:{_WEEKDAYS})|{_RELATIVE})\b", re.IGNORECASE),
-    "person_name": re.compile(r"\b[A-Z][a-z]+(?:[’']s)?(?:\s+[A-Z][a-z]+)+\b"),
+                       rf"|(?:[Oo]n\s+)?(?:{_WEEKDAYS})|(?i:{_RELATIVE}))\b"),
+    # Capitalised words joined by spaces on one line; leading titles and place words are dropped below.
+    "person_name": re.compile(r"\b[A-Z][a-z]+(?:[’']s)?(?:[ \xa0]+[A-Z][a-z]+(?:[’']s)?)+\b"),
 }
 _QUOTES = [
     re.compile(r"“([^”\n]+)”"),
@@ -46,7 +48,7 @@ _NOT_PEOPLE = {
     "President", "Chinese", "Russian", "Belarusian", "Prime", "Minister", "Foreign", "First", "Deputy", "Great",
     "Hall", "People", "Republic", "Central", "Asia", "Shanghai", "Cooperation", "Organisation", "Organization",
     "Belt", "Road", "Initiative", "Industrial", "Park", "State", "Guesthouse", "Union", "Western", "Eastern",
-    "Europe", "East", "United", "States", "Joint", "Statement", "China", "Russia", "Belarus", "Ukraine", "Kremlin",
+    "Europe", "East", "Affairs", "United", "States", "Joint", "Statement", "China", "Russia", "Belarus", "Ukraine", "Kremlin",
     "Beijing", "Moscow", "Minsk", "Tiananmen", "Square", "Diaoyutai", "Comtrade", "Newsweek", "Xinhua", "Daily",
     "World", "Service", "Radio", "Free", "Liberty", "Realities", "Leave", "Reply", "Comment", "Home", "Opinions",
     "Voice", "About", "Read", "Photo", "Copyright", "Policy", "Magazine", "Post", "Morning", "South", "North",
@@ -54,7 +56,7 @@ _NOT_PEOPLE = {
     "And", "The", "In", "On", "As", "But", "After", "Before", "During", "Despite", "This", "That", "It", "Both",
     "Some", "Kyiv", "Washington", "Yahoo", "News", "Taipei", "Taiwan", "Prague", "Atlantic", "Federation",
     "Objectives", "Visit", "Reaction", "Motivations", "Soviet", "Sino", "Kazakhstan", "Uzbekistan", "Crimea",
-    "Georgia", "Abkhazia", "Sukhumi", "Donetsk", "Mogilev", "Vitebsk", "Lukashenkos", "Xinjiang", "Africa",
+    "Georgia", "Abkhazia", "Sukhumi", "Donetsk", "Mogilev", "Vitebsk", "Lukashenkos", "Xinjiang", "Africa", "By",
 }
 
 
@@ -67,6 +69,10 @@ class Candidate:
     text: str
     status: str = "uncovered"  # covered | dismissed | uncovered
     reason: str = ""
+
+
+def _bare(word: str) -> str:
+    return re.sub(r"[’']s$", "", word)
 
 
 def _masked(text: str) -> str:
@@ -94,13 +100,12 @@ def scan(raw_file: str, text: str) -> list[Candidate]:
             start, end = match.span()
             words = match.group(0)
             if kind == "person_name":
-                parts = [w for w in re.split(r"\s+", words) if w]
-                while parts and re.sub(r"[’']s$", "", parts[0]) in _NOT_PEOPLE:
-                    start += masked.index(parts[0], start) - start + len(parts[0])
-                    parts = parts[1:]
-                    start = start + (len(masked[start:]) - len(masked[start:].lstrip()))
-                if len(parts) < 2 or any(re.sub(r"[’']s$", "", p) in _NOT_PEOPLE for p in parts):
+                words = [(m.start() + start, m.group(0)) for m in re.finditer(r"\S+", match.group(0))]
+                while words and _bare(words[0][1]) in _NOT_PEOPLE:
+                    words.pop(0)
+                if len(words) < 2 or any(_bare(w) in _NOT_PEOPLE for _, w in words):
                     continue
+                start = words[0][0]
             found.append(Candidate(raw_file, kind, start, end, text[start:end]))
     return sorted(found, key=lambda c: (c.start, c.end, c.kind))
 
@@ -118,7 +123,7 @@ def classify(candidates: list[Candidate], evidence_spans: list[tuple[int, int]],
     for c in candidates:
         if _inside(c, [(s, e, "") for s, e in evidence_spans]):
             out.append(Candidate(**{**c.__dict__, "status": "covered"}))
-        elif c.kind == "person_name" and (re.sub(r"[’']s$", "", c.text) in aliases):
+        elif c.kind == "person_name" and _bare(c.text) in aliases:
             out.append(Candidate(**{**c.__dict__, "status": "covered", "reason": "alias of a curated actor"}))
         elif (span := _inside(c, dismissed)) is not None:
             out.append(Candidate(**{**c.__dict__, "status": "dismissed", "reason": span[2]}))

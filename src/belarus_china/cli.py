@@ -44,6 +44,33 @@ def cmd_build(args) -> int:
     return EXIT_OK
 
 
+def cmd_audit(args) -> int:
+    from collections import Counter
+
+    from .assemble import assemble
+    from .audit import KINDS, run_audit
+    from .registry import read_registry
+
+    root = Path(args.root).resolve()
+    try:
+        assembled = assemble(root, read_registry(root / "validation"))
+    except ProblemsFound as exc:
+        _print_problems(f"cannot audit: {exc.step} failed", exc.problems)
+        return EXIT_INVALID
+    candidates = run_audit(assembled, assembled.rows["actors"])
+    statuses = ("covered", "dismissed", "uncovered")
+    print(f"{'':<28}" + "".join(f"{s:>11}" for s in statuses))
+    for label, key in [(f, "raw_file") for f in sorted(assembled.texts)] + [(k, "kind") for k in KINDS]:
+        own = Counter(c.status for c in candidates if getattr(c, key) == label)
+        print(f"{label:<28}" + "".join(f"{own[s]:>11}" for s in statuses))
+    total = Counter(c.status for c in candidates)
+    print(f"{'total':<28}" + "".join(f"{total[s]:>11}" for s in statuses))
+    uncovered = [c for c in candidates if c.status == "uncovered"]
+    for c in uncovered:
+        print(f"UNCOVERED raw/{c.raw_file} chars {c.start}-{c.end} {c.kind}: {c.text!r}")
+    return EXIT_INVALID if uncovered else EXIT_OK
+
+
 def cmd_validate(args) -> int:
     from .registry import load_registry
     from .validate import validate_package
@@ -78,6 +105,10 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--root", default=".", help="the checkout to build (default: current folder)")
     build.add_argument("--no-frictionless", action="store_true", help="skip the frictionless pass (faster)")
     build.set_defaults(func=cmd_build)
+
+    audit = commands.add_parser("audit", help="coverage audit: candidate facts in raw/ covered, dismissed or not")
+    audit.add_argument("--root", default=".", help="the checkout to audit (default: current folder)")
+    audit.set_defaults(func=cmd_audit)
 
     validate = commands.add_parser("validate", help="validate a published package folder")
     validate.add_argument("package", nargs="?", default=".", help="package folder or datapackage.json (default: .)")

@@ -23,7 +23,7 @@ from .registry import Registry, table_schema
 from .types import arrow_schema
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
-PUBLISHED = ("datasets", DESCRIPTOR)
+PUBLISHED = ("datasets", "docs", DESCRIPTOR)  # everything the build generates
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 
 
