@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -38,7 +39,11 @@ def write_table(root: Path, registry, name: str, frame: pd.DataFrame, *, csv: bo
     if csv:
         (root / f"datasets/csv/{name}.csv").write_bytes(csv_bytes(frame, schema))
     if parquet:
-        (root / f"datasets/parquet/{name}.parquet").write_bytes(parquet_bytes(frame, schema))
+        # A careless writer declares every Parquet column nullable, so a missing required value gets written.
+        loose = copy.deepcopy(schema)
+        for field in loose["fields"]:
+            field.get("constraints", {}).pop("required", None)
+        (root / f"datasets/parquet/{name}.parquet").write_bytes(parquet_bytes(frame, loose))
     rehash(root)
 
 

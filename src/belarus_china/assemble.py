@@ -143,6 +143,15 @@ def _check_precision(asm: _Assembler, record: Record) -> None:
         asm.problem(record, "date_precision", f"give date_precision exactly when {table.precision_of} is given")
 
 
+def _check_required(asm: _Assembler, table, values: dict, records: list[Record]) -> None:
+    """A required column no file states (for a shared record: none of the files describing it)."""
+    for column in table.columns:
+        if table.is_required(column) and values.get(column.name) is None:
+            files = ", ".join(sorted({r.file for r in records})) or None
+            asm.problems.append(Problem(file=files, record=f"{table.name}[{values.get(table.primary_key[0])}]",
+                                        column=column.name, message="missing: this field is required"))
+
+
 def _check_references(asm: _Assembler, record: Record, known: dict[str, set[str]]) -> None:
     """Every id a record names (its own claim, even when outvoted) must be a curated record."""
     for column in asm.registry[record.table].columns:
@@ -276,10 +285,16 @@ def assemble(root: Path, registry: Registry) -> Assembled:
         table = registry[table_name]
         if table.mergeable:
             values, claims = merge(table, records, asm.source_of, asm.evidence_of, asm.problems)
-            rows[table_name].append(values)
             rows["claims"].extend(claims)
         else:
-            rows[table_name].append(dict(records[0].values))
+            values = dict(records[0].values)
+        rows[table_name].append(values)
+        _check_required(asm, table, values, records)
+    for values in rows["sources"]:
+        _check_required(asm, registry["sources"], values,
+                        [r for f in files for r in f.records if r.table == "sources" and r.id == values["source_id"]])
+    for values in rows["actors"]:
+        _check_required(asm, registry["actors"], values, [r for r in actor_records if r.id == values["actor_id"]])
 
     for f in files:
         for record in f.records:

@@ -9,7 +9,8 @@ any other column is a group of its own):
 3. Still disagreeing: a `resolve: {group: reason}` entry on the record in one file makes that
    file's claim win, with the curator's reason.
 4. Otherwise the value stated by most sources wins; a tie is an error asking for `resolve`.
-Every claim becomes a row of the `claims` table with `agrees` true or false.
+Every claim becomes a row of the `claims` table with `agrees` true or false; a coarser date claim
+agrees when its window holds the curated date ("late February" holds 28 February).
 """
 
 from __future__ import annotations
@@ -45,6 +46,32 @@ def _groups(table: Table) -> dict[str, tuple[str, ...]]:
 
 def _conflict(a: dict, b: dict, keys: list[str]) -> bool:
     return any(k in a and k in b and a[k] != b[k] for k in keys)
+
+
+def _window_end(day: date, precision: str) -> date:
+    if precision == "year":
+        return date(day.year, 12, 31)
+    if precision == "month":
+        next_month = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        return date.fromordinal(next_month.toordinal() - 1)
+    return day
+
+
+def _agrees(claim: dict, chosen: dict, keys: list[str]) -> bool:
+    """A claim agrees when every column it shares with the curated value is equal, except that a
+    coarser date (e.g. "late February" at month precision) agrees when its window holds the curated day."""
+    coarser = PRECISION_RANK.get(claim.get("date_precision"), 0) > PRECISION_RANK.get(chosen.get("date_precision"), 0)
+    for key in keys:
+        if key not in claim or key not in chosen:
+            continue
+        if coarser and key == "date_precision":
+            continue
+        if coarser and isinstance(claim[key], date):
+            if not claim[key] <= chosen[key] <= _window_end(claim[key], claim["date_precision"]):
+                return False
+        elif claim[key] != chosen[key]:
+            return False
+    return True
 
 
 def merge(table: Table, records: list[Record], source_of: dict[str, str],
@@ -116,7 +143,7 @@ def merge(table: Table, records: list[Record], source_of: dict[str, str],
                 "source_id": source_id,
                 "claimed_value": "; ".join(f"{k}={render(values[k])}" for k in keys if k in values),
                 "value_as_reported": words[0] if words else None,
-                "agrees": not _conflict(values, chosen, keys),
+                "agrees": _agrees(values, chosen, keys),
                 "rule": rule,
                 "evidence_ids": evidence_ids or None,
             })

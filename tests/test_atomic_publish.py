@@ -1,0 +1,62 @@
+"""A build that fails at any step, even while writing or swapping, leaves the published files as they were."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from belarus_china import publish
+from belarus_china.pipeline import build
+
+from conftest import snapshot
+
+
+def _change_a_value(root):
+    path = root / "build/002_c5e2ce6a28da5d25.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("    change_pct: 83.6\n", "    change_pct: 83.7\n", 1),
+                    encoding="utf-8")
+
+
+@pytest.mark.parametrize("failure", [OSError("disk full"), KeyboardInterrupt()], ids=["error", "interrupt"])
+def test_a_failure_while_writing_changes_nothing(project, monkeypatch, failure):
+    _change_a_value(project)  # so that a completed build would change the published files
+    before = snapshot(project)
+    real_write_tree = publish.write_tree
+
+    def write_half_then_fail(directory, files):
+        items = list(files.items())
+        real_write_tree(directory, dict(items[: len(items) // 2]))
+        raise failure
+
+    monkeypatch.setattr(publish, "write_tree", write_half_then_fail)
+    with pytest.raises(type(failure)):
+        build(project, use_frictionless=False)
+    assert snapshot(project) == before
+
+
+def test_a_failure_during_the_swap_restores_the_old_files(project, monkeypatch):
+    _change_a_value(project)
+    before = snapshot(project)
+    real_replace, calls = os.replace, []
+
+    def replace_then_fail(src, dst):
+        calls.append(dst)
+        if len(calls) == 5:  # the old files are moved aside, the first new one is in place
+            raise OSError("power cut")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(publish.os, "replace", replace_then_fail)
+    with pytest.raises(OSError, match="power cut"):
+        build(project, use_frictionless=False)
+    monkeypatch.setattr(publish.os, "replace", real_replace)
+    assert snapshot(project) == before
+    assert not list(project.glob(".previous-*"))
+
+
+def test_a_completed_build_does_change_them(project):
+    _change_a_value(project)
+    before = snapshot(project)
+    build(project, use_frictionless=False)
+    after = snapshot(project)
+    assert after != before and not list(project.glob(".staging-*"))

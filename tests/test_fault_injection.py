@@ -1,0 +1,255 @@
+"""Fault injection: one corruption at a time on a copy of a valid package; validation must fail
+and name the problem. Hashes are recomputed wherever the corruption would have them recomputed,
+so the hash check alone cannot be what catches it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import unicodedata
+
+import pandas as pd
+import pytest
+
+from belarus_china.cli import main
+from belarus_china.validate import validate_package
+
+from corrupt import edit_table, read_table, rehash, write_table
+
+
+def _set(table, column, value, row=0):
+    def mutate(frame):
+        frame[column] = frame[column].astype(object)
+        frame.loc[row, column] = value
+        return frame
+    return lambda root, reg: edit_table(root, reg, table, mutate)
+
+
+def _with_frame(table, mutate, **where):
+    return lambda root, reg: edit_table(root, reg, table, mutate, **where)
+
+
+def _descriptor(edit):
+    def apply(root, reg):
+        path = root / "datapackage.json"
+        package = json.loads(path.read_text(encoding="utf-8"))
+        edit(package, root)
+        path.write_text(json.dumps(package, indent=2), encoding="utf-8")
+    return apply
+
+
+def _resource(package, name):
+    return next(r for r in package["resources"] if r["name"] == name)
+
+
+def _first_evidence_row_with(root, reg, predicate):
+    frame = read_table(root, reg, "evidence")
+    return frame.index[frame.apply(predicate, axis=1)][0]
+
+
+def _shift_excerpt(root, reg):
+    def mutate(frame):
+        frame.loc[0, "char_start"] += 1
+        frame.loc[0, "char_end"] += 1
+        return frame
+    edit_table(root, reg, "evidence", mutate)
+
+
+def _change_excerpt_text(root, reg):
+    def mutate(frame):
+        frame.loc[0, "excerpt"] = frame.loc[0, "excerpt"][:-1] + "#"
+        return frame
+    edit_table(root, reg, "evidence", mutate)
+
+
+def _normalise_excerpt(root, reg):
+    """An editor's tool normalises an excerpt (NFKC turns the no-break space into a space)."""
+    row = _first_evidence_row_with(root, reg, lambda r: "\xa0" in r["excerpt"])
+
+    def mutate(frame):
+        frame.loc[row, "excerpt"] = unicodedata.normalize("NFKC", frame.loc[row, "excerpt"])
+        return frame
+    edit_table(root, reg, "evidence", mutate)
+
+
+def _drop_evidence_of_a_quote(root, reg):
+    quote = read_table(root, reg, "quotes").loc[0, "quote_id"]
+    edit_table(root, reg, "evidence", lambda f: f[~((f.record_table == "quotes") & (f.record_id == quote))])
+
+
+def _remove_referenced_actor(root, reg):
+    speaker = read_table(root, reg, "quotes").loc[0, "speaker_id"]
+    edit_table(root, reg, "actors", lambda f: f[f.actor_id != speaker])
+
+
+def _end_before_start(root, reg):
+    def mutate(frame):
+        row = frame.index[frame.start_date.notna()][0]
+        frame.loc[row, "end_date"] = frame.loc[row, "start_date"] - pd.Timedelta(days=3)
+        return frame
+    edit_table(root, reg, "visits", mutate)
+
+
+def _edit_raw_byte(root, reg):
+    path = root / "raw/003_e34279620fbde07c.txt"
+    data = bytearray(path.read_bytes())
+    data[500] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def _csv_only(table, column, value):
+    def mutate(frame):
+        frame[column] = frame[column].astype(object)
+        frame.loc[0, column] = value
+        return frame
+    return _with_frame(table, mutate, parquet=False)
+
+
+def _write_csv_text(table, transform):
+    def apply(root, reg):
+        path = root / f"datasets/csv/{table}.csv"
+        path.write_text(transform(path.read_text(encoding="utf-8")), encoding="utf-8")
+        rehash(root)
+    return apply
+
+
+def _parquet_column_as_text(root, reg):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = root / "datasets/parquet/evidence.parquet"
+    table = pq.read_table(path)
+    index = table.schema.get_field_index("char_start")
+    table = table.set_column(index, "char_start", table.column("char_start").cast(pa.string()))
+    pq.write_table(table, path)
+    rehash(root)
+
+
+def _truncate_parquet(root, reg):
+    path = root / "datasets/parquet/quotes.parquet"
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    rehash(root)
+
+
+def _symlink_outside(root, reg):
+    outside = root.parent / "outside.csv"
+    outside.write_bytes((root / "datasets/csv/quotes.csv").read_bytes())
+    (root / "datasets/csv/quotes.csv").unlink()
+    os.symlink(outside, root / "datasets/csv/quotes.csv")
+
+
+def _set_path(name, path):
+    return _descriptor(lambda package, root: _resource(package, name).update(path=path))
+
+
+def _edit_description(package, root):
+    _resource(package, "visits")["schema"]["fields"][0]["description"] = "edited by hand"
+
+
+def _edit_without_rehash(root, reg):
+    path = root / "datasets/csv/actors.csv"
+    path.write_bytes(path.read_bytes().replace(b"Xi Jinping", b"Xi Jinpin", 1))
+
+
+def _precision_without_date(root, reg):
+    def mutate(frame):
+        row = frame.index[frame.signed_date.notna()][0]
+        frame.loc[row, "signed_date"] = pd.NaT
+        return frame
+    edit_table(root, reg, "agreements", mutate)
+
+
+def _duplicate_inference(root, reg):
+    edit_table(root, reg, "inferences", lambda f: pd.concat([f, f.iloc[[0]]]))
+
+
+def _drop_column(root, reg):
+    edit_table(root, reg, "quotes", lambda f: f.drop(columns=["channel"]).assign(channel=pd.NA)
+               [[c for c in f.columns if c != "channel"]], csv=False, parquet=False)
+    path = root / "datasets/csv/quotes.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False).drop(columns=["channel"])
+    frame.to_csv(path, index=False, lineterminator="\n")
+    rehash(root)
+
+
+def _extra_column(root, reg):
+    path = root / "datasets/csv/visits.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False).assign(secret="x")
+    frame.to_csv(path, index=False, lineterminator="\n")
+    rehash(root)
+
+
+# (kind, corruption, words the report must contain)
+CORRUPTIONS = [
+    ("duplicate primary key", _with_frame("actors", lambda f: pd.concat([f, f.iloc[[0]]])), "unique"),
+    ("duplicate composite key", _duplicate_inference, "inferences"),
+    ("dangling foreign key, child to parent", _set("quotes", "speaker_id", "nobody-at-all"),
+     "'nobody-at-all' is not among actors.actor_id"),
+    ("dangling foreign key, parent removed", _remove_referenced_actor, "is not among actors.actor_id"),
+    ("evidence pointing at a missing record", _set("evidence", "record_id", "no-such-record"),
+     "'no-such-record' is not a record of"),
+    ("claim about a missing record", _set("claims", "record_id", "no-such-visit"), "is not a record of"),
+    ("dangling list reference", _set("agreements", "parties", "government-of-china | nobody"),
+     "'nobody' is not among actors.actor_id"),
+    ("value outside an enumeration", _set("visits", "visit_type", "holiday"), "must be one of"),
+    ("end date before start date", _end_before_start, "end_date is before start_date"),
+    ("negative value", _set("trade_figures", "value", -5.0), "greater_than_or_equal_to"),
+    ("absurd value", _set("trade_figures", "value", 1e15), "less_than_or_equal_to"),
+    ("wrong ISO country code", _set("visits", "host_country", "XXX"), "ISO 3166-1 alpha-3"),
+    ("pattern broken in an id", _set("actors", "actor_id", "Xi Jinping"), "must match"),
+    ("excerpt shifted by one character", _shift_excerpt, "does not equal the raw text"),
+    ("excerpt text changed", _change_excerpt_text, "does not equal the raw text"),
+    ("excerpt Unicode-normalised", _normalise_excerpt, "does not equal the raw text"),
+    ("excerpt offsets past the end", _set("evidence", "char_end", 10**6), "past the end of the document"),
+    ("fact row without evidence", _drop_evidence_of_a_quote, "no evidence row cites this record"),
+    ("raw file edited by one byte", _edit_raw_byte, "differs from the manifest checksum"),
+    ("raw file missing", lambda root, reg: (root / "raw/002_c5e2ce6a28da5d25.txt").unlink(),
+     "listed in the manifest but missing"),
+    ("source checksum wrong", _set("sources", "sha256", "0" * 64), "does not match the bytes"),
+    ("source length wrong", _set("sources", "char_count", 7), "code points"),
+    ("CSV and Parquet disagree on one cell", _csv_only("visits", "city", "Shanghai"), "but Parquet has"),
+    ("missing column", _drop_column, "columns differ from the registry"),
+    ("extra column", _extra_column, "extra ['secret']"),
+    ("column of the wrong type in CSV", _write_csv_text("evidence", lambda t: t.replace(",0,", ",zero,", 1)),
+     "not a valid integer"),
+    ("column of the wrong type in Parquet", _parquet_column_as_text, "wrong column types"),
+    ("required field empty", _set("visits", "guest_id", None), "not_nullable"),
+    ("blank but not null string", _set("quotes", "text", "   "), "blank"),
+    ("blank item in a list", _set("actors", "aliases", "Xi |  | Xi Jinping"), "list items"),
+    ("date precision without its date", _precision_without_date, "date_precision must be given exactly when"),
+    ("inference naming no column", _set("inferences", "field", "colour"), "is no column of"),
+    ("resource missing from the descriptor",
+     _descriptor(lambda p, root: p["resources"].remove(_resource(p, "claims"))), "resource missing"),
+    ("resource path outside the package", _set_path("quotes", "../outside.csv"), "climbs out"),
+    ("resource path absolute", _set_path("quotes", "/etc/hostname"), "absolute or a URL"),
+    ("resource path a URL", _set_path("quotes", "https://example.org/quotes.csv"), "absolute or a URL"),
+    ("resource behind a symlink leaving the package", _symlink_outside, "resolves outside the package"),
+    ("descriptor schema edited", _descriptor(_edit_description), "schema differs from the registry"),
+    ("file edited without updating its hash", _edit_without_rehash, "descriptor says"),
+    ("truncated Parquet", _truncate_parquet, "unreadable Parquet"),
+]
+
+
+@pytest.mark.parametrize("kind, corrupt, expected", CORRUPTIONS, ids=[c[0] for c in CORRUPTIONS])
+def test_each_corruption_is_caught_and_named(project, registry, kind, corrupt, expected):
+    assert validate_package(project, registry, use_frictionless=False) == []
+    corrupt(project, registry)
+    problems = [str(p) for p in validate_package(project, registry, use_frictionless=False)]
+    assert problems, f"{kind}: not caught"
+    assert any(expected in p for p in problems), f"{kind}: caught, but not named:\n" + "\n".join(problems)
+
+
+def test_there_are_at_least_25_distinct_corruption_kinds():
+    assert len({c[0] for c in CORRUPTIONS}) == len(CORRUPTIONS) >= 25
+
+
+def test_a_clean_package_raises_no_alarm_with_frictionless(built_package, registry):
+    assert validate_package(built_package, registry, use_frictionless=True) == []
+
+
+def test_the_cli_with_frictionless_fails_on_a_corrupted_package(project, registry, capsys):
+    _set("visits", "visit_type", "holiday")(project, registry)
+    assert main(["validate", str(project), "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert any(p.get("table") == "visits" and p.get("column") == "visit_type" for p in report["problems"])
