@@ -1,0 +1,84 @@
+"""Property tests: the normalisers invert the ways the documents write values."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from decimal import Decimal
+
+from hypothesis import given, strategies as st
+
+from belarus_china.normalise import (
+    parse_change_pct, parse_count, parse_date_phrase, parse_iso_date, parse_money,
+)
+
+QUALIFIER_WORDS = {"": "exact", "approximately ": "approximately", "about ": "approximately",
+                   "around ": "approximately", "more than ": "more_than", "over ": "more_than",
+                   "nearly ": "less_than", "less than ": "less_than"}
+SCALES = {"": 1, " thousand": 10**3, " million": 10**6, " billion": 10**9, "bn": 10**9}
+DATES = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
+
+
+@given(st.decimals(min_value=0, max_value=999, places=2, allow_nan=False), st.sampled_from(sorted(SCALES)),
+       st.sampled_from(sorted(QUALIFIER_WORDS)))
+def test_money_words_give_back_the_amount_and_qualifier(amount, scale, qualifier):
+    words = f"{qualifier}${amount}{scale}"
+    parsed = parse_money(words)
+    assert parsed.value == float(Decimal(amount) * SCALES[scale])
+    assert parsed.qualifier == QUALIFIER_WORDS[qualifier]
+
+
+@given(st.integers(min_value=1, max_value=10**7))
+def test_thousands_separators(value):
+    assert parse_money(f"${value:,}").value == value
+    assert parse_count(f"{value:,} companies").value == value
+
+
+@given(st.decimals(min_value=0, max_value=10**4, places=1, allow_nan=False), st.sampled_from(["%", " percent",
+                                                                                             " per cent"]))
+def test_percentages(value, unit):
+    assert parse_change_pct(f"a {value}{unit} increase") == float(value)
+    assert parse_change_pct(f"a {value}{unit} decline") == -float(value)
+
+
+@given(DATES)
+def test_exact_dates_in_every_written_form(day):
+    month = calendar.month_name[day.month]
+    for words in (f"{day.day} {month} {day.year}", f"{month} {day.day}, {day.year}",
+                  f"{month} {day.day:02d}, {day.year} at 20:46", day.isoformat()):
+        if words == day.isoformat():
+            assert parse_iso_date(words) == day
+            continue
+        span = parse_date_phrase(words)
+        assert span.earliest == span.latest == day and span.precision == "day"
+
+
+@given(DATES, st.sampled_from(["", "early ", "mid ", "late "]))
+def test_months_and_their_parts_are_bounded_within_the_month(day, part):
+    span = parse_date_phrase(f"{part}{calendar.month_name[day.month]} {day.year}")
+    assert span.precision == "month"
+    assert span.earliest.month == span.latest.month == day.month and span.earliest <= span.latest
+    assert span.latest == date(day.year, day.month, calendar.monthrange(day.year, day.month)[1]) or part in (
+        "early ", "mid ")
+
+
+@given(st.integers(1900, 2100), st.integers(1, 3))
+def test_periods_of_quarters_end_on_the_quarter_end(year, quarters):
+    words = ["one", "two", "three"][quarters - 1]
+    span = parse_date_phrase(f"the first {words} quarters of {year}")
+    next_quarter = date(year, 3 * quarters + 1, 1) if quarters < 4 else date(year + 1, 1, 1)
+    assert span.earliest == date(year, 1, 1) and span.latest == next_quarter - timedelta(days=1)
+
+
+@given(DATES)
+def test_last_year_is_the_previous_calendar_year(reference):
+    span = parse_date_phrase("last year", reference=reference)
+    assert (span.earliest, span.latest) == (date(reference.year - 1, 1, 1), date(reference.year - 1, 12, 31))
+    assert str(reference.year - 1) in span.reasoning
+
+
+@given(DATES, st.sampled_from(list(calendar.day_name)))
+def test_a_weekday_is_the_latest_such_day_on_or_before_the_reference(reference, weekday):
+    day = parse_date_phrase(f"on {weekday}", reference=reference).earliest
+    assert calendar.day_name[day.weekday()] == weekday
+    assert timedelta(0) <= reference - day < timedelta(days=7)
