@@ -12,7 +12,7 @@ from belarus_china.pipeline import build
 from belarus_china.registry import read_registry
 
 ROOT = Path(__file__).resolve().parent.parent
-INPUTS = ("raw", "build", "validation", "pyproject.toml")
+INPUTS = ("raw", "build", "validation", "pyproject.toml", "CHANGELOG.md")  # everything the build reads
 
 
 def copy_project(target: Path) -> Path:

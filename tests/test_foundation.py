@@ -44,7 +44,7 @@ def test_all_five_sources_and_the_first_visit_is_evidenced_by_every_document_tha
 
 def test_committed_package_is_what_a_build_makes_and_is_valid(built_package, registry):
     generated = [*(ROOT / "datasets").rglob("*.*"), *(ROOT / "docs").rglob("*.*")]
-    for path in ["datapackage.json", *(str(p.relative_to(ROOT)) for p in generated)]:
+    for path in ["datapackage.json", "CITATION.cff", *(str(p.relative_to(ROOT)) for p in generated)]:
         assert (ROOT / path).read_bytes() == (built_package / path).read_bytes(), path
     assert validate_package(ROOT, registry) == []
 

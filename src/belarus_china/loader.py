@@ -9,6 +9,7 @@ for enumerations. Imports neither pandera nor frictionless.
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import paths
-from .package_files import PackageFileError, read_verified
+from .package_files import PackageFileError, read_verified, read_verified_from_zip
 from .types import frame_from_arrow
 
 
@@ -25,41 +26,62 @@ class DataPackageError(RuntimeError):
 
 
 def datapackage_path(package: str | Path | None = None) -> Path:
-    """Path of the datapackage.json `load()` reads (by default the one installed with this package)."""
+    """Path of the datapackage.json `load()` reads (by default the one installed with this package);
+    for a release zip, the zip itself."""
     root = Path(package) if package is not None else paths.default_package_dir()
     return root / paths.DESCRIPTOR if root.is_dir() else root
 
 
-def _descriptor(package) -> tuple[Path, dict]:
-    path = datapackage_path(package)
-    try:
-        return path.parent, json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DataPackageError(f"cannot read the package descriptor {path}: {exc}") from None
+class PackageSource:
+    """A package folder or a release zip: its descriptor and verified access to its files."""
+
+    def __init__(self, package):
+        self.path = datapackage_path(package)
+        self.zip = None
+        try:
+            if zipfile.is_zipfile(self.path):
+                self.zip = zipfile.ZipFile(self.path)
+                self.descriptor = json.loads(self.zip.read(paths.DESCRIPTOR).decode("utf-8"))
+            else:
+                self.descriptor = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+            raise DataPackageError(f"cannot read the package descriptor {self.path}: {exc}") from None
+
+    def read(self, resource: dict) -> bytes:
+        if self.zip is not None:
+            return read_verified_from_zip(self.zip, resource)
+        return read_verified(self.path.parent, resource)
+
+    def tables(self) -> list[str]:
+        return [r["name"] for r in self.descriptor.get("resources", []) if r.get("type") == "table"]
 
 
 def tables(package: str | Path | None = None) -> list[str]:
     """Names of the tables in the package, in descriptor order."""
-    _, descriptor = _descriptor(package)
-    return [r["name"] for r in descriptor["resources"] if r.get("type") == "table"]
+    return PackageSource(package).tables()
 
 
-def load(name: str, package: str | Path | None = None) -> pd.DataFrame:
-    """One table as a DataFrame with the registry's dtypes."""
-    root, descriptor = _descriptor(package)
-    resources = {r.get("name"): r for r in descriptor.get("resources", []) if isinstance(r, dict)}
+def load_from(source: PackageSource, name: str) -> pd.DataFrame:
+    resources = {r.get("name"): r for r in source.descriptor.get("resources", []) if isinstance(r, dict)}
     resource = resources.get(name)
     if resource is None or not isinstance(resource.get("parquet"), dict):
-        raise DataPackageError(f"no table {name!r} in {root / paths.DESCRIPTOR}; tables: {', '.join(tables(root))}")
+        raise DataPackageError(f"no table {name!r} in {source.path}; tables: {', '.join(source.tables())}")
     try:
-        data = read_verified(root, resource["parquet"])
-        table = pq.read_table(pa.BufferReader(data))
+        table = pq.read_table(pa.BufferReader(source.read(resource["parquet"])))
         return frame_from_arrow(table, resource["schema"], categories=True)
     except PackageFileError as exc:
         raise DataPackageError(f"table {name!r}: {exc}") from None
     except (pa.ArrowException, OSError, KeyError) as exc:
-        raise DataPackageError(f"table {name!r}: {resource['parquet'].get('path')} is damaged or not as described: {exc}") from None
+        raise DataPackageError(f"table {name!r}: {resource['parquet'].get('path')} is damaged or not as described: "
+                               f"{exc}") from None
+
+
+def load(name: str, package: str | Path | None = None) -> pd.DataFrame:
+    """One table as a DataFrame with the registry's dtypes, from the installed package, a package
+    folder, its datapackage.json, or a release zip."""
+    return load_from(PackageSource(package), name)
 
 
 def load_all(package: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    return {name: load(name, package) for name in tables(package)}
+    source = PackageSource(package)
+    return {name: load_from(source, name) for name in source.tables()}

@@ -19,6 +19,7 @@ from collections import Counter
 from datetime import date
 
 from .curation import Record
+from .normalise import window_end
 from .problems import Problem
 from .registry import Table
 
@@ -48,15 +49,6 @@ def _conflict(a: dict, b: dict, keys: list[str]) -> bool:
     return any(k in a and k in b and a[k] != b[k] for k in keys)
 
 
-def _window_end(day: date, precision: str) -> date:
-    if precision == "year":
-        return date(day.year, 12, 31)
-    if precision == "month":
-        next_month = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-        return date.fromordinal(next_month.toordinal() - 1)
-    return day
-
-
 def _agrees(claim: dict, chosen: dict, keys: list[str]) -> bool:
     """A claim agrees when every column it shares with the curated value is equal, except that a
     coarser date (e.g. "late February" at month precision) agrees when its window holds the curated day."""
@@ -67,7 +59,7 @@ def _agrees(claim: dict, chosen: dict, keys: list[str]) -> bool:
         if coarser and key == "date_precision":
             continue
         if coarser and isinstance(claim[key], date):
-            if not claim[key] <= chosen[key] <= _window_end(claim[key], claim["date_precision"]):
+            if not claim[key] <= chosen[key] <= window_end(claim[key], claim["date_precision"]):
                 return False
         elif claim[key] != chosen[key]:
             return False

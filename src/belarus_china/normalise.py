@@ -181,6 +181,15 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+def window_end(day: date, precision: str) -> date:
+    """The last day a date of the given precision allows (its month's or year's end)."""
+    if precision == "year":
+        return date(day.year, 12, 31)
+    if precision == "month":
+        return _month_end(day.year, day.month)
+    return day
+
+
 def parse_date_phrase(text: str, *, reference: date | None = None) -> DateSpan:
     """Exact, partial, vague and relative date expressions.
 

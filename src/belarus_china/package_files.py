@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from pathlib import Path, PurePosixPath
 
 
@@ -10,14 +11,20 @@ class PackageFileError(ValueError):
     """A resource file is unsafe, missing or not what the descriptor says."""
 
 
-def resolve_inside(package_dir: Path, relative: str) -> Path:
-    """The file `relative` names, refusing absolute paths, URLs, `..` and links that leave the package."""
+def check_relative(relative) -> str:
+    """Refuse resource paths that are absolute, URLs or climb out of the package."""
     if not isinstance(relative, str) or not relative:
         raise PackageFileError(f"resource path {relative!r} is not a relative file path")
     if "://" in relative or relative.startswith(("/", "\\")) or (len(relative) > 1 and relative[1] == ":"):
         raise PackageFileError(f"resource path {relative!r} is absolute or a URL; only paths inside the package are read")
     if ".." in PurePosixPath(relative).parts or "\\" in relative:
         raise PackageFileError(f"resource path {relative!r} climbs out of the package")
+    return relative
+
+
+def resolve_inside(package_dir: Path, relative: str) -> Path:
+    """The file `relative` names, refusing absolute paths, URLs, `..` and links that leave the package."""
+    check_relative(relative)
     root = Path(package_dir).resolve()
     path = (root / relative).resolve()
     if not path.is_relative_to(root):
@@ -27,10 +34,8 @@ def resolve_inside(package_dir: Path, relative: str) -> Path:
     return path
 
 
-def read_verified(package_dir: Path, resource: dict) -> bytes:
-    """The resource's bytes, after checking its declared `bytes` and `hash` (sha256)."""
-    path = resolve_inside(package_dir, resource.get("path"))
-    data = path.read_bytes()
+def verify(resource: dict, data: bytes) -> bytes:
+    """Check the declared `bytes` and `hash` (sha256) of a resource's data before trusting it."""
     declared_size = resource.get("bytes")
     if declared_size is not None and declared_size != len(data):
         raise PackageFileError(f"{resource['path']} has {len(data)} bytes, the descriptor says {declared_size} "
@@ -44,3 +49,17 @@ def read_verified(package_dir: Path, resource: dict) -> bytes:
     if hashlib.sha256(data).hexdigest() != digest:
         raise PackageFileError(f"{resource['path']} does not match its sha256 in the descriptor (damaged or edited)")
     return data
+
+
+def read_verified(package_dir: Path, resource: dict) -> bytes:
+    """The resource's bytes from a package folder, after the path, size and hash checks."""
+    return verify(resource, resolve_inside(package_dir, resource.get("path")).read_bytes())
+
+
+def read_verified_from_zip(archive: zipfile.ZipFile, resource: dict) -> bytes:
+    """The resource's bytes from a release zip: the member is looked up by name, never extracted."""
+    name = check_relative(resource.get("path"))
+    try:
+        return verify(resource, archive.read(name))
+    except KeyError:
+        raise PackageFileError(f"resource file {name!r} is missing from the zip") from None

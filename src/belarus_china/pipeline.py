@@ -1,20 +1,25 @@
-"""`belarus-china build`: raw + curated records -> tables -> validate -> publish, atomically."""
+"""`belarus-china build`: raw + curated records -> tables -> audit -> validate -> publish, atomically."""
 
 from __future__ import annotations
 
 import shutil
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
+from . import charts, docs
 from .assemble import Assembled, assemble
 from .audit import Candidate, report_markdown, run_audit
 from .contract import check_tables
 from .frames import to_frames
 from .problems import Problem, ProblemsFound
-from .publish import render_package, stage, swap_into_place
+from .publish import package_metadata, render_package, stage, swap_into_place, version
 from .registry import Registry, read_registry
+from .release import citation_cff
 from .validate import validate_package
 
 
@@ -49,18 +54,52 @@ def coverage(assembled: Assembled) -> list[Candidate]:
     return candidates
 
 
-def build(root: Path, *, use_frictionless: bool = True, publish: bool = True) -> BuildResult:
-    """Build the package under `root`; nothing under datasets/ or datapackage.json changes unless it all validates."""
+def generated_files(root: Path, registry: Registry, frames, candidates) -> dict[str, bytes]:
+    """Everything the build publishes besides the tables: documentation, charts, citation."""
+    package_version = version(root)
+    files = {
+        "docs/codebook.md": docs.codebook(registry, frames),
+        "docs/datasheet.md": docs.datasheet(registry, frames, candidates, package_version),
+        "docs/coverage.md": report_markdown(candidates),
+        "CITATION.cff": citation_cff(root, package_metadata(root), package_version),
+    }
+    encoded = {name: text.encode("utf-8") for name, text in files.items()}
+    encoded.update(charts.render(frames))
+    return encoded
+
+
+def _quiet(_message: str) -> None:
+    pass
+
+
+@contextmanager
+def _step(report: Callable[[str], None], label: str):
+    """Announce a step; say how long it took when that was more than a second."""
+    report(f"  {label} …")
+    started = time.perf_counter()
+    yield
+    elapsed = time.perf_counter() - started
+    if elapsed > 1:
+        report(f"    done in {elapsed:.1f} s")
+
+
+def build(root: Path, *, use_frictionless: bool = True, publish: bool = True,
+          report: Callable[[str], None] = _quiet) -> BuildResult:
+    """Build the package under `root`; nothing it publishes changes unless all of it validates."""
     root = Path(root).resolve()
     registry = read_registry(root / "validation")
-    assembled, frames = make_tables(root, registry)
-    candidates = coverage(assembled)
-    files = render_package(registry, frames, root)
-    files["docs/coverage.md"] = report_markdown(candidates).encode("utf-8")
+    with _step(report, "checking raw/, reading build/, locating excerpts, checking the tables"):
+        assembled, frames = make_tables(root, registry)
+    with _step(report, "auditing coverage of the raw documents"):
+        candidates = coverage(assembled)
+    with _step(report, "writing CSV, Parquet, datapackage.json, docs and charts"):
+        files = render_package(registry, frames, root)
+        files.update(generated_files(root, registry, frames, candidates))
     if publish:
         staging = stage(root, files)
         try:
-            problems = validate_package(staging, registry, use_frictionless=use_frictionless)
+            with _step(report, "validating the written package" + (" (with frictionless)" if use_frictionless else "")):
+                problems = validate_package(staging, registry, use_frictionless=use_frictionless)
             if problems:
                 raise ProblemsFound("validation of the written package", problems)
             swap_into_place(root, staging)

@@ -23,7 +23,7 @@ from .registry import Registry, table_schema
 from .types import arrow_schema
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
-PUBLISHED = ("datasets", "docs", DESCRIPTOR)  # everything the build generates
+PUBLISHED = ("datasets", "docs", DESCRIPTOR, "CITATION.cff")  # everything the build generates
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 
 
@@ -69,6 +69,10 @@ def parquet_bytes(frame: pd.DataFrame, schema: dict) -> bytes:
     pq.write_table(arrow_table(frame, schema).replace_schema_metadata(None), sink, compression="zstd",
                    store_schema=False)
     return sink.getvalue().to_pybytes()
+
+
+def package_metadata(root: Path) -> dict:
+    return yaml.safe_load((root / "validation" / "package.yaml").read_text(encoding="utf-8"))
 
 
 def version(root: Path) -> str:
@@ -127,8 +131,7 @@ def render_package(registry: Registry, frames: dict[str, pd.DataFrame], root: Pa
         schema = table_schema(table)
         files[f"datasets/csv/{table.name}.csv"] = csv_bytes(frames[table.name], schema)
         files[f"datasets/parquet/{table.name}.parquet"] = parquet_bytes(frames[table.name], schema)
-    metadata = yaml.safe_load((root / "validation" / "package.yaml").read_text(encoding="utf-8"))
-    package = descriptor(registry, metadata, version(root), files, frames["sources"])
+    package = descriptor(registry, package_metadata(root), version(root), files, frames["sources"])
     files[DESCRIPTOR] = (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     return files
 
