@@ -30,3 +30,13 @@ def test_reliability_numbers_match_the_tests():
     import test_normalise_properties
     assert len([n for n in dir(test_normalise_properties) if n.startswith("test_")]) == 8
     assert f"**{property_tests} property tests**" in README
+
+
+def test_the_readme_duckdb_example_runs_on_the_parquet_files(monkeypatch):
+    import duckdb
+
+    query = re.search(r"```sql\n(.+?)```", README, flags=re.DOTALL).group(1)
+    monkeypatch.chdir(ROOT)
+    rows = duckdb.sql(query).fetchall()
+    assert rows and all(row[1] for row in rows)
+    assert rows[0][4] is False  # conflicts come first
