@@ -35,7 +35,8 @@ def _summary(result, root: Path, frictionless: bool) -> str:
         f"conflicts between sources: {conflicts}; inferred values: {len(frames['inferences'])}",
         "validation: passed (registry contract, cross-table rules, evidence offsets, raw checksums, CSV = Parquet"
         + (", frictionless)" if frictionless else "; frictionless skipped)"),
-        f"files: datasets/csv, datasets/parquet, docs/ (codebook, datasheet, coverage, charts), CITATION.cff",
+        "files: datasets/csv, datasets/parquet, docs/ (codebook, datasheet, coverage, charts), CITATION.cff; "
+        "dist/belarus-china.sqlite for `belarus-china serve`",
     ]
     return "\n".join(lines)
 
@@ -190,6 +191,10 @@ def parser() -> argparse.ArgumentParser:
     tables = commands.add_parser("tables", help="list the tables of the installed (or given) package")
     tables.add_argument("--package", default=None)
     tables.set_defaults(func=cmd_tables)
+
+    from .serve import add_cli as add_serve_cli  # imports nothing heavy until the command runs
+
+    add_serve_cli(commands)
     return main
 
 

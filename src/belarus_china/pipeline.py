@@ -20,6 +20,7 @@ from .problems import Problem, ProblemsFound
 from .publish import package_metadata, render_package, stage, swap_into_place, version
 from .registry import Registry, read_registry
 from .release import citation_cff
+from .sqlite_export import write_sqlite
 from .validate import validate_package
 
 
@@ -106,4 +107,7 @@ def build(root: Path, *, use_frictionless: bool = True, publish: bool = True,
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
+        with _step(report, "writing the SQLite database for Datasette (dist/, not committed)"):
+            write_sqlite(root, root / "dist" / "belarus-china.sqlite", registry)
     return BuildResult(frames=frames, assembled=assembled, files=files, candidates=candidates)
+

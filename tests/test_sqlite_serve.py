@@ -1,0 +1,410 @@
+"""The SQLite export and Datasette: schema from the registry, data equal to the CSVs, full-text
+search, canned queries, a real Datasette server on loopback, and a headless Chromium looking at it."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import html
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import struct
+import subprocess
+import sys
+import time
+import urllib.error
+from pathlib import Path
+
+import pytest
+
+from belarus_china import serve
+from belarus_china.registry import LIST_DELIMITER
+from belarus_china.sqlite_export import ExportError, write_sqlite
+
+from conftest import ROOT
+
+FIRST_VISIT = "lukashenko-china-2023-02-28"
+SPEAKER = "alexander-lukashenko"
+SOURCE = "rferl-lukashenka-goes-to-china"
+RELIABLE_QUOTE = "lukashenko-reliable-partner-for-china"
+PARAMS = {"visit_id": FIRST_VISIT, "speaker_id": SPEAKER, "source_id": SOURCE}
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOT_NAME = "datasette-quotes.png"
+WINDOW = (1400, 900)
+
+
+def csv_rows(package: Path, table: str) -> list[dict[str, str]]:
+    with open(package / "datasets" / "csv" / f"{table}.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def database(built_package, registry, tmp_path_factory) -> Path:
+    return write_sqlite(built_package, tmp_path_factory.mktemp("sqlite") / "belarus-china.sqlite", registry)
+
+
+@pytest.fixture
+def db(database):
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def meta(built_package, registry) -> dict:
+    descriptor = json.loads((built_package / "datapackage.json").read_text(encoding="utf-8"))
+    return serve.metadata(registry, descriptor)
+
+
+# --- the SQLite file ---------------------------------------------------------------------------
+
+def test_every_table_has_the_registry_columns_types_and_keys(db, registry):
+    sql_type = {"string": "TEXT", "list": "TEXT", "date": "TEXT", "integer": "INTEGER", "number": "REAL",
+                "boolean": "INTEGER"}
+    user_tables = {name for (name,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%\\_fts%' ESCAPE '\\'")}
+    assert user_tables == set(registry.names)
+    for table in registry:
+        info = db.execute(f'PRAGMA table_info("{table.name}")').fetchall()
+        assert [row[1] for row in info] == table.column_names, table.name
+        for (_, name, declared, notnull, _, pk), column in zip(info, table.columns):
+            assert declared == sql_type[column.type], (table.name, name)
+            assert bool(notnull) == table.is_required(column), (table.name, name)
+            assert pk == (table.primary_key.index(name) + 1 if name in table.primary_key else 0), (table.name, name)
+        declared_fks = {(row[3], row[2], row[4]) for row in db.execute(f'PRAGMA foreign_key_list("{table.name}")')}
+        expected = {fk for fk in table.foreign_keys() if table.column(fk[0]).type != "list"}
+        assert declared_fks == expected, table.name
+    # A list of ids is one " | "-joined string: it cannot be a foreign key.
+    assert registry["agreements"].column("parties").references == ("actors", "actor_id")
+    assert "parties" not in {row[3] for row in db.execute('PRAGMA foreign_key_list("agreements")')}
+    assert {("visit_id", "visits", "visit_id"), ("speaker_id", "actors", "actor_id")} <= {
+        (row[3], row[2], row[4]) for row in db.execute('PRAGMA foreign_key_list("quotes")')}
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
+def test_rows_equal_the_csvs_in_primary_key_order(db, registry, built_package):
+    for table in registry:
+        expected = csv_rows(built_package, table.name)
+        rows = db.execute(f'SELECT * FROM "{table.name}" ORDER BY rowid').fetchall()
+        assert len(rows) == len(expected) > 0, table.name
+        keys = [tuple(row[table.column_names.index(c)] for c in table.primary_key) for row in rows]
+        assert keys == sorted(keys), f"{table.name} is not in primary-key order"
+        by_key = {tuple(r[c] for c in table.primary_key): r for r in expected}
+        for row in rows:
+            text = by_key[tuple(row[table.column_names.index(c)] for c in table.primary_key)]
+            for column, value in zip(table.columns, row):
+                cell = text[column.name]
+                where = (table.name, column.name, cell, value)
+                if cell == "":
+                    assert value is None, where
+                elif column.type == "boolean":
+                    assert value == {"true": 1, "false": 0}[cell], where
+                elif column.type == "integer":
+                    assert isinstance(value, int) and value == int(cell), where
+                elif column.type == "number":
+                    assert isinstance(value, float) and value == float(cell), where
+                else:  # string, list, date: the CSV's text (dates are ISO already)
+                    assert value == cell, where
+    dates = db.execute("SELECT said_date FROM quotes WHERE said_date IS NOT NULL").fetchall()
+    assert dates and all(len(d) == 10 and d[4] == d[7] == "-" for (d,) in dates)
+    assert {v for (v,) in db.execute("SELECT DISTINCT agrees FROM claims")} == {0, 1}
+    parties = db.execute("SELECT parties FROM agreements WHERE parties LIKE ?", (f"%{LIST_DELIMITER}%",)).fetchone()
+    assert parties is not None
+
+
+def test_full_text_search_finds_quotes_and_excerpts(db):
+    found = db.execute("SELECT quote_id FROM quotes WHERE rowid IN "
+                       "(SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH 'reliable')").fetchall()
+    assert (RELIABLE_QUOTE,) in found
+    excerpts = db.execute("SELECT e.evidence_id, e.excerpt FROM evidence_fts JOIN evidence AS e "
+                          "ON e.rowid = evidence_fts.rowid WHERE evidence_fts MATCH 'reliable'").fetchall()
+    assert excerpts and all("reliable" in excerpt.lower() for _, excerpt in excerpts)
+    drones = db.execute("SELECT count(*) FROM evidence_fts WHERE evidence_fts MATCH 'drones'").fetchone()[0]
+    assert drones >= 1
+    # Every row is indexed (external content: the index mirrors the base table).
+    for table, column in (("quotes", "text"), ("evidence", "excerpt")):
+        assert db.execute(f"SELECT count(*) FROM {table}_fts").fetchone() == db.execute(
+            f"SELECT count(*) FROM {table}").fetchone()
+
+
+def test_export_is_byte_deterministic_and_atomic(built_package, registry, database, tmp_path):
+    again = write_sqlite(built_package, tmp_path / "again.sqlite", registry)
+    assert again.read_bytes() == database.read_bytes()
+    write_sqlite(built_package, again, registry)  # overwriting an existing file
+    assert again.read_bytes() == database.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["again.sqlite"]
+
+
+def test_a_dangling_reference_publishes_nothing(built_package, registry, tmp_path, monkeypatch):
+    from belarus_china import loader, sqlite_export
+
+    def broken(package):
+        frames = loader.load_all(package)
+        quotes = frames["quotes"].copy()
+        quotes["speaker_id"] = quotes["speaker_id"].astype("string")
+        quotes.loc[quotes.index[0], "speaker_id"] = "nobody-at-all"
+        frames["quotes"] = quotes
+        return frames
+
+    monkeypatch.setattr(sqlite_export, "load_all", broken)
+    target = tmp_path / "out.sqlite"
+    target.write_bytes(b"previous")
+    with pytest.raises(ExportError, match="dangling foreign key"):
+        write_sqlite(built_package, target, registry)
+    assert target.read_bytes() == b"previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.sqlite"]
+
+
+# --- metadata and canned queries ---------------------------------------------------------------
+
+def test_metadata_describes_every_table_and_column(meta, registry, built_package):
+    assert meta["license"] == "CC-BY-4.0"
+    assert meta["license_url"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert meta["title"] and meta["description"]
+    assert "5 source documents" in meta["source"] and "raw/" in meta["source"]
+    assert meta["source_url"] == f"/{serve.DB_NAME}/sources"
+    database = meta["databases"][serve.DB_NAME]
+    assert set(database["tables"]) == set(registry.names)
+    for table in registry:
+        entry = database["tables"][table.name]
+        assert entry["title"] == table.title and entry["description"] == table.description
+        assert list(entry["columns"]) == table.column_names
+        for column in table.columns:
+            assert entry["columns"][column.name].startswith(column.description.rstrip(".")), (table.name, column.name)
+            for value in column.enum or {}:
+                assert f"{value} = " in entry["columns"][column.name]
+        for facet in entry.get("facets", []):
+            assert facet in table.column_names
+    assert "visit_type" in database["tables"]["visits"]["facets"]
+    assert "channel" in database["tables"]["quotes"]["facets"]
+    assert "record_table" in database["tables"]["evidence"]["facets"]
+    assert database["tables"]["quotes"]["fts_table"] == "quotes_fts"
+    json.dumps(meta)  # serialisable as metadata.json
+
+
+def test_every_canned_query_runs_and_returns_rows_for_a_real_id(db, meta):
+    queries = meta["databases"][serve.DB_NAME]["queries"]
+    assert set(queries) == {"claims_for_visit", "conflicts", "quotes_by_speaker", "facts_for_source"}
+    results = {}
+    for name, query in queries.items():
+        cursor = db.execute(query["sql"], PARAMS)
+        columns = [d[0] for d in cursor.description]
+        results[name] = [dict(zip(columns, row)) for row in cursor.fetchall()]
+        assert results[name], name
+        assert query["title"] and query["description"]
+
+    claims = results["claims_for_visit"]
+    assert {r["claim"] for r in claims} >= {"dates", "visit_type"}
+    assert any(r["agrees"] == 0 for r in claims)
+    assert sum(r["excerpt"] is not None for r in claims) > len(claims) / 2
+
+    conflicts = results["conflicts"]
+    disagreeing = db.execute("SELECT record_table, record_id, claim, source_id FROM claims WHERE agrees = 0").fetchall()
+    assert {(r["record_table"], r["record_id"], r["claim"], r["source_id"]) for r in conflicts if r["agrees"] == 0} \
+        == set(disagreeing)
+    assert any(r["agrees"] == 1 for r in conflicts)  # the other side of each conflict is shown too
+
+    quotes = results["quotes_by_speaker"]
+    assert {r["speaker"] for r in quotes} == {"Alexander Lukashenko"}
+    assert RELIABLE_QUOTE in {r["quote_id"] for r in quotes}
+    assert len(quotes) == db.execute("SELECT count(*) FROM quotes WHERE speaker_id = ?", (SPEAKER,)).fetchone()[0]
+
+    facts = results["facts_for_source"]
+    assert len(facts) == db.execute("SELECT count(*) FROM evidence WHERE source_id = ?", (SOURCE,)).fetchone()[0]
+    assert all(r["fact"] for r in facts), [r for r in facts if not r["fact"]][:3]
+    assert {"visits", "quotes", "actors"} <= {r["record_table"] for r in facts}
+
+
+def test_default_location_is_the_package_dist_folder(built_package, registry, tmp_path):
+    package = tmp_path / "package"
+    package.mkdir()
+    shutil.copy2(built_package / "datapackage.json", package / "datapackage.json")
+    shutil.copytree(built_package / "datasets", package / "datasets")
+    database, meta_path, temporary = serve.prepare(package / "datapackage.json", registry=registry)
+    assert temporary is None
+    assert database == package / "dist" / "belarus-china.sqlite" and database.is_file()
+    assert meta_path == package / "dist" / "belarus-china.metadata.json"
+    assert "belarus-china" in json.loads(meta_path.read_text(encoding="utf-8"))["databases"]
+
+
+def test_only_loopback_addresses_are_served():
+    for host in ("127.0.0.1", "::1", "localhost", "127.0.0.2"):
+        assert serve.loopback_host(host)
+    for host in ("0.0.0.0", "::", "192.168.1.10", "10.0.0.1", "example.org", ""):
+        with pytest.raises(ValueError, match="refusing to serve"):
+            serve.loopback_host(host)
+    with pytest.raises(ValueError):
+        serve.start_server(ROOT, host="0.0.0.0")
+
+    main = argparse.ArgumentParser(prog="belarus-china")
+    serve.add_cli(main.add_subparsers(dest="command", required=True))
+    args = main.parse_args(["serve"])
+    assert (args.host, args.port, args.package, args.func) == ("127.0.0.1", 8001, ".", serve.cmd_serve)
+    args = main.parse_args(["serve", "--port", "9000", "--host", "::1", "--package", "somewhere"])
+    assert (args.host, args.port, args.package) == ("::1", 9000, "somewhere")
+    for bad in (["serve", "--host", "0.0.0.0"], ["serve", "--port", "0"], ["serve", "--port", "http"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main.parse_args(bad)
+        assert exit_info.value.code == 2
+
+
+def test_serving_a_folder_without_a_package_is_a_usage_error(tmp_path, capsys):
+    main = argparse.ArgumentParser(prog="belarus-china")
+    serve.add_cli(main.add_subparsers(dest="command", required=True))
+    args = main.parse_args(["serve", "--package", str(tmp_path)])
+    assert args.func(args) == 2
+    assert "datapackage.json" in capsys.readouterr().err
+
+
+# --- a real Datasette on loopback ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def server(built_package, registry, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("served")
+    process, url = serve.start_server(built_package, host="127.0.0.1", port=serve.free_port("127.0.0.1"),
+                                      sqlite_path=folder / "belarus-china.sqlite", registry=registry)
+    try:
+        yield url
+    finally:
+        serve.stop_server(process)
+    assert process.poll() is not None
+
+
+def get_json(url: str):
+    return json.loads(serve.fetch(url, timeout=10))
+
+
+def test_datasette_serves_the_tables_search_metadata_and_canned_queries(server, built_package, registry):
+    assert server.startswith("http://127.0.0.1:")
+    versions = get_json(f"{server}/-/versions.json")
+    assert versions["datasette"]["version"]
+
+    quotes = get_json(f"{server}/{serve.DB_NAME}/quotes.json?_shape=array&_size=max")
+    assert sorted(q["quote_id"] for q in quotes) == sorted(r["quote_id"] for r in csv_rows(built_package, "quotes"))
+    found = get_json(f"{server}/{serve.DB_NAME}/quotes.json?_shape=array&_search=reliable")
+    assert [q["quote_id"] for q in found] == [RELIABLE_QUOTE]
+    excerpts = get_json(f"{server}/{serve.DB_NAME}/evidence.json?_shape=array&_search=reliable")
+    assert excerpts and all("reliable" in e["excerpt"].lower() for e in excerpts)
+
+    served = get_json(f"{server}/-/metadata.json")["databases"][serve.DB_NAME]
+    quotes_table = registry["quotes"]
+    assert served["tables"]["quotes"]["description"] == quotes_table.description
+    assert served["tables"]["quotes"]["columns"]["channel"].startswith(quotes_table.column("channel").description)
+
+    claims = get_json(f"{server}/{serve.DB_NAME}/claims_for_visit.json?_shape=array&visit_id={FIRST_VISIT}")
+    assert claims and any(c["agrees"] == 0 for c in claims)
+    by_speaker = get_json(f"{server}/{serve.DB_NAME}/quotes_by_speaker.json?_shape=array&speaker_id={SPEAKER}")
+    assert RELIABLE_QUOTE in {q["quote_id"] for q in by_speaker}
+    conflicts = get_json(f"{server}/{serve.DB_NAME}/conflicts.json?_shape=array")
+    assert any(c["agrees"] == 0 for c in conflicts)
+
+    facets = get_json(f"{server}/{serve.DB_NAME}/visits.json")["facet_results"]
+    assert "visit_type" in facets
+
+    index = html.unescape(serve.fetch(f"{server}/{serve.DB_NAME}", timeout=10).decode("utf-8"))
+    for query in serve.canned_queries(registry).values():
+        assert query["title"] in index
+    page = html.unescape(serve.fetch(f"{server}/{serve.DB_NAME}/quotes_by_speaker?speaker_id={SPEAKER}",
+                                     timeout=10).decode("utf-8"))
+    assert "reliable partner for China" in page
+
+
+def test_serve_runs_in_the_foreground_and_stops_on_interrupt(built_package, tmp_path):
+    """`serve()` as `belarus-china serve` runs it: answers, then Ctrl-C stops it and its Datasette."""
+    port = serve.free_port("127.0.0.1")
+    code = ("import sys; from belarus_china.serve import serve; "
+            f"sys.exit(serve({str(built_package)!r}, port={port}, sqlite_path={str(tmp_path / 'db.sqlite')!r}))")
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    url = f"http://127.0.0.1:{port}/-/versions.json"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert process.poll() is None, process.stdout.read().decode()
+            try:
+                assert get_json(url)["datasette"]
+                break
+            except (urllib.error.URLError, OSError):
+                assert time.monotonic() < deadline, "serve() did not answer within 30 s"
+                time.sleep(0.2)
+        os.kill(process.pid, signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+        with pytest.raises((urllib.error.URLError, OSError)):
+            serve.fetch(url, timeout=2)
+        assert (tmp_path / "db.metadata.json").is_file()
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # the session this test started, if anything is left in it
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=10)
+        process.stdout.close()
+
+
+# --- a headless browser ------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's Chromium, installed with apt-get when missing (the test fails, never skips, if that fails)."""
+    if not CHROMIUM.exists():
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        # As root here and in CI; through sudo on a hosted runner (e.g. the GitHub workflow).
+        sudo = [] if os.geteuid() == 0 else ["sudo", "-E"]
+        for command, limit in ((sudo + ["apt-get", "update"], 600),
+                               (sudo + ["apt-get", "install", "-y", "chromium"], 1500)):
+            try:
+                result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=limit)
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                pytest.fail(f"cannot install Chromium for the browser test: `{' '.join(command)}` failed: {exc}")
+            if result.returncode != 0:
+                pytest.fail(f"cannot install Chromium for the browser test: `{' '.join(command)}` exited with "
+                            f"{result.returncode}:\n{result.stderr[-3000:]}")
+        if not CHROMIUM.exists():
+            pytest.fail(f"apt-get installed chromium but {CHROMIUM} does not exist")
+    return CHROMIUM
+
+
+def run_chromium(chromium: Path, profile: Path, *arguments: str) -> subprocess.CompletedProcess:
+    command = [str(chromium), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--no-proxy-server", f"--user-data-dir={profile}", f"--window-size={WINDOW[0]},{WINDOW[1]}",
+               *arguments]
+    try:
+        return subprocess.run(command, capture_output=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"chromium did not finish within 60 s: {' '.join(command)}")
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    assert data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_the_quotes_page_in_a_headless_browser(chromium, server, registry, tmp_path):
+    # Facets off for the picture (they are on by default) so that rows show under the codebook.
+    page = f"{server}/{serve.DB_NAME}/quotes?_nofacet=1&_nosuggest=1"
+
+    screenshot = tmp_path / SCREENSHOT_NAME
+    result = run_chromium(chromium, tmp_path / "profile-shot", f"--screenshot={screenshot}", page)
+    assert screenshot.is_file(), result.stderr.decode(errors="replace")[-3000:]
+    data = screenshot.read_bytes()
+    assert png_size(data) == WINDOW
+    assert len(data) > 20_000, "the screenshot is suspiciously small (a blank page?)"
+
+    result = run_chromium(chromium, tmp_path / "profile-dom", "--dump-dom", page)
+    dom = html.unescape(result.stdout.decode("utf-8", errors="replace"))
+    assert result.returncode == 0 and "<table" in dom, result.stderr.decode(errors="replace")[-3000:]
+    assert registry["quotes"].description in dom
+    assert registry["quotes"].column("quote_kind").description in dom  # column descriptions are shown
+    assert "reliable partner for China" in dom
+
+    target = os.environ.get("BELARUS_CHINA_SCREENSHOT_DIR")
+    if target:  # e.g. BELARUS_CHINA_SCREENSHOT_DIR=docs/screenshots, to refresh the committed picture
+        folder = Path(target) if Path(target).is_absolute() else ROOT / target
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(screenshot, folder / SCREENSHOT_NAME)
