@@ -40,6 +40,23 @@ def alias_pattern(alias: str) -> re.Pattern:
     return re.compile(rf"(?<!\w){re.escape(alias)}(?!\w)")
 
 
+def _is_word(char: str) -> bool:
+    """What `\\w` matches in a str pattern: a Unicode alphanumeric (str.isalnum) or the underscore."""
+    return char.isalnum() or char == "_"
+
+
+def first_whole_word(text: str, alias: str) -> tuple[int, int] | None:
+    """The span of alias_pattern(alias).search(text), found with str.find: the same leftmost whole-word
+    occurrence, without compiling one regular expression per alias."""
+    position = text.find(alias)
+    while position != -1:
+        end = position + len(alias)
+        if (position == 0 or not _is_word(text[position - 1])) and (end == len(text) or not _is_word(text[end])):
+            return position, end
+        position = text.find(alias, position + 1)
+    return None
+
+
 class _Assembler:
     def __init__(self, registry: Registry, texts: dict[str, str]):
         self.registry = registry
@@ -164,8 +181,37 @@ def _check_references(asm: _Assembler, record: Record, known: dict[str, set[str]
                 asm.problem(record, column.name, f"{item!r} is not among {ref_table}.{ref_column}")
 
 
+class _WordIndex:
+    """Which raw files contain a given word (a maximal run of `\\w` characters), to search an alias
+    only in the documents that can hold it.
+
+    A whole-word match of an alias contains each maximal run of word characters of the alias as a
+    maximal run of the text: inside the alias a run is bounded by the alias's own non-word
+    characters, at its ends by alias_pattern's lookarounds. So a document lacking one of the alias's
+    words cannot match, and skipping it changes no result; it only avoids searching every document
+    for every alias (actors x documents, quadratic as both grow).
+    """
+
+    _WORD = re.compile(r"\w+")
+
+    def __init__(self, texts: dict[str, str]):
+        self.names = sorted(texts)
+        self.files_with: dict[str, list[str]] = defaultdict(list)  # word -> raw files, in sorted order
+        for raw_file in self.names:
+            for word in set(self._WORD.findall(texts[raw_file])):
+                self.files_with[word].append(raw_file)
+
+    def candidates(self, alias: str) -> list[str]:
+        """The raw files, in sorted order, that contain the alias's rarest word (all files if it has none)."""
+        words = set(self._WORD.findall(alias))
+        if not words:
+            return self.names
+        return min((self.files_with.get(w, []) for w in words), key=len)
+
+
 def _actors(asm: _Assembler, actors: list[Record]) -> list[dict]:
     rows, seen = [], {}
+    index = _WordIndex(asm.texts)
     for record in actors:
         if record.id in seen:
             asm.problem(record, "actor_id", f"is defined twice (also in {seen[record.id]})")
@@ -173,13 +219,12 @@ def _actors(asm: _Assembler, actors: list[Record]) -> list[dict]:
         seen[record.id] = record.file
         asm.record_evidence(record)
         for alias in record.values.get("aliases", []):
-            pattern = alias_pattern(alias)
             found = False
-            for raw_file, text in sorted(asm.texts.items()):
-                match = pattern.search(text)
-                if match:
+            for raw_file in index.candidates(alias):
+                span = first_whole_word(asm.texts[raw_file], alias)
+                if span is not None:
                     found = True
-                    _add_span(asm, record, raw_file, match.span())
+                    _add_span(asm, record, raw_file, span)
             if not found:
                 asm.problem(record, "aliases", f"{alias!r} occurs in no raw document (as a whole word)")
         if not asm.evidence_of[(record.file, record.id)]:
@@ -290,11 +335,19 @@ def assemble(root: Path, registry: Registry) -> Assembled:
             values = dict(records[0].values)
         rows[table_name].append(values)
         _check_required(asm, table, values, records)
+    # Every record of each source and actor id, looked up once rather than searched per row.
+    source_records: dict[str, list[Record]] = defaultdict(list)
+    for f in files:
+        for record in f.records:
+            if record.table == "sources":
+                source_records[record.id].append(record)
+    actor_records_of: dict[str, list[Record]] = defaultdict(list)
+    for record in actor_records:
+        actor_records_of[record.id].append(record)
     for values in rows["sources"]:
-        _check_required(asm, registry["sources"], values,
-                        [r for f in files for r in f.records if r.table == "sources" and r.id == values["source_id"]])
+        _check_required(asm, registry["sources"], values, source_records.get(values["source_id"], []))
     for values in rows["actors"]:
-        _check_required(asm, registry["actors"], values, [r for r in actor_records if r.id == values["actor_id"]])
+        _check_required(asm, registry["actors"], values, actor_records_of.get(values["actor_id"], []))
 
     for f in files:
         for record in f.records:

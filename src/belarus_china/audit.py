@@ -120,8 +120,9 @@ def _inside(candidate: Candidate, spans) -> tuple[int, int, str] | None:
 def classify(candidates: list[Candidate], evidence_spans: list[tuple[int, int]],
              dismissed: list[tuple[int, int, str]], aliases: set[str]) -> list[Candidate]:
     out = []
+    evidence = [(s, e, "") for s, e in evidence_spans]  # built once per document, not per candidate
     for c in candidates:
-        if _inside(c, [(s, e, "") for s, e in evidence_spans]):
+        if _inside(c, evidence):
             out.append(Candidate(**{**c.__dict__, "status": "covered"}))
         elif c.kind == "person_name" and _bare(c.text) in aliases:
             out.append(Candidate(**{**c.__dict__, "status": "covered", "reason": "alias of a curated actor"}))
@@ -158,8 +159,10 @@ def report_markdown(candidates: list[Candidate]) -> str:
     lines += [f"Total: {len(candidates)} candidates: {status_totals['covered']} covered, "
               f"{status_totals['dismissed']} dismissed, {status_totals['uncovered']} uncovered.", ""]
     lines += ["## Per document", "", "| document | candidates | covered | dismissed | uncovered |", "|---|---:|---:|---:|---:|"]
-    for raw_file in sorted({c.raw_file for c in candidates}):
-        own = Counter(c.status for c in candidates if c.raw_file == raw_file)
+    by_file: dict[str, Counter] = {}  # one pass, not one per document
+    for c in candidates:
+        by_file.setdefault(c.raw_file, Counter())[c.status] += 1
+    for raw_file, own in sorted(by_file.items()):
         lines.append(f"| {raw_file} | {sum(own.values())} | {own['covered']} | {own['dismissed']} | {own['uncovered']} |")
     lines += ["", "## Per kind", "", "| kind | candidates | covered | dismissed | uncovered |", "|---|---:|---:|---:|---:|"]
     for kind in KINDS:

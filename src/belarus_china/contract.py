@@ -12,12 +12,31 @@ import unicodedata
 
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
 from .checks import DOMAIN_CHECKS, domain_check
 from .problems import Problem
 from .registry import LIST_DELIMITER, Column, Registry, Table, table_schema
 from .types import value_dtype
+
+
+def _list_items_ok(s: pd.Series) -> pd.Series:
+    return s.str.split(LIST_DELIMITER, regex=False).map(lambda items: all(i.strip() and i == i.strip() for i in items))
+
+
+def _per_distinct_value(check):
+    """Run a row-by-row Python check once per distinct value and spread the answers over the rows:
+    a list column such as evidence.supports repeats a few values over many rows. pandera passes the
+    present values only (ignore_na), so every row has a distinct value to take its answer from."""
+    def run(s: pd.Series) -> pd.Series:
+        codes, uniques = pd.factorize(s)
+        if (codes < 0).any():
+            return check(s)
+        answers = check(pd.Series(uniques, dtype=s.dtype)).to_numpy(dtype=bool)
+        return pd.Series(answers[codes], index=s.index)
+    return run
 
 
 def _column_checks(column: Column) -> list[pa.Check]:
@@ -28,9 +47,8 @@ def _column_checks(column: Column) -> list[pa.Check]:
         checks.append(pa.Check(lambda s: s == s.str.strip(), name="no_outer_whitespace",
                                error="has leading or trailing white space"))
     if column.type == "list":
-        checks.append(pa.Check(lambda s: s.str.split(LIST_DELIMITER, regex=False).map(
-            lambda items: all(i.strip() and i == i.strip() for i in items)), name="list_items",
-            error=f"list items separated by {LIST_DELIMITER!r} must be non-empty"))
+        checks.append(pa.Check(_per_distinct_value(_list_items_ok), name="list_items",
+                               error=f"list items separated by {LIST_DELIMITER!r} must be non-empty"))
     if column.enum:
         checks.append(pa.Check.isin(list(column.enum), error=f"must be one of {list(column.enum)}"))
     if column.pattern:
@@ -77,13 +95,16 @@ def pandera_schema(table: Table) -> pa.DataFrameSchema:
 
 
 def record_ids(table: Table, frame: pd.DataFrame) -> pd.Series:
+    """Each row's primary key as one string (a composite key joined by "/"), vectorised."""
     key = frame[list(table.primary_key)].astype("string").fillna("<missing>")
-    return key.agg("/".join, axis=1) if len(table.primary_key) > 1 else key.iloc[:, 0]
+    first, *rest = (key[c] for c in key.columns)
+    return first.str.cat(rest, sep="/").rename(None) if rest else first
 
 
 def _pandera_problems(table: Table, frame: pd.DataFrame) -> list[Problem]:
     try:
-        pandera_schema(table).validate(frame, lazy=True)
+        # inplace: nothing is coerced, so pandera need not copy the frame first (a copy of every table)
+        pandera_schema(table).validate(frame, lazy=True, inplace=True)
     except SchemaErrors as errors:
         ids = record_ids(table, frame) if set(table.primary_key) <= set(frame.columns) else None
         problems = []
@@ -103,6 +124,14 @@ def _present(series: pd.Series) -> pd.Series:
     return series.dropna()
 
 
+def _isin(values: pd.Series, allowed) -> pd.Series:
+    """values.isin(allowed) for text without missing values, computed by pyarrow: pandas' isin on
+    Arrow-backed strings goes through Python objects and is about 100x slower on large tables."""
+    allowed = pyarrow.array(list(allowed) if isinstance(allowed, (set, frozenset)) else allowed, type=pyarrow.large_string())
+    found = pc.is_in(pyarrow.array(values, type=pyarrow.large_string()), value_set=allowed)
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index)
+
+
 def check_tables(registry: Registry, frames: dict[str, pd.DataFrame], texts: dict[str, str]) -> list[Problem]:
     """Every rule on the tables; `texts` maps a source's raw_path to its decoded text."""
     problems: list[Problem] = []
@@ -118,29 +147,44 @@ def check_tables(registry: Registry, frames: dict[str, pd.DataFrame], texts: dic
             values = frame[column].dropna()
             if table.column(column).type == "list":
                 values = values.str.split(LIST_DELIMITER, regex=False).explode()
-            for index, value in values[~values.isin(known)].items():
+            for index, value in values[~_isin(values, known)].items():
                 problems.append(Problem(table=table.name, record=ids[index], column=column,
                                         message=f"{value!r} is not among {ref_table}.{ref_column}"))
 
+    # Rows that point at a record of another table are matched on one "table<US>id" key, so each
+    # rule is one vectorised isin over the whole column rather than a Python loop over rows.
+    ids_of = {t.name: record_ids(t, frames[t.name]) for t in registry}
     evidence = frames["evidence"]
-    cited = set(zip(evidence["record_table"].astype(str), evidence["record_id"].astype(str)))
+    cited = _table_keys(evidence["record_table"].astype(str), evidence["record_id"].astype(str))
     for table in registry:
         if table.has_evidence:
-            for record_id in record_ids(table, frames[table.name]):
-                if (table.name, record_id) not in cited:
-                    problems.append(Problem(table=table.name, record=record_id, column=None,
-                                            message="no evidence row cites this record"))
-    known_ids = {t.name: set(record_ids(t, frames[t.name])) for t in registry}
+            ids = ids_of[table.name]
+            uncited = ~_isin(_table_keys(table.name, ids), cited)
+            for record_id in ids[uncited.to_numpy()]:
+                problems.append(Problem(table=table.name, record=record_id, column=None,
+                                        message="no evidence row cites this record"))
+    known = pd.concat([_table_keys(name, ids) for name, ids in ids_of.items()], ignore_index=True)
     for label in ("evidence", "inferences", "claims"):
         frame = frames[label]
-        labels = record_ids(registry[label], frame)
-        for index, target, record_id in zip(frame.index, frame["record_table"], frame["record_id"]):
-            if target in known_ids and record_id not in known_ids[target]:
+        targets, record_id = frame["record_table"], frame["record_id"]
+        dangling = _isin(targets, list(ids_of)) & ~_isin(_table_keys(targets, record_id), known)
+        if dangling.any():
+            labels = ids_of[label]
+            for index, target, value in zip(frame.index[dangling.to_numpy()], targets[dangling], record_id[dangling]):
                 problems.append(Problem(table=label, record=labels[index], column="record_id",
-                                        message=f"{record_id!r} is not a record of {target}"))
+                                        message=f"{value!r} is not a record of {target}"))
     problems.extend(_check_evidence_text(registry, frames, texts))
     problems.extend(_check_references_to_columns(registry, frames))
     return problems
+
+
+def _table_keys(table, record_id: pd.Series) -> pd.Series:
+    """'table<US>record id' per row; `table` is one name or a Series of names. The separator is the
+    ASCII unit separator, which no table name contains, so equal keys mean equal (table, id) pairs."""
+    record_id = record_id.astype("string")
+    if isinstance(table, str):
+        return (table + "\x1f") + record_id
+    return table.astype("string").str.cat(record_id, sep="\x1f")
 
 
 def _check_evidence_text(registry: Registry, frames: dict[str, pd.DataFrame], texts: dict[str, str]) -> list[Problem]:
@@ -158,18 +202,22 @@ def _check_evidence_text(registry: Registry, frames: dict[str, pd.DataFrame], te
         if len(text) != row.char_count:
             problems.append(Problem(table="sources", record=row.source_id, column="char_count",
                                     message=f"is {row.char_count} but {row.raw_path} has {len(text)} code points"))
-    for row in frames["evidence"].itertuples(index=False):
-        text = texts.get(sources.loc[row.source_id, "raw_path"]) if row.source_id in sources.index else None
+    # One pass over plain Python lists (source ids are unique here: pandera checked them).
+    text_of = {source_id: texts.get(raw_path) for source_id, raw_path in zip(sources.index, sources["raw_path"])}
+    evidence = frames["evidence"]
+    rows = zip(*(evidence[c].tolist() for c in ("evidence_id", "source_id", "excerpt", "char_start", "char_end")))
+    for evidence_id, source_id, excerpt, start, end in rows:
+        text = text_of.get(source_id)
         if text is None:
             continue
-        start, end = int(row.char_start), int(row.char_end)
+        start, end = int(start), int(end)
         if end > len(text):
-            problems.append(Problem(table="evidence", record=row.evidence_id, column="char_end",
+            problems.append(Problem(table="evidence", record=evidence_id, column="char_end",
                                     message=f"is past the end of the document ({len(text)} code points)"))
-        elif text[start:end] != row.excerpt:
-            normalised = unicodedata.normalize("NFC", row.excerpt) == text[start:end]
+        elif text[start:end] != excerpt:
+            normalised = unicodedata.normalize("NFC", excerpt) == text[start:end]
             detail = " (it differs only in Unicode normalisation)" if normalised else ""
-            problems.append(Problem(table="evidence", record=row.evidence_id, column="excerpt",
+            problems.append(Problem(table="evidence", record=evidence_id, column="excerpt",
                                     message=f"does not equal the raw text at {start}:{end}{detail}: "
                                             f"raw has {text[start:end][:60]!r}"))
     return problems
@@ -178,15 +226,20 @@ def _check_evidence_text(registry: Registry, frames: dict[str, pd.DataFrame], te
 def _check_references_to_columns(registry: Registry, frames: dict[str, pd.DataFrame]) -> list[Problem]:
     """evidence.supports and inferences.field must name columns of the record's table."""
     problems = []
-    for row in frames["evidence"].itertuples(index=False):
-        if pd.isna(row.supports) or row.record_table not in registry.tables:
-            continue
-        for name in str(row.supports).split(LIST_DELIMITER):
-            if name not in registry[row.record_table].column_names:
-                problems.append(Problem(table="evidence", record=row.evidence_id, column="supports",
-                                        message=f"{name!r} is no column of {row.record_table}"))
-    for row in frames["inferences"].itertuples(index=False):
-        if row.record_table in registry.tables and row.field not in registry[row.record_table].column_names:
-            problems.append(Problem(table="inferences", record=f"{row.record_table}/{row.record_id}",
-                                    column="field", message=f"{row.field!r} is no column of {row.record_table}"))
+    # Few distinct (table, supports) pairs occur: each is checked once, then looked up per row.
+    unknown: dict[tuple, list[str]] = {}
+    evidence = frames["evidence"]
+    for evidence_id, table, supports in zip(*(evidence[c].tolist() for c in ("evidence_id", "record_table", "supports"))):
+        key = (table, supports)
+        if key not in unknown:
+            unknown[key] = [] if pd.isna(supports) or table not in registry.tables else [
+                name for name in str(supports).split(LIST_DELIMITER) if name not in registry[table].column_names]
+        for name in unknown[key]:
+            problems.append(Problem(table="evidence", record=evidence_id, column="supports",
+                                    message=f"{name!r} is no column of {table}"))
+    inferences = frames["inferences"]
+    for table, record_id, field in zip(*(inferences[c].tolist() for c in ("record_table", "record_id", "field"))):
+        if table in registry.tables and field not in registry[table].column_names:
+            problems.append(Problem(table="inferences", record=f"{table}/{record_id}",
+                                    column="field", message=f"{field!r} is no column of {table}"))
     return problems

@@ -8,20 +8,15 @@ from .registry import LIST_DELIMITER, Registry, Table, table_schema
 from .types import value_dtype
 
 
-def _cell(value, kind: str):
-    if value is None:
-        return None
-    if kind == "list":
-        return LIST_DELIMITER.join(value) if value else None
-    return value
-
-
 def to_frame(table: Table, rows: list[dict]) -> pd.DataFrame:
     """One table's rows as a frame sorted by primary key, so output never depends on input order."""
     schema = table_schema(table)
     data = {}
     for f in schema["fields"]:
-        cells = [_cell(row.get(f["name"]), f["type"]) for row in rows]
+        name = f["name"]
+        cells = [row.get(name) for row in rows]
+        if f["type"] == "list":  # stored as one text, joined; an empty list is missing
+            cells = [LIST_DELIMITER.join(value) if value else None for value in cells]
         series = pd.Series(cells, dtype="object")
         if f["type"] == "date":
             series = pd.to_datetime(series)
