@@ -79,12 +79,15 @@ def datasheet(registry: Registry, frames: dict[str, pd.DataFrame], candidates: l
     statuses = Counter(c.status for c in candidates)
     dismissals = Counter(c.reason for c in candidates if c.status == "dismissed")
 
+    # One pass over the evidence, not one mask per source (quadratic on a large corpus).
+    excerpts = evidence.groupby("source_id", observed=True).size()
+    records = (evidence.drop_duplicates(["source_id", "record_table", "record_id"])
+               .groupby("source_id", observed=True).size())
     per_source = ["| source | kind | publisher | evidence rows | records cited |", "|---|---|---|---:|---:|"]
     for row in sources.itertuples(index=False):
-        own = evidence[evidence["source_id"] == row.source_id]
-        records = own[["record_table", "record_id"]].drop_duplicates()
         publisher = "" if pd.isna(row.publisher) else row.publisher
-        per_source.append(f"| `{row.source_id}` | {row.doc_kind} | {publisher} | {len(own)} | {len(records)} |")
+        per_source.append(f"| `{row.source_id}` | {row.doc_kind} | {publisher} | "
+                          f"{int(excerpts.get(row.source_id, 0))} | {int(records.get(row.source_id, 0))} |")
     per_table = ["| table | rows |", "|---|---:|"] + [f"| `{t.name}` | {len(frames[t.name])} |" for t in registry]
     conflict_rows = ["| record | claim | source | claimed value | rule |", "|---|---|---|---|---|"] + [
         f"| `{r.record_table}/{r.record_id}` | {r.claim} | `{r.source_id}` | {_cell(r.claimed_value)} | "
@@ -122,7 +125,8 @@ def datasheet(registry: Registry, frames: dict[str, pd.DataFrame], candidates: l
         f"{statuses['dismissed']}; uncovered: {statuses['uncovered']} (see `docs/coverage.md`)",
         f"- distinct dismissal reasons: {len(dismissals)}", "",
         "Where documents disagree, each source's claim is kept in `claims` and a stated rule picks the curated "
-        f"value (finer date precision, then majority, then a curator's recorded resolution). Conflicts "
+        f"value (finer date precision first, then a curator's recorded resolution, otherwise the majority). "
+        f"Conflicts "
         f"({len(conflicts)} claims that disagree with the curated value):", "", *conflict_rows, "",
         f"Values the documents do not state literally are listed in `inferences` with the reason "
         f"({len(inferences)} rows):", "", *inferred_rows, "",
