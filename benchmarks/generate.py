@@ -369,6 +369,7 @@ def document(i: int, docs: int, seed: int) -> tuple[str, dict]:
     figures.append({"figure_id": f"f{i:06d}-total-trade-{year}", "measure": "total_trade", "reporter": "BLR",
                     "partner": v["code"], "period_start": f"{year}-01-01", "period_end": f"{year}-12-31",
                     "value": usd(trade), "unit": "USD", "value_qualifier": "exact", "change_pct": pct,
+                    "change_as_reported": f"up {pct} percent", "period_as_reported": f"in {year}",
                     "value_as_reported": f"${trade} billion", "reported_by": media,
                     "reported_by_id": media.lower(), "evidence": [f1]})
     companies = 10 + i % 90

@@ -133,6 +133,42 @@ def _check_figure(asm: _Assembler, record: Record) -> None:
     if parsed.qualifier != qualifier:
         asm.problem(record, "value_qualifier",
                     f"is {qualifier!r} but value_as_reported {words!r} says {parsed.qualifier!r}")
+    _check_change(asm, record)
+    _check_period(asm, record)
+
+
+def _check_change(asm: _Assembler, record: Record) -> None:
+    """A stated change keeps its words ("doubled" is 100), and the number must be what they say."""
+    values = record.values
+    words = values.get("change_as_reported")
+    if words is None:
+        if "change_pct" in values:
+            asm.problem(record, "change_as_reported", "give the document's words for change_pct")
+        return
+    try:
+        pct = normalise.parse_change_pct(words)
+    except normalise.NormaliseError as exc:
+        asm.problem(record, "change_as_reported", str(exc))
+        return
+    if values.get("change_pct") != pct:
+        asm.problem(record, "change_pct", f"is {values.get('change_pct')} but change_as_reported {words!r} says {pct:g}")
+
+
+def _check_period(asm: _Assembler, record: Record) -> None:
+    """Period words that name a period by themselves must give period_start and period_end; relative
+    words ("last year") need the document's date and are explained in `inferred` instead."""
+    values = record.values
+    words = values.get("period_as_reported")
+    if words is None:
+        return
+    try:
+        span = normalise.parse_date_phrase(words)
+    except normalise.NormaliseError:
+        return
+    if (values.get("period_start"), values.get("period_end")) != (span.earliest, span.latest):
+        asm.problem(record, "period_start",
+                    f"period_as_reported {words!r} means {span.earliest} to {span.latest}, not "
+                    f"{values.get('period_start')} to {values.get('period_end')}")
 
 
 def _check_agreement_value(asm: _Assembler, record: Record) -> None:
