@@ -51,3 +51,12 @@ def edit_table(root: Path, registry, name: str, mutate, **where) -> None:
     frame = read_table(root, registry, name)
     frame = mutate(frame)
     write_table(root, registry, name, frame.reset_index(drop=True), **where)
+
+
+def shift_excerpt(root: Path, registry) -> None:
+    """Move the first evidence row's offsets one character to the right."""
+    def mutate(frame):
+        frame.loc[0, "char_start"] += 1
+        frame.loc[0, "char_end"] += 1
+        return frame
+    edit_table(root, registry, "evidence", mutate)

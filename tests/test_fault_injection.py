@@ -15,7 +15,7 @@ import pytest
 from belarus_china.cli import main
 from belarus_china.validate import validate_package
 
-from corrupt import edit_table, read_table, rehash, write_table
+from corrupt import edit_table, read_table, rehash, shift_excerpt
 
 
 def _set(table, column, value, row=0):
@@ -46,14 +46,6 @@ def _resource(package, name):
 def _first_evidence_row_with(root, reg, predicate):
     frame = read_table(root, reg, "evidence")
     return frame.index[frame.apply(predicate, axis=1)][0]
-
-
-def _shift_excerpt(root, reg):
-    def mutate(frame):
-        frame.loc[0, "char_start"] += 1
-        frame.loc[0, "char_end"] += 1
-        return frame
-    edit_table(root, reg, "evidence", mutate)
 
 
 def _change_excerpt_text(root, reg):
@@ -198,7 +190,7 @@ CORRUPTIONS = [
     ("absurd value", _set("trade_figures", "value", 1e15), "less_than_or_equal_to"),
     ("wrong ISO country code", _set("visits", "host_country", "XXX"), "ISO 3166-1 alpha-3"),
     ("pattern broken in an id", _set("actors", "actor_id", "Xi Jinping"), "must match"),
-    ("excerpt shifted by one character", _shift_excerpt, "does not equal the raw text"),
+    ("excerpt shifted by one character", shift_excerpt, "does not equal the raw text"),
     ("excerpt text changed", _change_excerpt_text, "does not equal the raw text"),
     ("excerpt Unicode-normalised", _normalise_excerpt, "does not equal the raw text"),
     ("excerpt offsets past the end", _set("evidence", "char_end", 10**6), "past the end of the document"),

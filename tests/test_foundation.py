@@ -15,7 +15,7 @@ from belarus_china.problems import ProblemsFound
 from belarus_china.validate import validate_package
 
 from conftest import ROOT, snapshot
-from corrupt import edit_table
+from corrupt import edit_table, shift_excerpt
 
 FIRST_VISIT = "lukashenko-china-2023-02-28"
 
@@ -134,11 +134,7 @@ def _problems(project, registry):
 
 
 def test_validate_reports_a_shifted_excerpt(project, registry):
-    def shift(frame):
-        frame.loc[0, "char_start"] += 1
-        frame.loc[0, "char_end"] += 1
-        return frame
-    edit_table(project, registry, "evidence", shift)
+    shift_excerpt(project, registry)
     assert any("evidence" in p and "excerpt" in p and "does not equal the raw text" in p
                for p in _problems(project, registry))
 
