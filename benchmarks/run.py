@@ -427,7 +427,7 @@ def explanations(results: dict, largest: dict, per_row_kb: float) -> list[str]:
 
 def render(results: dict, quick: bool) -> str:
     sizes = [s for s in results["sizes"] if "rows" in s]
-    real, small, largest = sizes[0], sizes[1], sizes[-1]
+    small, largest = sizes[1], sizes[-1]
     v, load = results["validate"], results["load"]
     per_row = {s["label"]: s["build"]["build_s"] / facts(s) for s in sizes}
     build_ratio = per_row[largest["label"]] / per_row[small["label"]]

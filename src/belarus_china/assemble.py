@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import normalise
-from .curation import CurationFile, EvidenceItem, Record, read_curation
+from .curation import EvidenceItem, Record, read_curation
 from .locate import LocateError, locate
 from .merge import merge
 from .problems import Problem, ProblemsFound

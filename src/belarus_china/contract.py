@@ -120,10 +120,6 @@ def _pandera_problems(table: Table, frame: pd.DataFrame) -> list[Problem]:
     return []
 
 
-def _present(series: pd.Series) -> pd.Series:
-    return series.dropna()
-
-
 def _isin(values: pd.Series, allowed) -> pd.Series:
     """values.isin(allowed) for text without missing values, computed by pyarrow: pandas' isin on
     Arrow-backed strings goes through Python objects and is about 100x slower on large tables."""
