@@ -117,22 +117,30 @@ def _check_quote(asm: _Assembler, record: Record) -> None:
         asm.problem(record, "text", "the quoted text is not inside any of the record's evidence excerpts")
 
 
-def _check_figure(asm: _Assembler, record: Record) -> None:
+def _check_value_words(asm: _Assembler, record: Record, column: str, unit: str | None) -> None:
+    """A number keeps the document's words (value_as_reported); value and qualifier must be what they say."""
     values = record.values
-    words, unit = values.get("value_as_reported"), values.get("unit")
-    if words is None or unit is None or "value" not in values:
+    words = values.get("value_as_reported")
+    if words is None or unit is None:
         return
     try:
         parsed = normalise.parse_quantity(words, unit)
     except normalise.NormaliseError as exc:
         asm.problem(record, "value_as_reported", str(exc))
         return
-    if abs(parsed.value - values["value"]) > 1e-9 * max(1.0, abs(parsed.value)):
-        asm.problem(record, "value", f"is {values['value']:g} but value_as_reported {words!r} says {parsed.value:g}")
+    if column not in values:
+        asm.problem(record, column, f"is missing but value_as_reported {words!r} says {parsed.value:g}")
+        return
+    if abs(parsed.value - values[column]) > 1e-9 * max(1.0, abs(parsed.value)):
+        asm.problem(record, column, f"is {values[column]:g} but value_as_reported {words!r} says {parsed.value:g}")
     qualifier = values.get("value_qualifier", "exact")
     if parsed.qualifier != qualifier:
         asm.problem(record, "value_qualifier",
                     f"is {qualifier!r} but value_as_reported {words!r} says {parsed.qualifier!r}")
+
+
+def _check_figure(asm: _Assembler, record: Record) -> None:
+    _check_value_words(asm, record, "value", record.values.get("unit"))
     _check_change(asm, record)
     _check_period(asm, record)
 
@@ -172,18 +180,7 @@ def _check_period(asm: _Assembler, record: Record) -> None:
 
 
 def _check_agreement_value(asm: _Assembler, record: Record) -> None:
-    words = record.values.get("value_as_reported")
-    if words is None:
-        return
-    try:
-        parsed = normalise.parse_money(words)
-    except normalise.NormaliseError as exc:
-        asm.problem(record, "value_as_reported", str(exc))
-        return
-    if record.values.get("value_usd") != parsed.value:
-        asm.problem(record, "value_usd", f"does not match value_as_reported {words!r} ({parsed.value:g})")
-    if record.values.get("value_qualifier", "exact") != parsed.qualifier:
-        asm.problem(record, "value_qualifier", f"does not match value_as_reported {words!r} ({parsed.qualifier})")
+    _check_value_words(asm, record, "value_usd", "USD")
 
 
 def _check_precision(asm: _Assembler, record: Record) -> None:
