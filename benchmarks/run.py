@@ -108,7 +108,7 @@ def child_build(root: str, no_docs: bool) -> None:
     if no_docs:
         # Leave out the two generated documents whose cost grows fastest, the datasheet and the README
         # charts (see RESULTS.md); the codebook, coverage report and CITATION.cff are still written.
-        pipeline.charts.render = lambda frames: {}
+        pipeline.charts.render = lambda frames, finest: {}
         pipeline.docs.datasheet = lambda *args, **kwargs: "(left out by benchmarks/run.py --no-docs)\n"
 
     marks: list[tuple[str, float]] = []
@@ -129,9 +129,10 @@ def child_build(root: str, no_docs: bool) -> None:
 def child_docs(root: str) -> None:
     """The build's generated documentation, timed on the published tables: all of it, and the
     datasheet and the two README charts on their own."""
-    from belarus_china import charts, docs, pipeline
-    from belarus_china.registry import read_registry, table_schema
-    from belarus_china.validate import _read_csv
+    from belarus_china import pipeline
+    from belarus_china.contract.registry import read_registry, table_schema
+    from belarus_china.contract.validate import _read_csv
+    from belarus_china.publish import charts, docs
 
     root_path = Path(root)
     registry = read_registry(root_path / "validation")
@@ -139,7 +140,7 @@ def child_docs(root: str) -> None:
               for t in registry}
     parts = {"all generated files": lambda: pipeline.generated_files(root_path, registry, frames, []),
              "datasheet": lambda: docs.datasheet(registry, frames, [], "0"),
-             "timeline chart": lambda: charts.timeline(frames),
+             "timeline chart": lambda: charts.timeline(frames, "day"),
              "trade figures chart": lambda: charts.trade_figures(frames)}
     times = {}
     for name, run in parts.items():
@@ -503,7 +504,7 @@ def render(results: dict, quick: bool) -> str:
               "Exponent k in build time ∝ (evidence rows)^k between consecutive synthetic sizes (1 is linear; fixed "
               "start-up costs pull it below 1 at small sizes):", ""]
     synthetic = sizes[1:]
-    for a, b in zip(synthetic, synthetic[1:]):
+    for a, b in zip(synthetic, synthetic[1:], strict=False):
         k = _exponent(a, b)
         lines.append(f"- {a['label']} → {b['label']}: k = {k:.2f}" if k is not None else f"- {a['label']} → {b['label']}: n/a")
     timed_docs = [s for s in sizes if "docs_s" in s and s["label"] != "real"]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from belarus_china.contract.registry import read_registry
 from belarus_china.pipeline import build
-from belarus_china.registry import read_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ("raw", "build", "validation", "pyproject.toml", "CHANGELOG.md")  # everything the build reads

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from belarus_china.publish import csv_bytes, parquet_bytes
-from belarus_china.rawstore import sha256_bytes
-from belarus_china.registry import table_schema
-from belarus_china.types import frame_from_strings
+from belarus_china.base.codec import frame_from_strings
+from belarus_china.base.rawstore import sha256_bytes
+from belarus_china.contract.registry import table_schema
+from belarus_china.publish.tables import csv_bytes, parquet_bytes
 
 
 def read_table(root: Path, registry, name: str) -> pd.DataFrame:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import os
 
 import pytest
-
-from belarus_china import publish
-from belarus_china.pipeline import build
-
 from conftest import snapshot
+
+from belarus_china.pipeline import build
+from belarus_china.publish import stage as publish
 
 
 def _change_a_value(root):
     path = root / "build/002_c5e2ce6a28da5d25.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("whose statistics China Daily used.", "whose statistics China Daily used (edited).", 1),
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("whose statistics China Daily used.", "whose statistics China Daily used (edited).", 1),
                     encoding="utf-8")
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-
-from belarus_china.audit import classify, scan
-from belarus_china.pipeline import build
-from belarus_china.problems import ProblemsFound
-
 from conftest import snapshot
+
+from belarus_china.base.problems import ProblemsFound
+from belarus_china.curate.audit import classify, scan
+from belarus_china.pipeline import build
 
 TEXT = ("President Anna Petrova said “we will sign” on Monday. Exports rose 12.5 percent to $2 billion "
         "in 2021, and 14 memoranda were signed. It may rain; China’s ‘peace plan’ was <a data-t=\"00:01:02\">x</a>.")

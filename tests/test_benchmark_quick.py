@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from belarus_china.registry import read_registry
-from belarus_china.validate import validate_package
+from belarus_china.contract.registry import read_registry
+from belarus_china.contract.validate import validate_package
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
 

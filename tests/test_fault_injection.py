@@ -11,11 +11,10 @@ import unicodedata
 
 import pandas as pd
 import pytest
+from corrupt import edit_table, read_table, rehash, shift_excerpt
 
 from belarus_china.cli import main
-from belarus_china.validate import validate_package
-
-from corrupt import edit_table, read_table, rehash, shift_excerpt
+from belarus_china.contract.validate import validate_package
 
 
 def _set(table, column, value, row=0):
@@ -172,64 +171,61 @@ def _extra_column(root, reg):
     rehash(root)
 
 
-# (kind, corruption, words the report must contain)
+# (kind, corruption, the problem code the report must carry, the table it must name)
 CORRUPTIONS = [
-    ("duplicate primary key", _with_frame("actors", lambda f: pd.concat([f, f.iloc[[0]]])), "unique"),
-    ("duplicate composite key", _duplicate_inference, "inferences"),
-    ("dangling foreign key, child to parent", _set("quotes", "speaker_id", "nobody-at-all"),
-     "'nobody-at-all' is not among actors.actor_id"),
-    ("dangling foreign key, parent removed", _remove_referenced_actor, "is not among actors.actor_id"),
-    ("evidence pointing at a missing record", _set("evidence", "record_id", "no-such-record"),
-     "'no-such-record' is not a record of"),
-    ("claim about a missing record", _set("claims", "record_id", "no-such-visit"), "is not a record of"),
-    ("dangling list reference", _set("agreements", "parties", "government-of-china | nobody"),
-     "'nobody' is not among actors.actor_id"),
-    ("value outside an enumeration", _set("visits", "visit_type", "holiday"), "must be one of"),
-    ("end date before start date", _end_before_start, "end_date is before start_date"),
-    ("negative value", _set("trade_figures", "value", -5.0), "greater_than_or_equal_to"),
-    ("absurd value", _set("trade_figures", "value", 1e15), "less_than_or_equal_to"),
-    ("wrong ISO country code", _set("visits", "host_country", "XXX"), "ISO 3166-1 alpha-3"),
-    ("pattern broken in an id", _set("actors", "actor_id", "Xi Jinping"), "must match"),
-    ("excerpt shifted by one character", shift_excerpt, "does not equal the raw text"),
-    ("excerpt text changed", _change_excerpt_text, "does not equal the raw text"),
-    ("excerpt Unicode-normalised", _normalise_excerpt, "does not equal the raw text"),
-    ("excerpt offsets past the end", _set("evidence", "char_end", 10**6), "past the end of the document"),
-    ("fact row without evidence", _drop_evidence_of_a_quote, "no evidence row cites this record"),
-    ("raw file edited by one byte", _edit_raw_byte, "differs from the manifest checksum"),
-    ("raw file missing", lambda root, reg: (root / "raw/002_c5e2ce6a28da5d25.txt").unlink(),
-     "listed in the manifest but missing"),
-    ("source checksum wrong", _set("sources", "sha256", "0" * 64), "does not match the bytes"),
-    ("source length wrong", _set("sources", "char_count", 7), "code points"),
-    ("CSV and Parquet disagree on one cell", _csv_only("visits", "city", "Shanghai"), "but Parquet has"),
-    ("missing column", _drop_column, "columns differ from the registry"),
-    ("extra column", _extra_column, "extra ['secret']"),
+    ("duplicate primary key", _with_frame("actors", lambda f: pd.concat([f, f.iloc[[0]]])), "unique", "actors"),
+    ("duplicate composite key", _duplicate_inference, "unique", "inferences"),
+    ("dangling foreign key, child to parent", _set("quotes", "speaker_id", "nobody-at-all"), "foreign-key", "quotes"),
+    ("dangling foreign key, parent removed", _remove_referenced_actor, "foreign-key", "quotes"),
+    ("evidence pointing at a missing record", _set("evidence", "record_id", "no-such-record"), "record-reference", "evidence"),
+    ("claim about a missing record", _set("claims", "record_id", "no-such-visit"), "record-reference", "claims"),
+    ("dangling list reference", _set("agreements", "parties", "government-of-china | nobody"), "foreign-key", "agreements"),
+    ("value outside an enumeration", _set("visits", "visit_type", "holiday"), "enum", "visits"),
+    ("end date before start date", _end_before_start, "date-order", "visits"),
+    ("negative value", _set("trade_figures", "value", -5.0), "minimum", "trade_figures"),
+    ("absurd value", _set("trade_figures", "value", 1e15), "maximum", "trade_figures"),
+    ("wrong ISO country code", _set("visits", "host_country", "XXX"), "country-code", "visits"),
+    ("pattern broken in an id", _set("actors", "actor_id", "Xi Jinping"), "pattern", "actors"),
+    ("excerpt shifted by one character", shift_excerpt, "excerpt-mismatch", "evidence"),
+    ("excerpt text changed", _change_excerpt_text, "excerpt-mismatch", "evidence"),
+    ("excerpt Unicode-normalised", _normalise_excerpt, "excerpt-mismatch", "evidence"),
+    ("excerpt offsets past the end", _set("evidence", "char_end", 10**6), "excerpt-out-of-range", "evidence"),
+    ("fact row without evidence", _drop_evidence_of_a_quote, "no-evidence", "quotes"),
+    ("raw file edited by one byte", _edit_raw_byte, "raw-checksum", None),
+    ("raw file missing", lambda root, reg: (root / "raw/002_c5e2ce6a28da5d25.txt").unlink(), "raw-file-missing", None),
+    ("source checksum wrong", _set("sources", "sha256", "0" * 64), "source-checksum", "sources"),
+    ("source length wrong", _set("sources", "char_count", 7), "source-length", "sources"),
+    ("CSV and Parquet disagree on one cell", _csv_only("visits", "city", "Shanghai"), "csv-parquet-mismatch", "visits"),
+    ("missing column", _drop_column, "columns-mismatch", "quotes"),
+    ("extra column", _extra_column, "columns-mismatch", "visits"),
     ("column of the wrong type in CSV", _write_csv_text("evidence", lambda t: t.replace(",0,", ",zero,", 1)),
-     "not a valid integer"),
-    ("column of the wrong type in Parquet", _parquet_column_as_text, "wrong column types"),
-    ("required field empty", _set("visits", "guest_id", None), "not_nullable"),
-    ("blank but not null string", _set("quotes", "text", "   "), "blank"),
-    ("blank item in a list", _set("actors", "aliases", "Xi |  | Xi Jinping"), "list items"),
-    ("date precision without its date", _precision_without_date, "date_precision must be given exactly when"),
-    ("inference naming no column", _set("inferences", "field", "colour"), "is no column of"),
+     "cell-type", "evidence"),
+    ("column of the wrong type in Parquet", _parquet_column_as_text, "parquet-column-type", "evidence"),
+    ("required field empty", _set("visits", "guest_id", None), "required", "visits"),
+    ("blank but not null string", _set("quotes", "text", "   "), "blank-text", "quotes"),
+    ("blank item in a list", _set("actors", "aliases", "Xi |  | Xi Jinping"), "list-item", "actors"),
+    ("date precision without its date", _precision_without_date, "precision-pairing", "agreements"),
+    ("inference naming no column", _set("inferences", "field", "colour"), "column-reference", "inferences"),
     ("resource missing from the descriptor",
-     _descriptor(lambda p, root: p["resources"].remove(_resource(p, "claims"))), "resource missing"),
-    ("resource path outside the package", _set_path("quotes", "../outside.csv"), "climbs out"),
-    ("resource path absolute", _set_path("quotes", "/etc/hostname"), "absolute or a URL"),
-    ("resource path a URL", _set_path("quotes", "https://example.org/quotes.csv"), "absolute or a URL"),
-    ("resource behind a symlink leaving the package", _symlink_outside, "resolves outside the package"),
-    ("descriptor schema edited", _descriptor(_edit_description), "schema differs from the registry"),
-    ("file edited without updating its hash", _edit_without_rehash, "descriptor says"),
-    ("truncated Parquet", _truncate_parquet, "unreadable Parquet"),
+     _descriptor(lambda p, root: p["resources"].remove(_resource(p, "claims"))), "resource-missing", "claims"),
+    ("resource path outside the package", _set_path("quotes", "../outside.csv"), "path-unsafe", "quotes"),
+    ("resource path absolute", _set_path("quotes", "/etc/hostname"), "path-unsafe", "quotes"),
+    ("resource path a URL", _set_path("quotes", "https://example.org/quotes.csv"), "path-unsafe", "quotes"),
+    ("resource behind a symlink leaving the package", _symlink_outside, "path-unsafe", "quotes"),
+    ("descriptor schema edited", _descriptor(_edit_description), "schema-mismatch", "visits"),
+    ("file edited without updating its hash", _edit_without_rehash, "size-mismatch", "actors"),
+    ("truncated Parquet", _truncate_parquet, "parquet-unreadable", "quotes"),
 ]
 
 
-@pytest.mark.parametrize("kind, corrupt, expected", CORRUPTIONS, ids=[c[0] for c in CORRUPTIONS])
-def test_each_corruption_is_caught_and_named(project, registry, kind, corrupt, expected):
+@pytest.mark.parametrize("kind, corrupt, code, table", CORRUPTIONS, ids=[c[0] for c in CORRUPTIONS])
+def test_each_corruption_is_caught_and_named(project, registry, kind, corrupt, code, table):
     assert validate_package(project, registry, use_frictionless=False) == []
     corrupt(project, registry)
-    problems = [str(p) for p in validate_package(project, registry, use_frictionless=False)]
+    problems = validate_package(project, registry, use_frictionless=False)
     assert problems, f"{kind}: not caught"
-    assert any(expected in p for p in problems), f"{kind}: caught, but not named:\n" + "\n".join(problems)
+    assert any(p.code == code and p.table == table for p in problems), \
+        f"{kind}: caught, but not as {code} in {table}:\n" + "\n".join(map(str, problems))
 
 
 def test_there_are_at_least_25_distinct_corruption_kinds():

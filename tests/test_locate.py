@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from belarus_china.locate import LocateError, locate
+from belarus_china.curate.locate import LocateError, locate
 
 TEXT = "Alyaksandr Lukashenka paid an official\xa0visit. Lukashenka met Xi. “Quoted,” he said."
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from belarus_china.curation import Record
-from belarus_china.merge import merge
+from belarus_china.curate.merge import merge
+from belarus_china.curate.records import Record
 
 
 def _record(file, **values):
@@ -18,7 +18,8 @@ SOURCES = {"a.yaml": "src-a", "b.yaml": "src-b", "c.yaml": "src-c"}
 
 def _merge(registry, *records):
     problems = []
-    values, claims = merge(registry["visits"], list(records), SOURCES, {}, problems)
+    table = registry["visits"]
+    values, claims = merge(table, list(records), SOURCES, lambda record: [], problems, registry.precision_order(table))
     return values, {(c["claim"], c["source_id"]): c for c in claims}, problems
 
 

@@ -6,10 +6,21 @@ from datetime import date
 
 import pytest
 
-from belarus_china.normalise import (
-    NormaliseError, Quantity, parse_change_pct, parse_count, parse_date_phrase, parse_iso_date, parse_money,
-    parse_quantity, parse_rank,
+from belarus_china.base.codec import CodecError, parse_text
+from belarus_china.contract.words import (
+    NormaliseError,
+    Quantity,
+    parse_change_pct,
+    parse_count,
+    parse_date_phrase,
+    parse_money,
+    parse_quantity,
+    parse_rank,
 )
+
+
+def parse_iso_date(text):
+    return parse_text(text, {"type": "date"})
 
 
 @pytest.mark.parametrize("words, value, qualifier", [
@@ -64,7 +75,7 @@ def test_quantity_dispatches_on_unit_and_refuses_unknown_units():
 def test_iso_dates_are_strict():
     assert parse_iso_date("2022-11-30") == date(2022, 11, 30)
     for bad in ("2022-11", "30.11.2022", "2022-02-30", "2022-11-30T10:00"):
-        with pytest.raises(NormaliseError):
+        with pytest.raises(CodecError):
             parse_iso_date(bad)
 
 

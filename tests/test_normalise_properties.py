@@ -6,11 +6,11 @@ import calendar
 from datetime import date, timedelta
 from decimal import Decimal
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from belarus_china.normalise import (
-    parse_change_pct, parse_count, parse_date_phrase, parse_iso_date, parse_money,
-)
+from belarus_china.base.codec import parse_text
+from belarus_china.contract.words import parse_change_pct, parse_count, parse_date_phrase, parse_money
 
 QUALIFIER_WORDS = {"": "exact", "approximately ": "approximately", "about ": "approximately",
                    "around ": "approximately", "more than ": "more_than", "over ": "more_than",
@@ -47,7 +47,7 @@ def test_exact_dates_in_every_written_form(day):
     for words in (f"{day.day} {month} {day.year}", f"{month} {day.day}, {day.year}",
                   f"{month} {day.day:02d}, {day.year} at 20:46", day.isoformat()):
         if words == day.isoformat():
-            assert parse_iso_date(words) == day
+            assert parse_text(words, {"type": "date"}) == day
             continue
         span = parse_date_phrase(words)
         assert span.earliest == span.latest == day and span.precision == "day"

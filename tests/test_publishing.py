@@ -10,14 +10,13 @@ import zipfile
 
 import pandas as pd
 import yaml
-
-from belarus_china import charts
-from belarus_china.diff import diff_packages, render
-from belarus_china.loader import load, tables
-from belarus_china.release import write_zip
-
 from conftest import ROOT
 from corrupt import edit_table, rehash
+
+from belarus_china.browse.diff import diff_packages, render
+from belarus_china.loader import load, tables
+from belarus_china.publish import charts
+from belarus_china.publish.release import write_zip
 
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 
@@ -64,7 +63,7 @@ def test_charts_are_deterministic_valid_svg(built_package):
     frames = {name: load(name, built_package) for name in tables(built_package)}
     frames = {k: v.astype({c: "string" for c in v.columns if isinstance(v[c].dtype, pd.CategoricalDtype)})
               for k, v in frames.items()}
-    first, second = charts.render(frames), charts.render(frames)
+    first, second = charts.render(frames, "day"), charts.render(frames, "day")
     assert first == second
     for name, data in first.items():
         assert (built_package / name).read_bytes() == data

@@ -6,7 +6,6 @@ import re
 
 import test_curation_errors
 import test_fault_injection
-
 from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

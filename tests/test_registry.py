@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 import yaml
-
-from belarus_china.contract import pandera_schema
-from belarus_china.registry import RegistryError, read_registry, table_schema
-from belarus_china.types import arrow_schema, loader_dtype
-
 from conftest import ROOT
+
+from belarus_china.base.codec import arrow_schema, loader_dtype
+from belarus_china.contract.registry import RegistryError, read_registry, table_schema
+from belarus_china.contract.rules import pandera_schema
 
 
 def test_derived_schemas_have_the_registry_columns_in_order(registry):
@@ -38,7 +37,7 @@ def test_every_field_is_used_and_has_its_meaning(registry):
 
 def test_foreign_keys_point_at_primary_keys(registry):
     for table in registry:
-        for column, ref_table, ref_column in table.foreign_keys():
+        for _column, ref_table, ref_column in table.foreign_keys():
             assert registry[ref_table].primary_key == (ref_column,)
     assert ("speaker_id", "actors", "actor_id") in registry["quotes"].foreign_keys()
     assert all(fk[0] != "visit_id" for fk in registry["visits"].foreign_keys())

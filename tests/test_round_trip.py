@@ -10,11 +10,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from belarus_china.publish import csv_bytes, parquet_bytes
-from belarus_china.registry import table_schema
-from belarus_china.types import frame_from_arrow, frame_from_strings
+from belarus_china.base.codec import frame_from_arrow, frame_from_strings
+from belarus_china.contract.registry import table_schema
+from belarus_china.publish.tables import csv_bytes, parquet_bytes
 
 
 def _round_trip(frame, schema):

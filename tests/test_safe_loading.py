@@ -6,10 +6,9 @@ import json
 import os
 
 import pytest
+from corrupt import rehash
 
 from belarus_china.loader import DataPackageError, load
-
-from corrupt import rehash
 
 
 def _point_parquet_at(root, name, path):

@@ -19,12 +19,10 @@ import urllib.error
 from pathlib import Path
 
 import pytest
-
-from belarus_china import serve
-from belarus_china.registry import LIST_DELIMITER
-from belarus_china.sqlite_export import ExportError, write_sqlite
-
 from conftest import ROOT
+
+from belarus_china.browse import serve
+from belarus_china.publish.sqlite import ExportError, write_sqlite
 
 FIRST_VISIT = "lukashenko-china-2023-02-28"
 SPEAKER = "alexander-lukashenko"
@@ -70,7 +68,7 @@ def test_every_table_has_the_registry_columns_types_and_keys(db, registry):
     for table in registry:
         info = db.execute(f'PRAGMA table_info("{table.name}")').fetchall()
         assert [row[1] for row in info] == table.column_names, table.name
-        for (_, name, declared, notnull, _, pk), column in zip(info, table.columns):
+        for (_, name, declared, notnull, _, pk), column in zip(info, table.columns, strict=True):
             assert declared == sql_type[column.type], (table.name, name)
             assert bool(notnull) == table.is_required(column), (table.name, name)
             assert pk == (table.primary_key.index(name) + 1 if name in table.primary_key else 0), (table.name, name)
@@ -96,7 +94,7 @@ def test_rows_equal_the_csvs_in_primary_key_order(db, registry, built_package):
         by_key = {tuple(r[c] for c in table.primary_key): r for r in expected}
         for row in rows:
             text = by_key[tuple(row[table.column_names.index(c)] for c in table.primary_key)]
-            for column, value in zip(table.columns, row):
+            for column, value in zip(table.columns, row, strict=True):
                 cell = text[column.name]
                 where = (table.name, column.name, cell, value)
                 if cell == "":
@@ -112,7 +110,7 @@ def test_rows_equal_the_csvs_in_primary_key_order(db, registry, built_package):
     dates = db.execute("SELECT said_date FROM quotes WHERE said_date IS NOT NULL").fetchall()
     assert dates and all(len(d) == 10 and d[4] == d[7] == "-" for (d,) in dates)
     assert {v for (v,) in db.execute("SELECT DISTINCT agrees FROM claims")} == {0, 1}
-    parties = db.execute("SELECT parties FROM agreements WHERE parties LIKE ?", (f"%{LIST_DELIMITER}%",)).fetchone()
+    parties = db.execute("SELECT parties FROM agreements WHERE parties LIKE ?", (f"%{registry.list_delimiter}%",)).fetchone()
     assert parties is not None
 
 
@@ -126,7 +124,7 @@ def test_full_text_search_finds_quotes_and_excerpts(db):
     drones = db.execute("SELECT count(*) FROM evidence_fts WHERE evidence_fts MATCH 'drones'").fetchone()[0]
     assert drones >= 1
     # Every row is indexed (external content: the index mirrors the base table).
-    for table, column in (("quotes", "text"), ("evidence", "excerpt")):
+    for table in ("quotes", "evidence"):
         assert db.execute(f"SELECT count(*) FROM {table}_fts").fetchone() == db.execute(
             f"SELECT count(*) FROM {table}").fetchone()
 
@@ -140,7 +138,8 @@ def test_export_is_byte_deterministic_and_atomic(built_package, registry, databa
 
 
 def test_a_dangling_reference_publishes_nothing(built_package, registry, tmp_path, monkeypatch):
-    from belarus_china import loader, sqlite_export
+    from belarus_china import loader
+    from belarus_china.publish import sqlite as sqlite_export
 
     def broken(package):
         frames = loader.load_all(package)
@@ -193,7 +192,7 @@ def test_every_canned_query_runs_and_returns_rows_for_a_real_id(db, meta):
     for name, query in queries.items():
         cursor = db.execute(query["sql"], PARAMS)
         columns = [d[0] for d in cursor.description]
-        results[name] = [dict(zip(columns, row)) for row in cursor.fetchall()]
+        results[name] = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
         assert results[name], name
         assert query["title"] and query["description"]
 
@@ -316,7 +315,7 @@ def test_datasette_serves_the_tables_search_metadata_and_canned_queries(server, 
 def test_serve_runs_in_the_foreground_and_stops_on_interrupt(built_package, tmp_path):
     """`serve()` as `belarus-china serve` runs it: answers, then Ctrl-C stops it and its Datasette."""
     port = serve.free_port("127.0.0.1")
-    code = ("import sys; from belarus_china.serve import serve; "
+    code = ("import sys; from belarus_china.browse.serve import serve; "
             f"sys.exit(serve({str(built_package)!r}, port={port}, sqlite_path={str(tmp_path / 'db.sqlite')!r}))")
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                start_new_session=True)

@@ -3,8 +3,36 @@
 >>> import belarus_china as bc
 >>> bc.load("quotes")            # a DataFrame with the registry's dtypes
 >>> bc.tables(), bc.datapackage_path()
+
+The code is layered as the data flows (see the README's "How it is made"):
+`base` (paths, safe file access, problems, the type codec) -> `contract` (registry, rules,
+validation) and the light `loader` -> `curate` (curation files to rows) -> `publish` (files) ->
+`browse` (serve, diff) -> `pipeline` and `cli`.
+
+The library functions the CLI runs are importable from here too; they load their layer only when
+first used, so `import belarus_china` stays as light as the loader.
 """
+
+from __future__ import annotations
+
+from importlib import import_module
 
 from .loader import DataPackageError, datapackage_path, load, load_all, tables
 
-__all__ = ["DataPackageError", "datapackage_path", "load", "load_all", "tables"]
+_LIBRARY = {
+    "build": "pipeline",
+    "audit_report": "pipeline",
+    "validate_package": "contract.validate",
+    "diff_packages": "browse.diff",
+    "write_sqlite": "publish.sqlite",
+    "start_server": "browse.serve",
+    "stop_server": "browse.serve",
+}
+
+__all__ = ["DataPackageError", "datapackage_path", "load", "load_all", "tables", *_LIBRARY]
+
+
+def __getattr__(name: str):
+    if name in _LIBRARY:
+        return getattr(import_module(f".{_LIBRARY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,4 +1,8 @@
-"""The `belarus-china` command: build, validate and inspect the data package."""
+"""The `belarus-china` command: build, validate and inspect the data package.
+
+A thin shell: each command parses its arguments, calls one library function and prints what it
+returns. Exit codes: 0 ok, 1 invalid (problems reported), 2 usage.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from .problems import Problem, ProblemsFound
+from .base.problems import Problem, ProblemsFound
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -19,34 +23,19 @@ def _print_problems(header: str, problems: list[Problem], stream=None) -> None:
         print(f"  - {problem}", file=stream)
 
 
-def _summary(result, root: Path, frictionless: bool) -> str:
-    from collections import Counter
-
-    frames = result.frames
-    width = max(len(name) for name in frames)
-    lines = [f"published {root / 'datapackage.json'}"]
-    lines += [f"  {name:<{width}}  {len(frame):>5} rows" for name, frame in frames.items()]
-    audit = Counter(c.status for c in result.candidates)
-    conflicts = int((frames["claims"]["agrees"] == False).sum())  # noqa: E712  (nullable boolean)
-    lines += [
-        f"evidence: {len(frames['evidence'])} excerpts, every offset verified against raw/",
-        f"coverage audit: {len(result.candidates)} candidate facts: {audit['covered']} covered, "
-        f"{audit['dismissed']} dismissed, {audit['uncovered']} uncovered",
-        f"conflicts between sources: {conflicts}; inferred values: {len(frames['inferences'])}",
-        "validation: passed (registry contract, cross-table rules, evidence offsets, raw checksums, CSV = Parquet"
-        + (", frictionless)" if frictionless else "; frictionless skipped)"),
-        "files: datasets/csv, datasets/parquet, docs/ (codebook, datasheet, coverage, charts), CITATION.cff; "
-        "dist/belarus-china.sqlite for `belarus-china serve`",
-    ]
-    return "\n".join(lines)
+def _checkout(root: str) -> Path | None:
+    path = Path(root).resolve()
+    if not (path / "build").is_dir() or not (path / "raw").is_dir():
+        print(f"{path} is not a belarus-china checkout (it needs raw/ and build/); use --root", file=sys.stderr)
+        return None
+    return path
 
 
 def cmd_build(args) -> int:
     from .pipeline import build
 
-    root = Path(args.root).resolve()
-    if not (root / "build").is_dir() or not (root / "raw").is_dir():
-        print(f"{root} is not a belarus-china checkout (it needs raw/ and build/); use --root", file=sys.stderr)
+    root = _checkout(args.root)
+    if root is None:
         return EXIT_USAGE
     print(f"building {root}")
     try:
@@ -54,18 +43,17 @@ def cmd_build(args) -> int:
     except ProblemsFound as exc:
         _print_problems(f"build failed in {exc.step}; nothing was published", exc.problems)
         return EXIT_INVALID
-    print(_summary(result, root, not args.no_frictionless))
+    print(result.summary())
     return EXIT_OK
 
 
 def cmd_package(args) -> int:
-    from .publish import version
-    from .registry import load_registry
-    from .release import write_zip
-    from .validate import validate_package
+    from .contract.validate import validate_package
+    from .publish.descriptor import version
+    from .publish.release import write_zip
 
     root = Path(args.root).resolve()
-    problems = validate_package(root, load_registry(), use_frictionless=False)
+    problems = validate_package(root, use_frictionless=False)
     if problems:
         _print_problems("the published package is invalid; not packaging it", problems)
         return EXIT_INVALID
@@ -75,8 +63,8 @@ def cmd_package(args) -> int:
 
 
 def cmd_diff(args) -> int:
-    from .diff import diff_packages, render
-    from .loader import DataPackageError
+    from .base.package_source import DataPackageError
+    from .browse.diff import diff_packages, render
 
     try:
         print(render(diff_packages(args.old, args.new)))
@@ -87,66 +75,31 @@ def cmd_diff(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from collections import Counter
+    from .pipeline import audit_report
 
-    from .assemble import assemble
-    from .audit import KINDS, run_audit
-    from .registry import read_registry
-
-    root = Path(args.root).resolve()
+    root = _checkout(args.root)
+    if root is None:
+        return EXIT_USAGE
     try:
-        assembled = assemble(root, read_registry(root / "validation"))
+        table, complete = audit_report(root)
     except ProblemsFound as exc:
         _print_problems(f"cannot audit: {exc.step} failed", exc.problems)
         return EXIT_INVALID
-    candidates = run_audit(assembled, assembled.rows["actors"])
-    statuses = ("covered", "dismissed", "uncovered")
-    print(f"{'':<28}" + "".join(f"{s:>11}" for s in statuses))
-    for label, key in [(f, "raw_file") for f in sorted(assembled.texts)] + [(k, "kind") for k in KINDS]:
-        own = Counter(c.status for c in candidates if getattr(c, key) == label)
-        print(f"{label:<28}" + "".join(f"{own[s]:>11}" for s in statuses))
-    total = Counter(c.status for c in candidates)
-    print(f"{'total':<28}" + "".join(f"{total[s]:>11}" for s in statuses))
-    uncovered = [c for c in candidates if c.status == "uncovered"]
-    for c in uncovered:
-        print(f"UNCOVERED raw/{c.raw_file} chars {c.start}-{c.end} {c.kind}: {c.text!r}")
-    return EXIT_INVALID if uncovered else EXIT_OK
+    print(table)
+    return EXIT_OK if complete else EXIT_INVALID
 
 
 def cmd_validate(args) -> int:
-    import tempfile
-    import zipfile
+    from .contract.validate import validate_package
 
-    from .package_files import PackageFileError, check_relative
-    from .registry import load_registry
-    from .validate import validate_package
-
-    package_dir = Path(args.package)
-    with tempfile.TemporaryDirectory() as unpacked:
-        if zipfile.is_zipfile(package_dir):
-            # A release zip is unpacked member by member, each name checked, never with extractall.
-            with zipfile.ZipFile(package_dir) as archive:
-                for name in archive.namelist():
-                    try:
-                        check_relative(name)
-                    except PackageFileError as exc:
-                        print(f"{package_dir}: refusing the zip: {exc}", file=sys.stderr)
-                        return EXIT_INVALID
-                    target = Path(unpacked) / name
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(archive.read(name))
-            package_dir = Path(unpacked)
-        elif package_dir.is_file():
-            package_dir = package_dir.parent
-        problems = validate_package(package_dir, load_registry(), use_frictionless=not args.no_frictionless)
-    label = Path(args.package)
+    problems = validate_package(Path(args.package), use_frictionless=not args.no_frictionless)
     if args.json:
         print(json.dumps({"valid": not problems, "problems": [p.to_dict() for p in problems]}, indent=2,
                          ensure_ascii=False))
     elif problems:
-        _print_problems(f"{label} is INVALID", problems, sys.stdout)
+        _print_problems(f"{args.package} is INVALID", problems, sys.stdout)
     else:
-        print(f"{label} is valid")
+        print(f"{args.package} is valid")
     return EXIT_INVALID if problems else EXIT_OK
 
 
@@ -159,7 +112,7 @@ def cmd_tables(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="belarus-china", description=__doc__)
+    main = argparse.ArgumentParser(prog="belarus-china", description=__doc__.split("\n\n")[0])
     commands = main.add_subparsers(dest="command", required=True)
 
     build = commands.add_parser("build", help="raw + curated records -> validated tables -> publish datasets/")
@@ -171,10 +124,10 @@ def parser() -> argparse.ArgumentParser:
     audit.add_argument("--root", default=".", help="the checkout to audit (default: current folder)")
     audit.set_defaults(func=cmd_audit)
 
-    validate = commands.add_parser("validate", help="validate a published package folder")
+    validate = commands.add_parser("validate", help="validate a published package (folder, descriptor or zip)")
     validate.add_argument("package", nargs="?", default=".",
                           help="package folder, its datapackage.json, or a release zip (default: .)")
-    validate.add_argument("--json", action="store_true", help="machine-readable report")
+    validate.add_argument("--json", action="store_true", help="machine-readable report (each problem has a code)")
     validate.add_argument("--no-frictionless", action="store_true", help="skip the frictionless pass (faster)")
     validate.set_defaults(func=cmd_validate)
 
@@ -192,7 +145,7 @@ def parser() -> argparse.ArgumentParser:
     tables.add_argument("--package", default=None)
     tables.set_defaults(func=cmd_tables)
 
-    from .serve import add_cli as add_serve_cli  # imports nothing heavy until the command runs
+    from .browse.serve import add_cli as add_serve_cli  # imports nothing heavy until the command runs
 
     add_serve_cli(commands)
     return main

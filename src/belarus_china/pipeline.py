@@ -1,27 +1,39 @@
-"""`belarus-china build`: raw + curated records -> tables -> audit -> validate -> publish, atomically."""
+"""`belarus-china build`: raw + curated records -> tables -> audit -> validate -> publish, atomically.
+
+Each step is one function named for what it does; the data flows one way:
+raw -> curate (`curate.assemble`) -> contract check (`contract.rules`, problems mapped back to the
+curation files) -> coverage audit -> publish (render, stage, validate the written files, swap) -> SQLite.
+"""
 
 from __future__ import annotations
 
 import shutil
 import time
+from collections import Counter
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
-from . import charts, docs
-from .assemble import Assembled, assemble
-from .audit import Candidate, report_markdown, run_audit
-from .contract import check_tables
-from .frames import to_frames
-from .problems import Problem, ProblemsFound
-from .publish import package_metadata, render_package, stage, swap_into_place, version
-from .registry import Registry, read_registry
-from .release import citation_cff
-from .sqlite_export import write_sqlite
-from .validate import validate_package
+from .base.paths import DESCRIPTOR
+from .base.problems import Problem, ProblemsFound, catalogue_markdown
+from .base.rawstore import RAW_FOLDER
+from .contract.frames import to_frames
+from .contract.registry import Registry, read_package_metadata, read_registry
+from .contract.rules import check_tables
+from .contract.validate import validate_package
+from .contract.vocabulary import Claims, Evidence, Inferences
+from .curate.assemble import Assembled, assemble
+from .curate.audit import KINDS, Candidate, report_table, run_audit
+from .publish import charts, docs
+from .publish.descriptor import render_package, version
+from .publish.release import citation_cff
+from .publish.sqlite import write_sqlite
+from .publish.stage import stage, swap_into_place
+
+SQLITE_PATH = "dist/belarus-china.sqlite"
 
 
 @dataclass
@@ -30,24 +42,55 @@ class BuildResult:
     assembled: Assembled
     files: dict[str, bytes]
     candidates: list[Candidate]
+    root: Path
+    frictionless: bool = True
+
+    def summary(self) -> str:
+        """What the build published, as `belarus-china build` prints it."""
+        frames = self.frames
+        width = max(len(name) for name in frames)
+        lines = [f"published {self.root / DESCRIPTOR}"]
+        lines += [f"  {name:<{width}}  {len(frame):>5} rows" for name, frame in frames.items()]
+        audit = Counter(c.status for c in self.candidates)
+        conflicts = int((frames[Claims.table][Claims.agrees] == False).sum())  # noqa: E712  (nullable boolean)
+        lines += [
+            f"evidence: {len(frames[Evidence.table])} excerpts, every offset verified against raw/",
+            f"coverage audit: {len(self.candidates)} candidate facts: {audit['covered']} covered, "
+            f"{audit['dismissed']} dismissed, {audit['uncovered']} uncovered",
+            f"conflicts between sources: {conflicts}; inferred values: {len(frames[Inferences.table])}",
+            "validation: passed (registry contract, cross-table rules, evidence offsets, raw checksums, CSV = Parquet"
+            + (", frictionless)" if self.frictionless else "; frictionless skipped)"),
+            "files: datasets/csv, datasets/parquet, docs/ (codebook, datasheet, coverage, problems, charts), "
+            f"CITATION.cff; {SQLITE_PATH} for `belarus-china serve`",
+        ]
+        return "\n".join(lines)
+
+
+_EVIDENCE_CODES = {"excerpt-not-found", "excerpt-ambiguous", "excerpt-occurrence", "excerpt-within", "evidence-item",
+                   "evidence-raw-file", "alias-not-found"}
 
 
 def make_tables(root: Path, registry: Registry) -> tuple[Assembled, dict[str, pd.DataFrame]]:
+    """Curate, then check the tables against the contract; every problem of both, named by file and record."""
     assembled = assemble(root, registry)
     frames = to_frames(registry, assembled.rows)
-    texts = {f"raw/{name}": text for name, text in assembled.texts.items()}
-    problems = check_tables(registry, frames, texts)
+    texts = {f"{RAW_FOLDER}/{name}": text for name, text in assembled.texts.items()}
+    # A record whose excerpt could not be placed has no evidence row: that is already reported.
+    unplaced = {(p.file, p.record) for p in assembled.problems if p.code in _EVIDENCE_CODES}
+    located = [assembled.locate(p) for p in check_tables(registry, frames, texts)]
+    located = [p for p in located if not (p.code == "no-evidence" and (p.file, p.record) in unplaced)]
+    problems = list(dict.fromkeys(assembled.problems + located))  # a duplicate key is reported once per row
     if problems:
-        raise ProblemsFound("tables", problems)
+        raise ProblemsFound("curation", problems)
     return assembled, frames
 
 
 def coverage(assembled: Assembled) -> list[Candidate]:
     """The coverage audit; raises while any candidate fact is neither curated nor dismissed."""
-    candidates = run_audit(assembled, assembled.rows["actors"])
+    candidates = run_audit(assembled)
     uncovered = [
-        Problem(file=f"raw/{c.raw_file}", record=f"chars {c.start}-{c.end}", column=c.kind,
-                message=f"{c.text!r} is covered by no evidence excerpt and no `dismissed` entry")
+        Problem("coverage-uncovered", f"{c.text!r} is covered by no evidence excerpt and no `dismissed` entry",
+                file=f"{RAW_FOLDER}/{c.raw_file}", record=f"chars {c.start}-{c.end}", column=c.kind)
         for c in candidates if c.status == "uncovered"
     ]
     if uncovered:
@@ -55,17 +98,32 @@ def coverage(assembled: Assembled) -> list[Candidate]:
     return candidates
 
 
+def audit_report(root: Path) -> tuple[str, bool]:
+    """`belarus-china audit`: the coverage table of the raw documents, and whether nothing is uncovered.
+    Raises ProblemsFound when the documents or curation files cannot be read."""
+    root = Path(root).resolve()
+    assembled = assemble(root, read_registry(root / "validation"))
+    hard = [p for p in assembled.problems if p.code in ("yaml-syntax", "yaml-encoding", "curation-shape")]
+    if hard:
+        raise ProblemsFound("curation", hard)
+    candidates = run_audit(assembled)
+    return report_table(candidates, list(assembled.texts)), not any(c.status == "uncovered" for c in candidates)
+
+
 def generated_files(root: Path, registry: Registry, frames, candidates) -> dict[str, bytes]:
     """Everything the build publishes besides the tables: documentation, charts, citation."""
     package_version = version(root)
+    metadata = read_package_metadata(root / "validation")
     files = {
         "docs/codebook.md": docs.codebook(registry, frames),
         "docs/datasheet.md": docs.datasheet(registry, frames, candidates, package_version),
-        "docs/coverage.md": report_markdown(candidates),
-        "CITATION.cff": citation_cff(root, package_metadata(root), package_version),
+        "docs/coverage.md": docs.coverage(candidates, KINDS),
+        "docs/problems.md": catalogue_markdown(),
+        "CITATION.cff": citation_cff(root, metadata, package_version),
     }
     encoded = {name: text.encode("utf-8") for name, text in files.items()}
-    encoded.update(charts.render(frames))
+    finest = next(iter(registry.precision_order(next(t for t in registry if t.precision))))
+    encoded.update(charts.render(frames, finest))
     return encoded
 
 
@@ -94,7 +152,7 @@ def build(root: Path, *, use_frictionless: bool = True, publish: bool = True,
     with _step(report, "auditing coverage of the raw documents"):
         candidates = coverage(assembled)
     with _step(report, "writing CSV, Parquet, datapackage.json, docs and charts"):
-        files = render_package(registry, frames, root)
+        files = render_package(registry, frames, read_package_metadata(root / "validation"), version(root))
         files.update(generated_files(root, registry, frames, candidates))
     if publish:
         staging = stage(root, files)
@@ -108,6 +166,6 @@ def build(root: Path, *, use_frictionless: bool = True, publish: bool = True,
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
         with _step(report, "writing the SQLite database for Datasette (dist/, not committed)"):
-            write_sqlite(root, root / "dist" / "belarus-china.sqlite", registry)
-    return BuildResult(frames=frames, assembled=assembled, files=files, candidates=candidates)
-
+            write_sqlite(root, root / SQLITE_PATH, registry)
+    return BuildResult(frames=frames, assembled=assembled, files=files, candidates=candidates, root=root,
+                       frictionless=use_frictionless)

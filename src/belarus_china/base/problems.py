@@ -1,0 +1,203 @@
+"""A problem found in curation input or in a published package, and the catalogue of problem codes.
+
+Every problem carries a stable `code` from CATALOGUE (as frictionless gives every error a `type`):
+users filter `validate --json` by it, tests assert it, and docs/problems.md is generated from it.
+The message says what is wrong with this value; the catalogue says what the code means in general.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    code: str
+    group: str
+    title: str
+    description: str
+
+
+def _catalogue(group: str, *entries: tuple[str, str, str]) -> list[ProblemType]:
+    return [ProblemType(code, group, title, description) for code, title, description in entries]
+
+
+GROUPS = {
+    "raw": "Raw documents and their manifest",
+    "curation": "Curation input (build/*.yaml)",
+    "package": "Package files and descriptor",
+    "table": "Table rules (checked on a fresh build and on every published package)",
+    "trust": "Untrusted input: limits and refusals",
+    "publish": "Publishing",
+}
+
+CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
+    *_catalogue(
+        "raw",
+        ("raw-manifest-missing", "Manifest missing", "raw/SHA256SUMS, the checksum manifest of the raw documents, is missing."),
+        ("raw-manifest-malformed", "Manifest line malformed",
+         "A line of raw/SHA256SUMS is not `<64 hex digits><two spaces><file name>`."),
+        ("raw-file-missing", "Raw document missing", "A document listed in the manifest is not in raw/."),
+        ("raw-file-unlisted", "Raw document not in the manifest",
+         "A file in raw/ has no manifest line (a new, extra or renamed file); add it with `belarus-china add`."),
+        ("raw-file-not-regular", "Raw document not a regular file", "A raw document is a link, folder or other special file."),
+        ("raw-checksum", "Raw document changed", "A raw document's SHA-256 differs from its manifest line (edited or damaged)."),
+        ("raw-not-utf8", "Raw document not UTF-8", "A raw document cannot be decoded as UTF-8."),
+    ),
+    *_catalogue(
+        "curation",
+        ("yaml-syntax", "Not valid YAML", "A curation file cannot be parsed as YAML; the message gives line and column."),
+        ("yaml-encoding", "Curation file not UTF-8", "A curation file cannot be decoded as UTF-8."),
+        ("curation-shape", "Wrong shape", "A file, section or record is not the mapping or list its place requires."),
+        ("unknown-section", "Unknown section", "A curation file has a top-level key that is not a known section."),
+        ("unknown-field", "Unknown field", "A record has a key that is no column of its table and no curation key."),
+        ("computed-field", "Field filled in by the build", "A curator wrote a column that the build computes itself."),
+        ("value-type", "Wrong kind of value", "A single value is given as a list or mapping, or a list holds non-scalar items."),
+        ("empty-value", "Empty value",
+         "A key is present with an empty value; leave the key out when the document does not state it."),
+        ("value-unparseable", "Value not of the column's type",
+         "A value is not a valid date (YYYY-MM-DD), number, whole number or boolean as its column requires."),
+        ("missing-id", "Record without id", "A record lacks its primary key."),
+        ("raw-file-name", "Curation file for another document",
+         "`raw_file` of build/<name>.yaml must be <name>.txt, the document the file curates."),
+        ("uncurated-document", "Raw document without curation file", "A raw document has no build/<stem>.yaml."),
+        ("curation-raw-missing", "Curation file without raw document",
+         "A curation file names a raw document that does not exist."),
+        ("evidence-item", "Malformed evidence item",
+         "An evidence item is neither an excerpt nor a mapping with a non-empty `excerpt` and valid keys."),
+        ("evidence-raw-file", "Evidence names an unknown document",
+         "An evidence item names a raw file that is not in raw/, or an excerpt in actors.yaml names none."),
+        ("excerpt-not-found", "Excerpt not in the document",
+         "An excerpt does not occur in its document (quotes, dashes and Unicode forms are not folded)."),
+        ("excerpt-ambiguous", "Excerpt occurs more than once",
+         "An excerpt occurs several times; add `within:` (a longer passage that occurs once) or `occurrence:`."),
+        ("excerpt-occurrence", "Occurrence out of range", "`occurrence: N` asks for an occurrence that does not exist."),
+        ("excerpt-within", "Within passage not placed", "The `within:` passage of an excerpt cannot be placed in the document."),
+        ("alias-not-found", "Alias not in any document", "An actor's alias occurs in no raw document as a whole word."),
+        ("dismissal-reason", "Dismissal without reason", "Every `dismissed` entry needs a reason."),
+        ("inferred-without-value", "Inferred field without value", "`inferred:` names a field the record does not state."),
+        ("inferred-actor", "Inference on an actor", "Actors carry no inferred values; explain in notes instead."),
+        ("curator-text-conflict", "Curator's text differs between files",
+         "A shared record's summary or notes are written in two files with different text; write them once."),
+        ("merge-tie", "Sources disagree and no rule decides",
+         "Sources claim different values and neither precision, a resolution nor a majority decides; add `resolve:`."),
+        ("merge-resolve-conflict", "Two resolutions", "More than one file claims to resolve the same group of columns."),
+        ("words-unparseable", "As-reported words not understood",
+         "The document's words for a value (value_as_reported, change_as_reported, ...) are not in a form the parser knows."),
+        ("words-missing", "Value without its words", "A value that must keep the document's words (e.g. change_pct) has none."),
+        ("words-mismatch", "Value disagrees with its words",
+         "A value, qualifier, change or period is not what its as-reported words say."),
+        ("coverage-uncovered", "Candidate fact not curated",
+         "The coverage audit found a quotation, figure, date or name that no evidence covers and no dismissal explains."),
+    ),
+    *_catalogue(
+        "package",
+        ("descriptor-unreadable", "Descriptor unreadable", "datapackage.json is missing or not valid JSON."),
+        ("resource-missing", "Table missing from the descriptor", "A table of the registry has no resource in datapackage.json."),
+        ("resource-unknown", "Resource not in the registry",
+         "datapackage.json declares a resource the registry does not define."),
+        ("schema-mismatch", "Schema differs from the registry",
+         "A resource's Table Schema is not the one the registry generates (a stale or edited descriptor)."),
+        ("path-unsafe", "Unsafe resource path",
+         "A resource path is absolute, a URL, climbs out of the package or resolves outside it through a link."),
+        ("file-missing", "Resource file missing", "A file the descriptor names does not exist in the package."),
+        ("size-mismatch", "File size differs",
+         "A file's size differs from the descriptor's `bytes` (damaged, truncated or edited)."),
+        ("hash-missing", "No hash declared", "A resource declares no sha256 hash; nothing unverified is read."),
+        ("hash-unsupported", "Unsupported hash", "A resource's hash is not a sha256 digest."),
+        ("hash-mismatch", "File hash differs", "A file's sha256 differs from the descriptor's `hash` (damaged or edited)."),
+        ("csv-unreadable", "CSV unreadable", "A CSV file cannot be parsed."),
+        ("parquet-unreadable", "Parquet unreadable", "A Parquet file cannot be read."),
+        ("columns-mismatch", "Columns differ from the registry", "A file's columns are missing, extra or out of order."),
+        ("parquet-column-type", "Parquet column of the wrong type", "A Parquet column's type is not the registry's."),
+        ("cell-type", "Cell not of its column's type", "A CSV cell is not a valid value of its column's type."),
+        ("csv-parquet-row-count", "CSV and Parquet row counts differ",
+         "The two copies of a table have different numbers of rows."),
+        ("csv-parquet-mismatch", "CSV and Parquet disagree", "A cell differs between the CSV and the Parquet copy of a table."),
+        ("raw-unreadable", "Raw document unreadable", "A source's raw document cannot be read from the package."),
+        ("frictionless", "Frictionless reports an error",
+         "frictionless-py found an error; its own error type is in the message."),
+    ),
+    *_catalogue(
+        "table",
+        ("required", "Required value missing", "A column that can never be empty is empty."),
+        ("unique", "Duplicate key", "A primary key (or a unique column) occurs more than once."),
+        ("enum", "Value outside the enumeration", "A value is not one of its column's allowed values."),
+        ("pattern", "Pattern not matched", "A value does not match its column's regular expression."),
+        ("minimum", "Below the minimum", "A number is below its column's minimum."),
+        ("maximum", "Above the maximum", "A number is above its column's maximum."),
+        ("min-length", "Too short", "A text is shorter than its column's minimum length."),
+        ("blank-text", "Blank text", "A text is empty or only white space; a missing value is an empty cell, never a blank."),
+        ("outer-whitespace", "Leading or trailing white space", "A text starts or ends with white space."),
+        ("list-item", "Bad list item", "A list item is empty, padded, or contains the list delimiter."),
+        ("country-code", "Not an ISO 3166-1 alpha-3 code",
+         "A country column holds something other than an ISO 3166-1 alpha-3 code."),
+        ("wikidata-id", "Not a Wikidata id", "A Wikidata column holds something other than an item id such as Q2866."),
+        ("sha256-format", "Not a SHA-256 digest", "A checksum column holds something other than 64 lowercase hex digits."),
+        ("video-time-format", "Not a video time", "A video time is not HH:MM:SS."),
+        ("column-dtype", "Column of the wrong type", "A table's column has the wrong type or is missing (internal consistency)."),
+        ("date-order", "Dates out of order", "The end of a span (date, period, offsets) is before its start."),
+        ("precision-pairing", "Precision without its date",
+         "date_precision is given exactly when the date it describes is, never one without the other."),
+        ("foreign-key", "Dangling reference", "A value that must name a record of another table names none."),
+        ("record-reference", "Reference to a missing record",
+         "An evidence, inference or claims row points at a record that its table does not hold."),
+        ("no-evidence", "Fact without evidence", "A row of a table that needs evidence is cited by no evidence row."),
+        ("excerpt-mismatch", "Excerpt differs from the raw text", "An evidence excerpt is not the raw text between its offsets."),
+        ("excerpt-out-of-range", "Excerpt past the end", "An evidence span ends past the end of its document."),
+        ("source-raw-missing", "Source document not in the package", "A source's raw_path names no file of the package."),
+        ("source-checksum", "Source checksum wrong", "A source's sha256 does not match the bytes of its raw document."),
+        ("source-length", "Source length wrong", "A source's char_count is not the number of code points of its raw document."),
+        ("column-reference", "Names no column",
+         "evidence.supports or inferences.field names a column the record's table does not have."),
+        ("quote-outside-excerpt", "Quotation not in its evidence",
+         "A quotation's text is not inside any excerpt that cites the quotation."),
+    ),
+]}
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    message: str
+    file: str | None = None    # curation file or package file the problem is in
+    table: str | None = None
+    record: str | None = None  # record id (or a label such as visits[some-id])
+    column: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.code not in CATALOGUE:
+            raise ValueError(f"problem code {self.code!r} is not in the catalogue (base/problems.py)")
+
+    def __str__(self) -> str:
+        where = [part for part in (self.file, self.table, self.record, self.column) if part]
+        text = f"{': '.join(where)}: {self.message}" if where else self.message
+        return f"{text} [{self.code}]"
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+class ProblemsFound(Exception):
+    """Raised with every problem collected in a step; nothing is published."""
+
+    def __init__(self, step: str, problems: list[Problem]):
+        self.step = step
+        self.problems = problems
+        super().__init__(f"{step}: {len(problems)} problem(s)\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+def catalogue_markdown() -> str:
+    """docs/problems.md: every code with its title and meaning, by group."""
+    lines = ["# Problem codes", "",
+             "Generated by `belarus-china build` from `src/belarus_china/base/problems.py` (do not edit). Every "
+             "problem that `belarus-china build` and `belarus-china validate` report carries one of these codes "
+             "(`validate --json` gives it as `code`), with the file, table, record and column it concerns.", ""]
+    for group, heading in GROUPS.items():
+        entries = [t for t in CATALOGUE.values() if t.group == group]
+        if not entries:
+            continue
+        lines += [f"## {heading}", "", "| code | title | meaning |", "|---|---|---|"]
+        lines += [f"| `{t.code}` | {t.title} | {t.description.replace('|', chr(92) + '|')} |" for t in entries]
+        lines.append("")
+    return "\n".join(lines)

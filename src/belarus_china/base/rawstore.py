@@ -1,0 +1,88 @@
+"""The verbatim raw documents and their committed checksum manifest (raw/SHA256SUMS).
+
+Used by the build (on the checkout's raw/) and by validation (on any package, folder or zip), so
+it belongs to neither.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from .problems import Problem
+
+RAW_FOLDER = "raw"
+MANIFEST = "SHA256SUMS"
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def parse_manifest(text: str | None) -> tuple[dict[str, str], list[Problem]]:
+    label = f"{RAW_FOLDER}/{MANIFEST}"
+    if text is None:
+        return {}, [Problem("raw-manifest-missing", "the checksum manifest is missing", file=label)]
+    entries, problems = {}, []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        digest, _, name = line.partition("  ")
+        if len(digest) != 64 or not name:
+            problems.append(Problem("raw-manifest-malformed", f"line {number} is not '<sha256>  <file name>': {line!r}",
+                                    file=label))
+            continue
+        entries[name] = digest
+    return entries, problems
+
+
+def check_documents(manifest_text: str | None, present: dict[str, bool],
+                    read: Callable[[str], bytes]) -> list[Problem]:
+    """Every raw document is in the manifest with its checksum, and nothing else is there.
+
+    `present` maps each file name found beside the manifest to whether it is a regular file;
+    `read(name)` gives a document's bytes.
+    """
+    manifest, problems = parse_manifest(manifest_text)
+    names = sorted(name for name in present if name != MANIFEST)
+    for name in sorted(set(manifest) - set(names)):
+        problems.append(Problem("raw-file-missing", "is listed in the manifest but missing", file=f"{RAW_FOLDER}/{name}"))
+    for name in names:
+        label = f"{RAW_FOLDER}/{name}"
+        if name not in manifest:
+            problems.append(Problem("raw-file-unlisted", "is not in the manifest (an extra or renamed file)", file=label))
+        elif not present[name]:
+            problems.append(Problem("raw-file-not-regular", "is not a regular file", file=label))
+        else:
+            data = read(name)
+            if sha256_bytes(data) != manifest[name]:
+                problems.append(Problem("raw-checksum", "differs from the manifest checksum (edited or damaged)",
+                                        file=label))
+            else:
+                try:
+                    data.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    problems.append(Problem("raw-not-utf8", f"is not UTF-8 text: {exc}", file=label))
+    return problems
+
+
+def check_raw(raw_dir: Path) -> list[Problem]:
+    """check_documents on a raw/ folder."""
+    manifest = raw_dir / MANIFEST
+    text = manifest.read_text(encoding="utf-8") if manifest.is_file() else None
+    present = {p.name: p.is_file() and not p.is_symlink() for p in raw_dir.iterdir()} if raw_dir.is_dir() else {}
+    return check_documents(text, present, lambda name: (raw_dir / name).read_bytes())
+
+
+def read_text(path: Path) -> str:
+    # Bytes decoded as UTF-8 without newline translation: offsets count code points of exactly this text.
+    return path.read_bytes().decode("utf-8")

@@ -1,0 +1,34 @@
+"""Named domain checks the registry refers to (`check:` in fields.yaml), vectorised over a Series.
+
+Each has its problem code, the phrase that completes "must be ...", and the test itself.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+
+@lru_cache(maxsize=1)
+def _iso3166_alpha3() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(country.alpha_3 for country in pycountry.countries)
+
+
+def _fullmatch(pattern: str):
+    return lambda s: s.str.fullmatch(pattern).fillna(False).astype(bool)
+
+
+DOMAIN_CHECKS = {
+    "iso3166_alpha3": ("country-code", "an ISO 3166-1 alpha-3 country code", lambda s: s.isin(_iso3166_alpha3())),
+    "wikidata_qid": ("wikidata-id", "a Wikidata item id such as Q2866", _fullmatch(r"Q[1-9][0-9]*")),
+    "sha256_hex": ("sha256-format", "64 lowercase hexadecimal digits", _fullmatch(r"[0-9a-f]{64}")),
+    "video_time": ("video-time-format", "a video time HH:MM:SS", _fullmatch(r"[0-9]{2}:[0-5][0-9]:[0-5][0-9]")),
+}
+
+
+def domain_check(name: str, values: pd.Series) -> pd.Series:
+    """True where a present value passes the named check."""
+    return DOMAIN_CHECKS[name][2](values.astype("string"))

@@ -1,0 +1,335 @@
+"""The column registry: validation/fields.yaml, tables.yaml, conventions.yaml (and queries.yaml, the
+Datasette canned queries; package.yaml, the package metadata), read once. No other module reads
+validation/*.yaml.
+
+Every column is defined once in fields.yaml; tables.yaml lists which columns each table has, its
+keys and row rules, and the roles the code reads from there (which curation section feeds a table,
+which columns the build fills in, which columns hold a value's as-reported words, which rows point
+at a record of any table, full-text columns, Datasette facets); conventions.yaml holds what is
+package-wide (the list delimiter). Table Schemas for datapackage.json are derived here; Arrow and
+pandas types in `base.codec`; pandera schemas in `contract.rules`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from ..base import paths
+from ..base.codec import TYPE_NAMES
+
+FIELD_KEYS = {
+    "type", "description", "unit", "required", "pattern", "minimum", "maximum",
+    "min_length", "enum", "check", "references", "example",
+}
+TABLE_KEYS = {"title", "description", "primary_key", "fields", "rules", "merge", "curation", "points_at", "words",
+              "full_text", "browse"}
+RULE_KEYS = {"has_evidence", "ordered", "precision"}
+CURATION_KEYS = {"section", "one_per_file", "shared_file", "filled_by_build"}
+# What the build can fill a column with (tables.yaml `curation.filled_by_build`).
+BUILD_FILLS = {"document_path", "document_sha256", "document_length", "document_source"}
+WORDS_KINDS = {"quantity": {"value", "qualifier", "unit_column"}, "change": {"value"}, "period": {"start", "end"},
+               "date": {"start", "end"}, "label": {"value"}}
+BROWSE_KEYS = {"facets", "sort_desc", "label_column", "fact_label"}
+
+
+class RegistryError(ValueError):
+    """The registry files themselves are inconsistent."""
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str
+    unit: str | None = None
+    required: bool = False
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    min_length: int | None = None
+    enum: dict[str, str] | None = None
+    check: str | None = None
+    references: tuple[str, str] | None = None
+    example: str | None = None
+
+
+@dataclass(frozen=True)
+class Words:
+    """A column holding the document's own words for a value, and the columns the words determine."""
+    column: str
+    kind: str                       # quantity | change | period | date | label
+    targets: dict[str, str]         # role (value, qualifier, start, end, unit_column) -> column
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    description: str
+    primary_key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    has_evidence: bool = False
+    ordered: tuple[str, str] | None = None
+    precision: tuple[str, str] | None = None      # (date column, precision column)
+    claim_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    curator_only: tuple[str, ...] = ()
+    section: str | None = None                    # the curation files' section that feeds the table
+    one_per_file: bool = False                    # one record per document file (its `source`)
+    shared_file: str | None = None                # a curation file of its own (actors.yaml)
+    filled_by_build: dict[str, str] = field(default_factory=dict)
+    points_at: tuple[str, str] | None = None      # (table column, record id column): rows about a record of any table
+    words: tuple[Words, ...] = ()
+    full_text: tuple[str, ...] = ()
+    browse: dict = field(default_factory=dict)
+    list_delimiter: str = " | "                   # conventions.yaml, copied here so a schema needs only its table
+
+    @property
+    def mergeable(self) -> bool:
+        """Several documents may describe the same record (see tables.yaml `merge`)."""
+        return bool(self.claim_groups or self.curator_only)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def words_columns(self) -> set[str]:
+        return {w.column for w in self.words}
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+    def is_required(self, column: Column) -> bool:
+        return column.required or column.name in self.primary_key
+
+    def foreign_keys(self) -> list[tuple[str, str, str]]:
+        """(column, referenced table, referenced column), except a table's own primary key."""
+        keys = []
+        for c in self.columns:
+            if c.references and c.references[0] != self.name:
+                keys.append((c.name, *c.references))
+        return keys
+
+
+@dataclass(frozen=True)
+class Registry:
+    tables: dict[str, Table] = field(default_factory=dict)
+    fields: dict[str, Column] = field(default_factory=dict)
+    list_delimiter: str = " | "
+    queries: dict[str, dict] = field(default_factory=dict)   # queries.yaml: Datasette canned queries
+
+    def __getitem__(self, name: str) -> Table:
+        return self.tables[name]
+
+    def __iter__(self):
+        return iter(self.tables.values())
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.tables)
+
+    def section_tables(self) -> dict[str, Table]:
+        """Curation section name -> the table it feeds."""
+        return {t.section: t for t in self if t.section}
+
+    def precision_order(self, table: Table) -> list[str]:
+        """A table's date precisions from finest to coarsest: the order of its precision column's enum."""
+        if table.precision is None:
+            return []
+        return list(table.column(table.precision[1]).enum or {})
+
+
+def _column(name: str, spec: dict) -> Column:
+    unknown = set(spec) - FIELD_KEYS
+    if unknown:
+        raise RegistryError(f"fields.yaml: {name}: unknown keys {sorted(unknown)}")
+    if spec.get("type") not in TYPE_NAMES:
+        raise RegistryError(f"fields.yaml: {name}: type must be one of {TYPE_NAMES}, not {spec.get('type')!r}")
+    if not spec.get("description"):
+        raise RegistryError(f"fields.yaml: {name}: a description is required")
+    references = None
+    if "references" in spec:
+        table, _, column = str(spec["references"]).partition(".")
+        references = (table, column)
+    enum = spec.get("enum")
+    if enum is not None and not isinstance(enum, dict):
+        raise RegistryError(f"fields.yaml: {name}: enum must map each value to its meaning")
+    example = spec.get("example")
+    return Column(
+        name=name,
+        type=spec["type"],
+        description=" ".join(str(spec["description"]).split()),
+        unit=spec.get("unit"),
+        required=bool(spec.get("required", False)),
+        pattern=spec.get("pattern"),
+        minimum=spec.get("minimum"),
+        maximum=spec.get("maximum"),
+        min_length=spec.get("min_length"),
+        enum={str(k): str(v) for k, v in enum.items()} if enum else None,
+        check=spec.get("check"),
+        references=references,
+        example=None if example is None else str(example),
+    )
+
+
+def _words(name: str, spec: dict | None, fields: list[str]) -> tuple[Words, ...]:
+    found = []
+    for column, rule in (spec or {}).items():
+        rule = dict(rule or {})
+        kind = rule.pop("kind", None)
+        if kind not in WORDS_KINDS or set(rule) - WORDS_KINDS[kind]:
+            raise RegistryError(f"tables.yaml: {name}: words of {column}: kind must be one of {sorted(WORDS_KINDS)} "
+                                f"with keys among {sorted(WORDS_KINDS.get(kind, set()))}")
+        if column not in fields or not set(rule.values()) <= set(fields):
+            raise RegistryError(f"tables.yaml: {name}: words of {column} name columns the table does not have")
+        found.append(Words(column, kind, rule))
+    return tuple(found)
+
+
+def _table(name: str, spec: dict, columns: dict[str, Column], list_delimiter: str) -> Table:
+    unknown = set(spec) - TABLE_KEYS
+    if unknown:
+        raise RegistryError(f"tables.yaml: {name}: unknown keys {sorted(unknown)}")
+    missing = [f for f in spec["fields"] if f not in columns]
+    if missing:
+        raise RegistryError(f"tables.yaml: {name}: fields not defined in fields.yaml: {missing}")
+    fields = list(spec["fields"])
+    pk = tuple(spec["primary_key"])
+    if not set(pk) <= set(fields):
+        raise RegistryError(f"tables.yaml: {name}: primary key {pk} is not among its fields")
+    rules = spec.get("rules") or {}
+    merge = spec.get("merge") or {}
+    merged_columns = [c for cols in (merge.get("groups") or {}).values() for c in cols] + list(merge.get("curator_only") or [])
+    if not set(merged_columns) <= set(fields):
+        raise RegistryError(f"tables.yaml: {name}: merge names columns it does not have")
+    if set(rules) - RULE_KEYS:
+        raise RegistryError(f"tables.yaml: {name}: unknown rules {sorted(set(rules) - RULE_KEYS)}")
+    curation = spec.get("curation") or {}
+    if set(curation) - CURATION_KEYS:
+        raise RegistryError(f"tables.yaml: {name}: unknown curation keys {sorted(set(curation) - CURATION_KEYS)}")
+    filled = dict(curation.get("filled_by_build") or {})
+    if not set(filled) <= set(fields) or not set(filled.values()) <= BUILD_FILLS:
+        raise RegistryError(f"tables.yaml: {name}: filled_by_build must map its columns to one of {sorted(BUILD_FILLS)}")
+    precision = None
+    if "precision" in rules:
+        precision = (rules["precision"]["date"], rules["precision"]["column"])
+    points_at = tuple(spec["points_at"]) if spec.get("points_at") else None
+    browse = dict(spec.get("browse") or {})
+    if set(browse) - BROWSE_KEYS:
+        raise RegistryError(f"tables.yaml: {name}: unknown browse keys {sorted(set(browse) - BROWSE_KEYS)}")
+    for role_columns in (precision or (), points_at or (), spec.get("full_text") or (), rules.get("ordered") or ()):
+        if not set(role_columns) <= set(fields):
+            raise RegistryError(f"tables.yaml: {name}: a rule or role names columns the table does not have")
+    return Table(
+        name=name,
+        title=spec["title"],
+        description=" ".join(spec["description"].split()),
+        primary_key=pk,
+        columns=tuple(columns[f] for f in fields),
+        has_evidence=bool(rules.get("has_evidence", False)),
+        ordered=tuple(rules["ordered"]) if "ordered" in rules else None,
+        precision=precision,
+        claim_groups={g: tuple(cols) for g, cols in (merge.get("groups") or {}).items()},
+        curator_only=tuple(merge.get("curator_only") or ()),
+        section=curation.get("section"),
+        one_per_file=bool(curation.get("one_per_file", False)),
+        shared_file=curation.get("shared_file"),
+        filled_by_build=filled,
+        points_at=points_at,
+        words=_words(name, spec.get("words"), fields),
+        full_text=tuple(spec.get("full_text") or ()),
+        browse=browse,
+        list_delimiter=list_delimiter,
+    )
+
+
+def _read(directory: Path, name: str):
+    path = directory / name
+    if not path.is_file():
+        raise RegistryError(f"the registry file {name} is missing from {directory}")
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def read_registry(directory: Path) -> Registry:
+    columns = {name: _column(name, spec) for name, spec in _read(directory, "fields.yaml").items()}
+    tables = _read(directory, "tables.yaml")
+    delimiter = _read(directory, "conventions.yaml")["list_delimiter"]
+    queries = _read(directory, "queries.yaml")
+    registry = Registry({name: _table(name, spec, columns, delimiter) for name, spec in tables.items()}, fields=columns,
+                        list_delimiter=delimiter, queries=queries)
+    for table in registry:
+        for column, ref_table, ref_column in table.foreign_keys():
+            if ref_table not in registry.tables or registry[ref_table].primary_key != (ref_column,):
+                raise RegistryError(f"{table.name}.{column} references {ref_table}.{ref_column}, which is no primary key")
+        if table.points_at:
+            targets = set(table.column(table.points_at[0]).enum or {})
+            if not targets <= set(registry.names):
+                raise RegistryError(f"{table.name}.{table.points_at[0]} allows tables the registry does not define")
+    return registry
+
+
+@cache
+def load_registry(directory: str | None = None) -> Registry:
+    return read_registry(Path(directory) if directory else paths.registry_dir())
+
+
+# --- Table Schema (Data Package v2) -------------------------------------------------------
+
+def field_descriptor(table: Table, column: Column) -> dict:
+    descriptor: dict = {"name": column.name, "type": column.type, "description": column.description}
+    if column.type == "list":
+        descriptor.update(delimiter=table.list_delimiter, itemType="string")
+    if column.type == "date":
+        descriptor["format"] = "default"
+    if column.example is not None:
+        descriptor["example"] = column.example
+    if column.unit:
+        descriptor["unit"] = column.unit
+    constraints: dict = {}
+    if table.is_required(column):
+        constraints["required"] = True
+    if table.primary_key == (column.name,):
+        constraints["unique"] = True
+    if column.pattern:
+        constraints["pattern"] = column.pattern
+    if column.minimum is not None:
+        constraints["minimum"] = column.minimum
+    if column.maximum is not None:
+        constraints["maximum"] = column.maximum
+    if column.min_length is not None:
+        constraints["minLength"] = column.min_length
+    if column.enum:
+        constraints["enum"] = list(column.enum)
+        descriptor["categories"] = [{"value": v, "label": meaning} for v, meaning in column.enum.items()]
+    if constraints:
+        descriptor["constraints"] = constraints
+    return descriptor
+
+
+def table_schema(table: Table) -> dict:
+    """The Table Schema of `table`; foreign keys point at the resources named after the tables."""
+    schema: dict = {
+        "fields": [field_descriptor(table, c) for c in table.columns],
+        "missingValues": [""],
+        "primaryKey": list(table.primary_key),
+    }
+    # A list column's items are checked by the contract; Table Schema foreign keys cannot express that.
+    foreign = [
+        {"fields": [column], "reference": {"resource": ref_table, "fields": [ref_column]}}
+        for column, ref_table, ref_column in table.foreign_keys() if table.column(column).type != "list"
+    ]
+    if foreign:
+        schema["foreignKeys"] = foreign
+    return schema
+
+
+def read_package_metadata(directory: Path) -> dict:
+    """validation/package.yaml: the package-level metadata of datapackage.json and CITATION.cff."""
+    return _read(directory, "package.yaml")

@@ -1,0 +1,341 @@
+"""The table rules, written once: pandera schemas derived from the registry, and the cross-table
+rules pandera cannot express (foreign keys, evidence, raw text, quotations, references to columns).
+
+`check_tables` runs on the frames a build is about to publish and again on the files a package
+holds, so a fresh build and a package from elsewhere answer to the same rules. A problem found
+here on a build is mapped back to the curation file and record that produced the row (see
+`curate.assemble`), so no rule needs a second implementation on the curated records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
+from pandera.errors import SchemaErrors
+
+from ..base.codec import value_dtype
+from ..base.problems import CATALOGUE, Problem
+from .checks import DOMAIN_CHECKS, domain_check
+from .registry import Column, Registry, Table, table_schema
+from .vocabulary import Evidence, Inferences, Quotes, Sources
+
+# pandera's built-in check names -> our problem codes (our own checks are named by their codes).
+_PANDERA_CODES = {
+    "not_nullable": "required",
+    "field_uniqueness": "unique",
+    "multiple_fields_uniqueness": "unique",
+    "dataframe_uniqueness": "unique",
+    "isin": "enum",
+    "greater_than_or_equal_to": "minimum",
+    "less_than_or_equal_to": "maximum",
+    "str_length": "min-length",
+}
+
+
+def _list_items_ok(delimiter: str):
+    def check(s: pd.Series) -> pd.Series:
+        return s.str.split(delimiter, regex=False).map(lambda items: all(i.strip() and i == i.strip() for i in items))
+    return check
+
+
+def _per_distinct_value(check):
+    """Run a row-by-row Python check once per distinct value and spread the answers over the rows:
+    a list column such as evidence.supports repeats a few values over many rows. pandera passes the
+    present values only (ignore_na), so every row has a distinct value to take its answer from."""
+    def run(s: pd.Series) -> pd.Series:
+        codes, uniques = pd.factorize(s)
+        if (codes < 0).any():
+            return check(s)
+        answers = check(pd.Series(uniques, dtype=s.dtype)).to_numpy(dtype=bool)
+        return pd.Series(answers[codes], index=s.index)
+    return run
+
+
+def _column_checks(table: Table, column: Column) -> list[pa.Check]:
+    checks: list[pa.Check] = []
+    if column.type in ("string", "list"):
+        checks.append(pa.Check(lambda s: s.str.strip().str.len() > 0, name="blank-text",
+                               error="a blank text is not a missing value: leave it empty"))
+        checks.append(pa.Check(lambda s: s == s.str.strip(), name="outer-whitespace",
+                               error="has leading or trailing white space"))
+    if column.type == "list":
+        checks.append(pa.Check(_per_distinct_value(_list_items_ok(table.list_delimiter)), name="list-item",
+                               error=f"list items separated by {table.list_delimiter!r} must be non-empty"))
+    if column.enum:
+        checks.append(pa.Check.isin(list(column.enum), error=f"must be one of {list(column.enum)}"))
+    if column.pattern:
+        pattern = column.pattern
+        checks.append(pa.Check(lambda s: s.str.fullmatch(pattern).fillna(False).astype(bool), name="pattern",
+                               error=f"must match {pattern}"))
+    if column.minimum is not None:
+        checks.append(pa.Check.ge(column.minimum, error=f"must be at least {column.minimum:g}"))
+    if column.maximum is not None:
+        checks.append(pa.Check.le(column.maximum, error=f"must be at most {column.maximum:g}"))
+    if column.min_length is not None:
+        checks.append(pa.Check.str_length(min_value=column.min_length))
+    if column.check:
+        name = column.check
+        code, meaning, _ = DOMAIN_CHECKS[name]
+        checks.append(pa.Check(lambda s: domain_check(name, s), name=code, error=f"must be {meaning}"))
+    return checks
+
+
+def _row_check_columns(table: Table) -> dict[str, str]:
+    """Each row rule's name -> the column it is reported on."""
+    columns = {}
+    if table.ordered:
+        columns["date-order"] = table.ordered[1]
+    if table.precision:
+        columns["precision-pairing"] = table.precision[1]
+    return columns
+
+
+def _row_checks(table: Table) -> list[pa.Check]:
+    checks = []
+    if table.ordered:
+        first, second = table.ordered
+        checks.append(pa.Check(lambda df: df[first].isna() | df[second].isna() | (df[second] >= df[first]),
+                               name="date-order", error=f"{second} is before {first}"))
+    if table.precision:
+        dated, precision = table.precision
+        checks.append(pa.Check(lambda df: df[dated].isna() == df[precision].isna(), name="precision-pairing",
+                               error=f"{precision} must be given exactly when {dated} is"))
+    return checks
+
+
+def pandera_schema(table: Table) -> pa.DataFrameSchema:
+    fields = {f["name"]: f for f in table_schema(table)["fields"]}
+    columns = {
+        c.name: pa.Column(value_dtype(fields[c.name]), checks=_column_checks(table, c),
+                          nullable=not table.is_required(c), unique=table.primary_key == (c.name,), title=c.name,
+                          description=c.description)
+        for c in table.columns
+    }
+    return pa.DataFrameSchema(
+        columns, checks=_row_checks(table), strict=True, ordered=True, name=table.name,
+        unique=list(table.primary_key) if len(table.primary_key) > 1 else None, report_duplicates="all",
+    )
+
+
+def record_ids(table: Table, frame: pd.DataFrame) -> pd.Series:
+    """Each row's primary key as one string (a composite key joined by "/"), vectorised."""
+    key = frame[list(table.primary_key)].astype("string").fillna("<missing>")
+    first, *rest = (key[c] for c in key.columns)
+    return first.str.cat(rest, sep="/").rename(None) if rest else first
+
+
+def _failed_check(schema: pa.DataFrameSchema, case) -> pa.Check | None:
+    """The Check object a pandera failure case reports (None for pandera's built-in checks)."""
+    number = case.check_number
+    if number is None or pd.isna(number):
+        return None
+    if case.schema_context == "Column" and case.column in schema.columns:
+        return schema.columns[case.column].checks[int(number)]
+    if case.schema_context == "DataFrameSchema" and int(number) < len(schema.checks):
+        return schema.checks[int(number)]
+    return None
+
+
+def _code(check: pa.Check | None, case) -> str:
+    """Our problem code: the failed check's name (our checks are named by their codes), else pandera's
+    own check name mapped through _PANDERA_CODES."""
+    name = check.name if check is not None else str(case.check)
+    if name in _PANDERA_CODES:
+        return _PANDERA_CODES[name]
+    if name not in CATALOGUE:
+        return "column-dtype"  # dtype('...'), column_in_schema, column_in_dataframe: the frame itself is malformed
+    return name
+
+
+def _pandera_problems(table: Table, frame: pd.DataFrame) -> list[Problem]:
+    schema = pandera_schema(table)
+    try:
+        # inplace: nothing is coerced, so pandera need not copy the frame first (a copy of every table)
+        schema.validate(frame, lazy=True, inplace=True)
+    except SchemaErrors as errors:
+        ids = record_ids(table, frame) if set(table.primary_key) <= set(frame.columns) else None
+        subject = _row_check_columns(table)
+        problems = []
+        for case in errors.failure_cases.itertuples(index=False):
+            index = case.index
+            record = None
+            if ids is not None and index is not None and not pd.isna(index) and index in ids.index:
+                record = ids.loc[index]
+            check = _failed_check(schema, case)
+            column = case.column if isinstance(case.column, str) and case.column != table.name else None
+            if case.schema_context == "DataFrameSchema" and check is not None and check.name in subject:
+                column = subject[check.name]  # a row rule: reported once per row, on the column it is about
+                value = frame.at[index, column] if record is not None else case.failure_case
+            else:
+                value = case.failure_case
+            problems.append(Problem(_code(check, case), f"{case.check} (value {value!r})", table=table.name,
+                                    record=record, column=column))
+        return list(dict.fromkeys(problems))
+    return []
+
+
+def _isin(values: pd.Series, allowed) -> pd.Series:
+    """values.isin(allowed) for text without missing values, computed by pyarrow: pandas' isin on
+    Arrow-backed strings goes through Python objects and is about 100x slower on large tables."""
+    allowed = pyarrow.array(list(allowed) if isinstance(allowed, (set, frozenset)) else allowed, type=pyarrow.large_string())
+    # A missing value (already reported as such) is in no set.
+    found = pc.fill_null(pc.is_in(pyarrow.array(values, type=pyarrow.large_string()), value_set=allowed), False)
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index)
+
+
+def check_tables(registry: Registry, frames: dict[str, pd.DataFrame], texts: dict[str, str]) -> list[Problem]:
+    """Every rule on the tables; `texts` maps a source's raw_path to its decoded text."""
+    problems: list[Problem] = []
+    for table in registry:
+        problems.extend(_pandera_problems(table, frames[table.name]))
+    if any(p.code == "column-dtype" for p in problems):
+        return problems  # cross-table rules assume every table has its columns and types
+    problems.extend(_check_foreign_keys(registry, frames))
+    problems.extend(_check_record_references(registry, frames))
+    problems.extend(_check_evidence_text(frames, texts))
+    problems.extend(_check_references_to_columns(registry, frames))
+    problems.extend(_check_quotations(frames))
+    return problems
+
+
+def _check_foreign_keys(registry: Registry, frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    problems = []
+    for table in registry:
+        frame, ids = frames[table.name], record_ids(table, frames[table.name])
+        for column, ref_table, ref_column in table.foreign_keys():
+            known = set(frames[ref_table][ref_column])
+            values = frame[column].dropna()
+            if table.column(column).type == "list":
+                values = values.str.split(table.list_delimiter, regex=False).explode()
+            for index, value in values[~_isin(values, known)].items():
+                problems.append(Problem("foreign-key", f"{value!r} is not among {ref_table}.{ref_column}",
+                                        table=table.name, record=ids[index], column=column))
+    return problems
+
+
+def _check_record_references(registry: Registry, frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Every row of a table that needs evidence is cited; every row about a record points at one that exists.
+
+    Rows that point at a record of another table are matched on one "table<US>id" key, so each rule is
+    one vectorised isin over the whole column rather than a Python loop over rows."""
+    problems = []
+    ids_of = {t.name: record_ids(t, frames[t.name]) for t in registry}
+    evidence = frames[Evidence.table]
+    cited = _table_keys(evidence[Evidence.record_table].astype(str), evidence[Evidence.record_id].astype(str))
+    for table in registry:
+        if table.has_evidence:
+            ids = ids_of[table.name]
+            uncited = ~_isin(_table_keys(table.name, ids), cited)
+            for record_id in ids[uncited.to_numpy()]:
+                problems.append(Problem("no-evidence", "no evidence row cites this record", table=table.name,
+                                        record=record_id))
+    known = pd.concat([_table_keys(name, ids) for name, ids in ids_of.items()], ignore_index=True)
+    for table in registry:
+        if table.points_at is None:
+            continue
+        table_column, id_column = table.points_at
+        frame = frames[table.name]
+        targets, record_id = frame[table_column], frame[id_column]
+        dangling = _isin(targets, list(ids_of)) & ~_isin(_table_keys(targets, record_id), known)
+        if dangling.any():
+            labels = ids_of[table.name]
+            rows = zip(frame.index[dangling.to_numpy()], targets[dangling], record_id[dangling], strict=True)
+            for index, target, value in rows:
+                problems.append(Problem("record-reference", f"{value!r} is not a record of {target}", table=table.name,
+                                        record=labels[index], column=id_column))
+    return problems
+
+
+def _table_keys(table, record_id: pd.Series) -> pd.Series:
+    """'table<US>record id' per row; `table` is one name or a Series of names. The separator is the
+    ASCII unit separator, which no table name contains, so equal keys mean equal (table, id) pairs."""
+    record_id = record_id.astype("string")
+    if isinstance(table, str):
+        return (table + "\x1f") + record_id
+    return table.astype("string").str.cat(record_id, sep="\x1f")
+
+
+def _check_evidence_text(frames: dict[str, pd.DataFrame], texts: dict[str, str]) -> list[Problem]:
+    problems = []
+    sources = frames[Sources.table]
+    for source_id, raw_path, sha256, char_count in zip(
+            *(sources[c].tolist() for c in (Sources.id, Sources.raw_path, Sources.sha256, Sources.char_count)), strict=True):
+        text = texts.get(raw_path) if isinstance(raw_path, str) else None
+        if text is None:
+            problems.append(Problem("source-raw-missing", f"{raw_path} is not in the package", table=Sources.table,
+                                    record=source_id, column=Sources.raw_path))
+            continue
+        if isinstance(sha256, str) and hashlib.sha256(text.encode("utf-8")).hexdigest() != sha256:
+            problems.append(Problem("source-checksum", f"does not match the bytes of {raw_path}", table=Sources.table,
+                                    record=source_id, column=Sources.sha256))
+        if not pd.isna(char_count) and len(text) != char_count:
+            problems.append(Problem("source-length", f"is {char_count} but {raw_path} has {len(text)} code points",
+                                    table=Sources.table, record=source_id, column=Sources.char_count))
+    # One pass over plain Python lists (source ids are unique here: pandera checked them).
+    text_of = {source_id: texts.get(raw_path)
+               for source_id, raw_path in zip(sources[Sources.id].tolist(), sources[Sources.raw_path].tolist(), strict=True)}
+    evidence = frames[Evidence.table]
+    columns = (Evidence.id, Evidence.source_id, Evidence.excerpt, Evidence.char_start, Evidence.char_end)
+    for evidence_id, source_id, excerpt, start, end in zip(*(evidence[c].tolist() for c in columns), strict=True):
+        text = text_of.get(source_id)
+        if text is None or pd.isna(start) or pd.isna(end) or not isinstance(excerpt, str):
+            continue  # a missing value is reported as such
+        start, end = int(start), int(end)
+        if end > len(text):
+            problems.append(Problem("excerpt-out-of-range", f"is past the end of the document ({len(text)} code points)",
+                                    table=Evidence.table, record=evidence_id, column=Evidence.char_end))
+        elif text[start:end] != excerpt:
+            normalised = unicodedata.normalize("NFC", excerpt) == text[start:end]
+            detail = " (it differs only in Unicode normalisation)" if normalised else ""
+            problems.append(Problem("excerpt-mismatch", f"does not equal the raw text at {start}:{end}{detail}: "
+                                                        f"raw has {text[start:end][:60]!r}",
+                                    table=Evidence.table, record=evidence_id, column=Evidence.excerpt))
+    return problems
+
+
+def _check_references_to_columns(registry: Registry, frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """evidence.supports and inferences.field must name columns of the record's table."""
+    problems = []
+    # Few distinct (table, supports) pairs occur: each is checked once, then looked up per row.
+    unknown: dict[tuple, list[str]] = {}
+    evidence = frames[Evidence.table]
+    delimiter = registry[Evidence.table].list_delimiter
+    for evidence_id, table, supports in zip(
+            *(evidence[c].tolist() for c in (Evidence.id, Evidence.record_table, Evidence.supports)), strict=True):
+        key = (table, supports)
+        if key not in unknown:
+            unknown[key] = [] if pd.isna(supports) or table not in registry.tables else [
+                name for name in str(supports).split(delimiter) if name not in registry[table].column_names]
+        for name in unknown[key]:
+            problems.append(Problem("column-reference", f"{name!r} is no column of {table}", table=Evidence.table,
+                                    record=evidence_id, column=Evidence.supports))
+    inferences = frames[Inferences.table]
+    ids = record_ids(registry[Inferences.table], inferences)
+    for label, table, field in zip(ids.tolist(), inferences[Inferences.record_table].tolist(),
+                                   inferences[Inferences.field].tolist(), strict=True):
+        if table in registry.tables and field not in registry[table].column_names:
+            problems.append(Problem("column-reference", f"{field!r} is no column of {table}", table=Inferences.table,
+                                    record=label, column=Inferences.field))
+    return problems
+
+
+def _check_quotations(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """A quotation's text lies inside an excerpt that cites it."""
+    evidence = frames[Evidence.table]
+    cited = evidence[evidence[Evidence.record_table] == Quotes.table]
+    excerpts: dict[str, list[str]] = {}
+    for record_id, excerpt in zip(cited[Evidence.record_id].tolist(), cited[Evidence.excerpt].tolist(), strict=True):
+        excerpts.setdefault(record_id, []).append(excerpt)
+    problems = []
+    quotes = frames[Quotes.table]
+    for quote_id, text in zip(quotes[Quotes.id].tolist(), quotes[Quotes.text].tolist(), strict=True):
+        if isinstance(text, str) and quote_id in excerpts and not any(text in excerpt for excerpt in excerpts[quote_id]):
+            problems.append(Problem("quote-outside-excerpt",
+                                    "the quoted text is not inside any of the record's evidence excerpts",
+                                    table=Quotes.table, record=quote_id, column=Quotes.text))
+    return problems

@@ -1,0 +1,182 @@
+"""Validate a published package (a folder, its datapackage.json, or a release zip): descriptor,
+files, tables, cross-table rules, raw text, and frictionless as the standards gate. Every problem
+is collected; nothing here needs the code that built the package.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..base.codec import arrow_schema, frame_from_arrow, frame_from_strings
+from ..base.package_source import DataPackageError, PackageSource, open_package
+from ..base.paths import DESCRIPTOR
+from ..base.problems import Problem
+from ..base.rawstore import MANIFEST, RAW_FOLDER, check_documents
+from ..base.safe_files import PackageFileError
+from .registry import Registry, Table, load_registry, table_schema
+from .rules import check_tables, record_ids
+from .vocabulary import Sources
+
+
+def _read_csv(data: bytes, table: str, schema: dict, problems: list[Problem]) -> pd.DataFrame | None:
+    try:
+        text = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        problems.append(Problem("csv-unreadable", f"unreadable CSV: {exc}", file=f"datasets/csv/{table}.csv",
+                                table=table))
+        return None
+    return _typed(text, table, schema, problems, "csv")
+
+
+def _typed(text: pd.DataFrame, table: str, schema: dict, problems: list[Problem], kind: str):
+    expected = [f["name"] for f in schema["fields"]]
+    if list(text.columns) != expected:
+        missing = [c for c in expected if c not in text.columns]
+        extra = [c for c in text.columns if c not in expected]
+        detail = f"missing {missing}" if missing else ""
+        detail += ("; " if detail and extra else "") + (f"extra {extra}" if extra else "")
+        problems.append(Problem("columns-mismatch", f"columns differ from the registry: {detail or 'order differs'}",
+                                file=f"datasets/{kind}/{table}.{kind}", table=table))
+        return None
+    frame, bad = frame_from_strings(text, schema)
+    types = {f["name"]: f["type"] for f in schema["fields"]}
+    for position, column, value in bad:
+        problems.append(Problem("cell-type", f"{value!r} is not a valid {types[column]}",
+                                file=f"datasets/{kind}/{table}.{kind}", table=table, record=f"row {position + 1}",
+                                column=column))
+    return frame
+
+
+def _read_parquet(data: bytes, table: str, schema: dict, problems: list[Problem]) -> pd.DataFrame | None:
+    label = f"datasets/parquet/{table}.parquet"
+    try:
+        arrow = pq.read_table(pa.BufferReader(data))
+    except (pa.ArrowException, OSError) as exc:
+        problems.append(Problem("parquet-unreadable", f"unreadable Parquet: {exc}", file=label, table=table))
+        return None
+    expected = arrow_schema(schema)
+    if arrow.schema.names != expected.names:
+        missing = [c for c in expected.names if c not in arrow.schema.names]
+        extra = [c for c in arrow.schema.names if c not in expected.names]
+        problems.append(Problem("columns-mismatch", f"columns differ from the registry: missing {missing}, extra {extra}",
+                                file=label, table=table))
+        return None
+    wrong = [f"{f.name} is {arrow.schema.field(f.name).type}, expected {f.type}"
+             for f in expected if arrow.schema.field(f.name).type != f.type]
+    if wrong:
+        problems.append(Problem("parquet-column-type", "wrong column types: " + "; ".join(wrong), file=label,
+                                table=table))
+        return None
+    return frame_from_arrow(arrow, schema, categories=False)
+
+
+def _compare(table: Table, csv_frame: pd.DataFrame, parquet_frame: pd.DataFrame, problems: list[Problem]) -> None:
+    if len(csv_frame) != len(parquet_frame):
+        problems.append(Problem("csv-parquet-row-count", f"CSV has {len(csv_frame)} rows, Parquet {len(parquet_frame)}",
+                                table=table.name))
+        return
+    ids = record_ids(table, csv_frame)
+    for column in csv_frame.columns:
+        a, b = csv_frame[column], parquet_frame[column]
+        same = (a.isna() & b.isna()) | (a == b).fillna(False).astype(bool)
+        for index in same[~same].index:
+            problems.append(Problem("csv-parquet-mismatch", f"CSV has {a[index]!r} but Parquet has {b[index]!r}",
+                                    table=table.name, record=ids[index], column=column))
+
+
+def _frictionless(source: PackageSource) -> list[Problem]:
+    from frictionless import Package, system
+
+    problems: list[Problem] = []
+    with system.use_context(trusted=False):
+        report = Package(str(source.path)).validate()
+    if report.valid:
+        return problems
+    for error in report.errors:
+        problems.append(Problem("frictionless", f"frictionless: {error.message}", file=DESCRIPTOR))
+    for task in report.tasks:
+        for error in task.errors:
+            row = getattr(error, "row_number", None)
+            field = getattr(error, "field_name", None)
+            problems.append(Problem("frictionless", f"frictionless {error.type}: {error.note}", table=task.name,
+                                    record=f"row {row}" if row else None, column=field))
+    return problems
+
+
+def _raw_problems(source: PackageSource) -> list[Problem]:
+    """The package's raw/ folder against its manifest, when the package carries one."""
+    if not source.has_member(f"{RAW_FOLDER}/{MANIFEST}"):
+        return []
+    manifest = source.read_member(f"{RAW_FOLDER}/{MANIFEST}").decode("utf-8", "replace")
+    return check_documents(manifest, source.members(RAW_FOLDER),
+                           lambda name: source.read_member(f"{RAW_FOLDER}/{name}"))
+
+
+def _read_tables(source: PackageSource, registry: Registry, problems: list[Problem]) -> dict[str, pd.DataFrame]:
+    resources = source.resources()
+    for name in sorted(set(registry.names) - set(resources)):
+        problems.append(Problem("resource-missing", "resource missing from the descriptor", file=DESCRIPTOR, table=name))
+    for name in sorted(set(resources) - set(registry.names)):
+        problems.append(Problem("resource-unknown", "resource not defined by the registry", file=DESCRIPTOR, table=name))
+    csv_frames: dict[str, pd.DataFrame] = {}
+    for table in registry:
+        resource = resources.get(table.name)
+        if resource is None:
+            continue
+        schema = table_schema(table)
+        if resource.get("schema") != schema:
+            problems.append(Problem("schema-mismatch", "schema differs from the registry (stale or edited descriptor)",
+                                    file=DESCRIPTOR, table=table.name))
+        parquet = resource.get("parquet")
+        copies: dict[str, pd.DataFrame] = {}
+        declared_copies: list[tuple[str, dict, Callable]] = [
+            ("csv", resource, _read_csv), ("parquet", parquet if isinstance(parquet, dict) else {}, _read_parquet)]
+        for kind, declared, reader in declared_copies:
+            try:
+                data = source.read(declared)
+            except PackageFileError as exc:
+                problems.append(Problem(exc.code, str(exc), file=declared.get("path"), table=table.name))
+                continue
+            frame = reader(data, table.name, schema, problems)
+            if frame is not None:
+                copies[kind] = frame
+        if len(copies) == 2:
+            _compare(table, copies["csv"], copies["parquet"], problems)
+        # The Parquet copy is only compared with the CSV one; the table rules run on the CSV frames,
+        # so it is released here rather than held for every table at once.
+        if "csv" in copies:
+            csv_frames[table.name] = copies["csv"]
+    return csv_frames
+
+
+def validate_package(package, registry: Registry | None = None, *, use_frictionless: bool = True) -> list[Problem]:
+    """Every problem of a package (a folder, its datapackage.json, or a release zip); [] means valid."""
+    registry = registry or load_registry()
+    try:
+        source = open_package(Path(package) if not isinstance(package, PackageSource) else package)
+    except DataPackageError as exc:
+        return [Problem(exc.code, str(exc), file=DESCRIPTOR)]
+    try:
+        problems: list[Problem] = []
+        frames = _read_tables(source, registry, problems)
+        if len(frames) == len(registry.names):
+            problems.extend(_raw_problems(source))
+            texts = {}
+            for raw_path in frames[Sources.table][Sources.raw_path].dropna():
+                try:
+                    texts[raw_path] = source.read_member(raw_path).decode("utf-8")
+                except (PackageFileError, OSError, UnicodeDecodeError) as exc:
+                    problems.append(Problem("raw-unreadable", f"cannot read raw document: {exc}", file=raw_path,
+                                            table=Sources.table))
+            problems.extend(check_tables(registry, frames, texts))
+        if use_frictionless and not any(p.file == DESCRIPTOR for p in problems):
+            problems.extend(_frictionless(source))
+        return problems
+    finally:
+        source.close()

@@ -1,0 +1,112 @@
+"""The registry's names that the code refers to by name: the one place they are written in code.
+
+Everything else about a table (its columns, keys, types, enumerations, roles) is read from the
+registry; only the tables and columns that a rule or a document is *about* are named here (the
+evidence table's excerpt and offsets, the claims table's `agrees`, ...). tests/test_registry.py
+checks that every name here is a table, column or allowed value of the registry, and that no other
+module under src/ writes a registry name as a string.
+"""
+
+from __future__ import annotations
+
+
+class Sources:
+    table = "sources"
+    id = "source_id"
+    title = "title"
+    publisher = "publisher"
+    author = "author"
+    published_date = "published_date"
+    doc_kind = "doc_kind"
+    raw_path = "raw_path"
+    sha256 = "sha256"
+    char_count = "char_count"
+    video_summary = "video_summary"  # doc_kind whose excerpts carry the video time of their timestamp anchor
+
+
+class Actors:
+    table = "actors"
+    id = "actor_id"
+    name = "name"
+    aliases = "aliases"
+
+
+class Visits:
+    table = "visits"
+    id = "visit_id"
+    guest_id = "guest_id"
+    host_country = "host_country"
+    start_date = "start_date"
+    end_date = "end_date"
+    visit_type = "visit_type"
+    date_precision = "date_precision"
+
+
+class Agreements:
+    table = "agreements"
+    id = "agreement_id"
+    title = "title"
+    agreement_type = "agreement_type"
+    signed_date = "signed_date"
+    date_precision = "date_precision"
+
+
+class TradeFigures:
+    table = "trade_figures"
+    id = "figure_id"
+    measure = "measure"
+    reporter = "reporter"
+    partner = "partner"
+    period_start = "period_start"
+    period_end = "period_end"
+    value = "value"
+    unit = "unit"
+    value_as_reported = "value_as_reported"
+    reported_by = "reported_by"
+    source_id = "source_id"
+    usd = "USD"                  # unit of money figures (the trade chart draws them)
+    deal_value = "deal_value"    # measure drawn in its own colour
+
+
+class Quotes:
+    table = "quotes"
+    id = "quote_id"
+    text = "text"
+
+
+class Evidence:
+    table = "evidence"
+    id = "evidence_id"
+    record_table = "record_table"
+    record_id = "record_id"
+    supports = "supports"
+    source_id = "source_id"
+    excerpt = "excerpt"
+    char_start = "char_start"
+    char_end = "char_end"
+    video_time = "video_time"
+
+
+class Inferences:
+    table = "inferences"
+    record_table = "record_table"
+    record_id = "record_id"
+    field = "field"
+    source_id = "source_id"
+    reason = "reason"
+
+
+class Claims:
+    table = "claims"
+    record_table = "record_table"
+    record_id = "record_id"
+    claim = "claim"
+    source_id = "source_id"
+    claimed_value = "claimed_value"
+    value_as_reported = "value_as_reported"
+    agrees = "agrees"
+    rule = "rule"
+    evidence_ids = "evidence_ids"
+
+
+NAMESPACES = (Sources, Actors, Visits, Agreements, TradeFigures, Quotes, Evidence, Inferences, Claims)

@@ -1,0 +1,233 @@
+"""Read the curator's YAML files under build/ into typed records, collecting every problem.
+
+Only what the tables cannot show is checked here: the shape of each file, section and record,
+unknown keys, columns the build fills in, and each value's conversion to its column's type. Every
+table rule (required values, enumerations, references, evidence) is the contract's, and its
+problems are mapped back to the file and record that produced the row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..base.codec import CodecError, join_list, parse_text
+from ..base.problems import Problem
+from ..contract.registry import Column, Registry, Table, field_descriptor
+from . import file_format as F
+from .yaml_reader import load_yaml
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    excerpt: str
+    within: str | None = None
+    occurrence: int | None = None
+    supports: tuple[str, ...] = ()
+    raw_file: str | None = None
+    reason: str | None = None  # only for dismissals
+
+
+@dataclass(frozen=True)
+class Record:
+    table: str
+    id: str
+    file: str
+    raw_file: str | None
+    values: dict
+    evidence: tuple[EvidenceItem, ...]
+    inferred: dict[str, str] = field(default_factory=dict)
+    resolve: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"{self.table}[{self.id}]"
+
+
+@dataclass(frozen=True)
+class CurationFile:
+    path: str
+    raw_file: str
+    records: tuple[Record, ...]
+    dismissed: tuple[EvidenceItem, ...]
+
+
+class _Reader:
+    def __init__(self, registry: Registry, problems: list[Problem]):
+        self.registry = registry
+        self.problems = problems
+
+    def problem(self, code: str, file: str, record: str | None, field_name: str | None, message: str) -> None:
+        self.problems.append(Problem(code, message, file=file, record=record, column=field_name))
+
+    def convert(self, file: str, record: str, table: Table, column: Column, raw):
+        """YAML text (BaseLoader keeps every scalar a string) to the column's Python value."""
+        descriptor = field_descriptor(table, column)
+        if column.type == "list":
+            items = raw if isinstance(raw, list) else [raw]
+            if not all(isinstance(i, str) for i in items):
+                self.problem("value-type", file, record, column.name, "must be a list of plain values")
+                return None
+            items = [" ".join(i.split()) for i in items]
+            try:
+                join_list(items, descriptor)
+            except CodecError as exc:
+                self.problem("list-item", file, record, column.name, str(exc))
+                return None
+            return items
+        if not isinstance(raw, str):
+            self.problem("value-type", file, record, column.name,
+                         f"must be a single {column.type} value, not a {type(raw).__name__}")
+            return None
+        text = raw.strip()
+        if text == "":
+            self.problem("empty-value", file, record, column.name,
+                         "is empty: leave the key out when the document does not state it")
+            return None
+        try:
+            return parse_text(text, descriptor)
+        except CodecError as exc:
+            self.problem("value-unparseable", file, record, column.name, str(exc))
+            return None
+
+    def evidence_item(self, file: str, record: str, raw, allowed: set[str]) -> EvidenceItem | None:
+        if isinstance(raw, str):
+            return EvidenceItem(excerpt=raw)
+        if not isinstance(raw, dict):
+            self.problem("evidence-item", file, record, F.EVIDENCE, f"an item must be an excerpt or a mapping, not {raw!r}")
+            return None
+        unknown = set(raw) - allowed
+        if unknown:
+            self.problem("evidence-item", file, record, F.EVIDENCE,
+                         f"unknown keys {sorted(unknown)} (allowed: {sorted(allowed)})")
+            return None
+        if not isinstance(raw.get(F.EXCERPT), str) or not raw[F.EXCERPT].strip():
+            self.problem("evidence-item", file, record, F.EVIDENCE, "an item needs a non-empty `excerpt`")
+            return None
+        occurrence = raw.get(F.OCCURRENCE)
+        if occurrence is not None:
+            if not (isinstance(occurrence, str) and occurrence.isdigit() and int(occurrence) >= 1):
+                self.problem("evidence-item", file, record, F.EVIDENCE,
+                             f"occurrence must be a whole number from 1, not {occurrence!r}")
+                return None
+            occurrence = int(occurrence)
+        supports = raw.get(F.SUPPORTS) or []
+        if isinstance(supports, str):
+            supports = [supports]
+        return EvidenceItem(excerpt=raw[F.EXCERPT], within=raw.get(F.WITHIN), occurrence=occurrence,
+                            supports=tuple(supports), raw_file=raw.get(F.RAW_FILE), reason=raw.get(F.REASON))
+
+    def record(self, file: str, table: Table, raw, raw_file: str | None) -> Record | None:
+        key = table.primary_key[0]
+        if not isinstance(raw, dict):
+            self.problem("curation-shape", file, None, None, f"{table.section}: each entry must be a mapping, not {raw!r}")
+            return None
+        record_id = raw.get(key) if isinstance(raw.get(key), str) else None
+        label = f"{table.name}[{record_id or '?'}]"
+        if record_id is None:
+            self.problem("missing-id", file, label, key, "missing: every record needs its id")
+        computed = set(table.filled_by_build)
+        allowed = (set(table.column_names) - computed) | F.RECORD_EXTRAS
+        for name in raw:
+            if name in computed:
+                self.problem("computed-field", file, label, name, "is filled in by the build; leave it out")
+            elif name not in allowed:
+                self.problem("unknown-field", file, label, name, f"unknown field for {table.name} (allowed: {sorted(allowed)})")
+        values = {}
+        for column in table.columns:
+            if column.name in raw and column.name not in computed:
+                value = self.convert(file, label, table, column, raw[column.name])
+                if value is not None:
+                    values[column.name] = value
+        evidence_raw = raw.get(F.EVIDENCE) or []
+        if not isinstance(evidence_raw, list):
+            evidence_raw = [evidence_raw]
+        evidence_keys = F.EVIDENCE_KEYS if raw_file is None else F.EVIDENCE_KEYS - {F.RAW_FILE}
+        evidence = tuple(e for e in (self.evidence_item(file, label, item, evidence_keys) for item in evidence_raw) if e)
+        inferred = self.mapping(file, label, raw, F.INFERRED)
+        resolve = self.mapping(file, label, raw, F.RESOLVE)
+        for name in inferred:
+            if name in table.column_names and name not in values:
+                self.problem("inferred-without-value", file, label, name, "is listed under `inferred` but has no value")
+        if record_id is None:
+            return None
+        return Record(table.name, record_id, file, raw_file, values, evidence, inferred, resolve)
+
+    def mapping(self, file: str, label: str, raw: dict, key: str) -> dict[str, str]:
+        value = raw.get(key) or {}
+        if not isinstance(value, dict) or not all(isinstance(v, str) and v.strip() for v in value.values()):
+            self.problem("curation-shape", file, label, key, "must map a field name to a non-empty reason")
+            return {}
+        return {k: " ".join(v.split()) for k, v in value.items()}
+
+
+def read_curation(build_dir: Path, registry: Registry, problems: list[Problem]) -> tuple[list[CurationFile], list[Record]]:
+    """Every document file and the shared records (actors.yaml), as records; problems are appended, not raised."""
+    reader = _Reader(registry, problems)
+    sections = registry.section_tables()
+    shared = {t.shared_file: t for t in registry if t.shared_file}
+    file_keys = {F.RAW_FILE, F.DISMISSED, *sections}
+    files: list[CurationFile] = []
+    shared_records: list[Record] = []
+    for name, table in sorted(shared.items()):
+        path = build_dir / name
+        if not path.is_file():
+            continue
+        label = f"build/{name}"
+        data = load_yaml(path, problems, label)
+        if data is None:
+            continue
+        if not isinstance(data, dict) or set(data) - {table.section}:
+            reader.problem("curation-shape", label, None, None,
+                           f"must hold one key, `{table.section}`, with a list of {table.name}")
+            continue
+        for item in data.get(table.section) or []:
+            record = reader.record(label, table, item, None)
+            if record:
+                shared_records.append(record)
+    for path in sorted(build_dir.glob("*.yaml")):
+        if path.name in shared:
+            continue
+        label = f"build/{path.name}"
+        data = load_yaml(path, problems, label)
+        if data is None:
+            continue
+        if not isinstance(data, dict):
+            reader.problem("curation-shape", label, None, None, "must be a mapping with raw_file, source and record sections")
+            continue
+        for key in set(data) - file_keys:
+            reader.problem("unknown-section", label, None, key, f"unknown section (allowed: {sorted(file_keys)})")
+        raw_file = data.get(F.RAW_FILE)
+        if raw_file != path.stem + ".txt":
+            reader.problem("raw-file-name", label, None, F.RAW_FILE,
+                           f"must be {path.stem + '.txt'!r}, the document this file curates")
+            raw_file = path.stem + ".txt"
+        records: list[Record] = []
+        for section, table in sections.items():
+            if table.one_per_file:
+                item = data.get(section)
+                if not isinstance(item, dict):
+                    reader.problem("curation-shape", label, section, None,
+                                   f"missing: every document file has a `{section}` record")
+                    continue
+                items = [item]
+            else:
+                items = data.get(section) or []
+                if not isinstance(items, list):
+                    reader.problem("curation-shape", label, section, None, "must be a list of records")
+                    continue
+            for item in items:
+                record = reader.record(label, table, item, raw_file)
+                if record:
+                    (shared_records if table.shared_file else records).append(record)
+        dismissed = []
+        for item in data.get(F.DISMISSED) or []:
+            entry = reader.evidence_item(label, F.DISMISSED, item, F.DISMISSED_KEYS)
+            if entry is None:
+                continue
+            if not (entry.reason or "").strip():
+                reader.problem("dismissal-reason", label, f"{F.DISMISSED}[{entry.excerpt[:40]}]", F.REASON,
+                               "every dismissal needs a reason")
+            dismissed.append(entry)
+        files.append(CurationFile(label, raw_file, tuple(records), tuple(dismissed)))
+    return files, shared_records

@@ -1,0 +1,183 @@
+"""The published package as one SQLite database, for Datasette and anyone with `sqlite3`.
+
+`write_sqlite(package_dir, out_path, registry)` reads every table of a published package with
+`loader.load_all` (which checks each Parquet file's size and sha256 first) and writes:
+
+- one table per registry table, created from the registry: column types
+  (string, list, date -> TEXT with dates as ISO YYYY-MM-DD; integer -> INTEGER; number -> REAL;
+  boolean -> INTEGER 0/1), NOT NULL for required columns, the (possibly composite) PRIMARY KEY,
+  and a FOREIGN KEY clause for every registry reference except list columns (a list of ids is one
+  " | "-joined string, which SQL cannot reference); tables are created parents first;
+- rows in primary-key order (so rowid follows the key), missing values as NULL;
+- an index on every foreign-key column and on the (table, id) pair of rows about a record (`points_at`);
+- full-text search: an FTS5 table `<table>_fts` over each table's `full_text` columns (tables.yaml), with the
+  base table as its external content (`content="quotes"`, rowid = the base row's rowid). That is the
+  layout sqlite-utils writes and Datasette detects by itself: the table pages get a search box.
+  The database is a read-only export, so there are no triggers keeping the index in sync.
+
+The file is written beside `out_path` under a temporary name and moved into place with os.replace,
+so readers never see a half-written database. `PRAGMA foreign_key_check` must come back empty,
+otherwise nothing is published and ExportError names the dangling references.
+
+Deterministic: yes, for a given SQLite library version. The same package gives a byte-identical
+file: the statements, their order and the row order are fixed, nothing records a time or a path,
+the page size is set explicitly and the file is VACUUMed at the end. The file header stores the
+version number of the SQLite library that wrote it, so a different SQLite may give other bytes
+(with the same content).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+
+from ..base.codec import sqlite_cell, sqlite_type
+from ..contract.registry import Registry, Table, field_descriptor
+from ..loader import load_all
+
+FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+PAGE_SIZE = 4096
+
+
+class ExportError(RuntimeError):
+    """The package cannot be written as a consistent SQLite database."""
+
+
+def quote_identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sql_foreign_keys(table: Table) -> list[tuple[str, str, str]]:
+    """(column, referenced table, referenced column) the SQL schema declares: the registry's, minus list columns."""
+    return [fk for fk in table.foreign_keys() if table.column(fk[0]).type != "list"]
+
+
+def table_order(registry: Registry) -> list[str]:
+    """Registry tables in registry order, except that a referenced table always comes before the tables referencing it."""
+    needs = {t.name: {ref for _, ref, _ in sql_foreign_keys(t) if ref != t.name} for t in registry}
+    order: list[str] = []
+    while len(order) < len(needs):
+        ready = [name for name in registry.names if name not in order and needs[name] <= set(order)]
+        if not ready:
+            stuck = sorted(set(needs) - set(order))
+            raise ExportError(f"the registry's foreign keys form a cycle among {stuck}")
+        order.append(ready[0])
+    return order
+
+
+def create_table_sql(table: Table) -> str:
+    lines = []
+    for column in table.columns:
+        line = f"  {quote_identifier(column.name)} {sqlite_type(field_descriptor(table, column))}"
+        if table.is_required(column):
+            line += " NOT NULL"
+        if column.type == "boolean":
+            line += f" CHECK ({quote_identifier(column.name)} IN (0, 1))"
+        lines.append(line)
+    lines.append(f"  PRIMARY KEY ({', '.join(quote_identifier(c) for c in table.primary_key)})")
+    for name, ref_table, ref_column in sql_foreign_keys(table):
+        lines.append(f"  FOREIGN KEY ({quote_identifier(name)}) "
+                     f"REFERENCES {quote_identifier(ref_table)} ({quote_identifier(ref_column)})")
+    return f"CREATE TABLE {quote_identifier(table.name)} (\n" + ",\n".join(lines) + "\n)"
+
+
+def index_sql(table: Table) -> list[str]:
+    indexed: list[tuple[str, ...]] = [(column,) for column, _, _ in sql_foreign_keys(table)]
+    if table.points_at and table.primary_key[:2] != table.points_at:
+        indexed.append(table.points_at)
+    statements = []
+    for columns in indexed:
+        if table.primary_key[: len(columns)] == columns:
+            continue  # the primary key's own index already serves it
+        name = quote_identifier(f"idx_{table.name}_{'_'.join(columns)}")
+        statements.append(f"CREATE INDEX {name} ON {quote_identifier(table.name)} "
+                          f"({', '.join(quote_identifier(c) for c in columns)})")
+    return statements
+
+
+def fts_sql(table: str, columns: tuple[str, ...]) -> list[str]:
+    fts = quote_identifier(f"{table}_fts")
+    column_list = ", ".join(quote_identifier(c) for c in columns)
+    return [
+        # content="<table>" (double quotes) is the spelling Datasette's FTS detection looks for.
+        f"CREATE VIRTUAL TABLE {fts} USING FTS5 ({column_list}, tokenize='{FTS_TOKENIZE}', "
+        f'content="{table}")',
+        f"INSERT INTO {fts} (rowid, {column_list}) SELECT rowid, {column_list} "
+        f"FROM {quote_identifier(table)} ORDER BY rowid",
+        f"INSERT INTO {fts} ({fts}) VALUES ('optimize')",
+    ]
+
+
+def table_rows(table: Table, frame: pd.DataFrame) -> list[tuple]:
+    """The frame's rows as SQLite values in the registry's column order, sorted by primary key."""
+    missing = [c for c in table.column_names if c not in frame.columns]
+    extra = [c for c in frame.columns if c not in table.column_names]
+    if missing or extra:
+        raise ExportError(f"table {table.name}: columns differ from the registry "
+                          f"(missing {missing}, not in the registry {extra})")
+    columns = [(frame[c.name].tolist(), field_descriptor(table, c)) for c in table.columns]
+    rows = [tuple(sqlite_cell(v, f) for v in values) for values, f in columns]
+    rows = list(zip(*rows, strict=True)) if rows else []
+    key_positions = [table.column_names.index(c) for c in table.primary_key]
+    return sorted(rows, key=lambda row: tuple((row[i] is None, row[i] if row[i] is not None else "")
+                                              for i in key_positions))
+
+
+def _populate(connection: sqlite3.Connection, registry: Registry, frames: dict[str, pd.DataFrame]) -> None:
+    connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+    connection.execute("PRAGMA foreign_keys = OFF")  # checked once, below, with a readable report
+    connection.execute("BEGIN")
+    try:
+        for name in table_order(registry):
+            table = registry[name]
+            connection.execute(create_table_sql(table))
+            placeholders = ", ".join("?" for _ in table.columns)
+            connection.executemany(f"INSERT INTO {quote_identifier(name)} VALUES ({placeholders})",
+                                   table_rows(table, frames[name]))
+            for statement in index_sql(table):
+                connection.execute(statement)
+        for table in registry:
+            if table.full_text:
+                for statement in fts_sql(table.name, table.full_text):
+                    connection.execute(statement)
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    dangling = connection.execute("PRAGMA foreign_key_check").fetchall()
+    if dangling:
+        shown = "; ".join(f"{t} row {rowid} -> {parent}" for t, rowid, parent, _ in dangling[:20])
+        raise ExportError(f"{len(dangling)} dangling foreign key(s): {shown}")
+    connection.execute("VACUUM")
+
+
+def write_sqlite(package_dir: Path, out_path: Path, registry: Registry) -> Path:
+    """Write every table of the package at `package_dir` to the SQLite file `out_path`; returns out_path.
+
+    Atomic (temporary file, then os.replace) and deterministic for a given SQLite version (see module doc).
+    """
+    frames = load_all(package_dir)
+    unknown = sorted(set(frames) - set(registry.names))
+    absent = sorted(set(registry.names) - set(frames))
+    if unknown or absent:
+        raise ExportError(f"the package's tables differ from the registry (not in the registry: {unknown}; "
+                          f"missing from the package: {absent})")
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = out_path.with_name(f".{out_path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        connection = sqlite3.connect(temporary, isolation_level=None)  # transactions are explicit
+        try:
+            _populate(connection, registry, frames)
+        finally:
+            connection.close()
+        os.replace(temporary, out_path)
+    except BaseException:
+        for leftover in (temporary, temporary.with_name(temporary.name + "-journal")):
+            leftover.unlink(missing_ok=True)
+        raise
+    return out_path
