@@ -20,6 +20,22 @@ def _edit(root, old, new, path=DOC):
     file.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def _append(root, path, text):
+    file = root / path
+    file.write_text(file.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def _manifest_line(root, name):
+    import hashlib
+    digest = hashlib.sha256((root / "raw" / name).read_bytes()).hexdigest()
+    _append(root, "raw/SHA256SUMS", f"{digest}  {name}\n")
+
+
+def _not_regular_raw_file(root):
+    (root / "raw/005_dir.txt").mkdir()
+    _append(root, "raw/SHA256SUMS", f"{'0' * 64}  005_dir.txt\n")
+
+
 def _failures(root):
     before = snapshot(root)
     with pytest.raises(ProblemsFound) as caught:
@@ -84,6 +100,75 @@ CASES = [
                                                 "    text: words\n    speaker_id: xi-jinping\n    quote_kind: speech\n"
                                                 "    channel: not_stated\n"),
      "no-evidence", (DOC, "quotes[unsupported]")),
+]
+
+
+A003 = "build/003_e34279620fbde07c.yaml"
+A001 = "build/001_25d60bc68a19f325.yaml"
+SHARED = "build/actors.yaml"
+PUTIN = "  - actor_id: vladimir-putin\n"
+
+# Further kinds, so that every curation-side problem code has its bad input.
+CASES += [
+    ("manifest missing", lambda r: (r / "raw/SHA256SUMS").unlink(), "raw-manifest-missing", ("raw/SHA256SUMS",)),
+    ("manifest line malformed", lambda r: _append(r, "raw/SHA256SUMS", "not a checksum line\n"),
+     "raw-manifest-malformed", ("raw/SHA256SUMS", "line 6")),
+    ("raw document not a regular file", _not_regular_raw_file, "raw-file-not-regular", ("raw/005_dir.txt",)),
+    ("raw document not UTF-8", lambda r: ((r / "raw/005_latin.txt").write_bytes("Minsk \xe9t\xe9".encode("latin-1")),
+                                         _manifest_line(r, "005_latin.txt")), "raw-not-utf8", ("raw/005_latin.txt",)),
+    ("curation file not UTF-8", lambda r: (r / DOC).write_bytes((r / DOC).read_bytes() + "# caf\xe9\n".encode("latin-1")),
+     "yaml-encoding", (DOC,)),
+    ("section of the wrong shape", lambda r: _edit(r, "quotes:\n", "quotes: 5\nspare:\n"), "curation-shape",
+     (DOC, "quotes")),
+    ("unknown section", lambda r: _append(r, DOC, "speeches: []\n"), "unknown-section", (DOC, "speeches")),
+    ("list where one value goes", lambda r: _edit(r, "    measure: total_trade\n", "    measure: [total_trade, exports]\n"),
+     "value-type", (DOC, FIGURE_ID, "measure")),
+    ("empty value", lambda r: _edit(r, "    measure: total_trade\n", "    measure: ''\n"), "empty-value",
+     (DOC, FIGURE_ID, "measure")),
+    ("record without its id", lambda r: _edit(r, FIGURE, "  - measure_note: x\n"), "missing-id", (DOC, "figure_id")),
+    ("curation file for another document", lambda r: _edit(r, "raw_file: 002_c5e2ce6a28da5d25.txt", "raw_file: other.txt"),
+     "raw-file-name", (DOC, "raw_file")),
+    ("document without curation file", lambda r: (r / DOC).unlink(), "uncurated-document", ("raw/002_c5e2ce6a28da5d25.txt",)),
+    ("curation file without document", lambda r: (r / "build/009_nothing.yaml").write_text(
+        "raw_file: 009_nothing.txt\nsource:\n  source_id: nothing\n  doc_kind: news\n  language: en\n", encoding="utf-8"),
+     "curation-raw-missing", ("build/009_nothing.yaml", "raw_file")),
+    ("malformed evidence item", lambda r: _edit(r, 'excerpt: "Lukashenko told Xi on Monday"', 'excerpt: ""'),
+     "evidence-item", (DOC, "evidence")),
+    ("shared excerpt without its document", lambda r: _edit(r, PUTIN, PUTIN + "    evidence: [Putin]\n", path=SHARED),
+     "evidence-raw-file", (SHARED, "actors[vladimir-putin]")),
+    ("occurrence out of range", lambda r: _edit(r, 'excerpt: "Lukashenko told Xi on Monday"',
+                                                'excerpt: "Lukashenko told Xi on Monday"\n        occurrence: 9'),
+     "excerpt-occurrence", (DOC, "Lukashenko told Xi on Monday")),
+    ("within passage not in the document", lambda r: _edit(r, 'excerpt: "Lukashenko told Xi on Monday"',
+                                                           'excerpt: "Lukashenko told Xi on Monday"\n'
+                                                           '        within: "no such passage"'),
+     "excerpt-within", (DOC, "Lukashenko told Xi on Monday")),
+    ("alias in no document", lambda r: _edit(r, "aliases: [Vladimir Putin, Putin]", "aliases: [Vladimir Putin, Putin, Zzyzx]",
+                                             path=SHARED), "alias-not-found", (SHARED, "actors[vladimir-putin]", "Zzyzx")),
+    ("dismissal without reason", lambda r: _append(r, DOC, "  - excerpt: About the writer\n"), "dismissal-reason",
+     (DOC, "dismissed[About the writer]")),
+    ("inferred field without value", lambda r: _edit(r, "  - figure_id: china-belarus-industrial-park-area\n",
+                                                     "  - figure_id: china-belarus-industrial-park-area\n"
+                                                     "    inferred: {reported_by: guessed}\n"),
+     "inferred-without-value", (DOC, "trade_figures[china-belarus-industrial-park-area]", "reported_by")),
+    ("inference on an actor", lambda r: _edit(r, PUTIN, PUTIN + "    inferred: {role: guessed}\n", path=SHARED),
+     "inferred-actor", (SHARED, "actors[vladimir-putin]", "role")),
+    ("curator's text written twice", lambda r: _edit(r, "  - visit_id: lukashenko-china-2023-02-28\n",
+                                                     "  - visit_id: lukashenko-china-2023-02-28\n"
+                                                     "    summary: A different summary.\n", path=A001),
+     "curator-text-conflict", (A001, A003, "visits[lukashenko-china-2023-02-28]", "summary")),
+    ("sources tie and nothing decides", lambda r: _edit(r, "    resolve:\n      visit_type: >-\n",
+                                                        "    notes_unused: >-\n", path=A003),
+     "merge-tie", ("visits[lukashenko-china-2023-02-28]", "visit_type", "resolve")),
+    ("two resolutions", lambda r: _edit(r, "  - visit_id: lukashenko-china-2023-02-28\n",
+                                        "  - visit_id: lukashenko-china-2023-02-28\n"
+                                        "    resolve: {visit_type: because}\n", path=A001),
+     "merge-resolve-conflict", (A001, A003, "visit_type")),
+    ("change without its words", lambda r: _edit(r, "    change_as_reported: 83.6 percent year-on-year increase\n", ""),
+     "words-missing", (DOC, FIGURE_ID, "change_as_reported")),
+    ("candidate fact left uncovered",
+     lambda r: _edit(r, '  - excerpt: "Pavel Orlovsky/AFP via Getty"\n', "  - excerpt: AFP via Getty\n"),
+     "coverage-uncovered", ("raw/002_c5e2ce6a28da5d25.txt", "Pavel Orlovsky")),
 ]
 
 

@@ -218,6 +218,48 @@ CORRUPTIONS = [
 ]
 
 
+def _write_descriptor_text(text):
+    return lambda root, reg: (root / "datapackage.json").write_text(text, encoding="utf-8")
+
+
+def _drop_declared(name, key):
+    return _descriptor(lambda package, root: _resource(package, name).pop(key))
+
+
+def _flip_same_size(root, reg):
+    path = root / "datasets/csv/actors.csv"
+    path.write_bytes(path.read_bytes().replace(b"Xi Jinping", b"Xi Jinpinx", 1))
+
+
+def _unreadable_csv(root, reg):
+    (root / "datasets/csv/quotes.csv").write_bytes(b'quote_id,text\n"unclosed\n')
+    rehash(root)
+
+
+# Further kinds, so that every package-side problem code has its corruption.
+CORRUPTIONS += [
+    ("descriptor not JSON", _write_descriptor_text("{"), "descriptor-unreadable", None),
+    ("resource the registry does not define",
+     _descriptor(lambda p, root: p["resources"].append({**_resource(p, "claims"), "name": "extra"})), "resource-unknown",
+     "extra"),
+    ("resource file deleted", lambda root, reg: (root / "datasets/csv/visits.csv").unlink(), "file-missing", "visits"),
+    ("hash removed from the descriptor", _drop_declared("actors", "hash"), "hash-missing", "actors"),
+    ("hash of another algorithm", _descriptor(lambda p, root: _resource(p, "actors").update(hash="md5:abc")),
+     "hash-unsupported", "actors"),
+    ("file changed, same size, hash kept", _flip_same_size, "hash-mismatch", "actors"),
+    ("CSV that cannot be parsed", _unreadable_csv, "csv-unreadable", "quotes"),
+    ("CSV with a row fewer than the Parquet", _with_frame("quotes", lambda f: f.iloc[1:], parquet=False),
+     "csv-parquet-row-count", "quotes"),
+    ("source pointing at a missing raw document", _set("sources", "raw_path", "raw/missing.txt"), "source-raw-missing",
+     "sources"),
+    ("raw document unreadable", _set("sources", "raw_path", "raw/missing.txt"), "raw-unreadable", "sources"),
+    ("padded text", _set("quotes", "text", " As If I could not agree"), "outer-whitespace", "quotes"),
+    ("malformed Wikidata id", _set("actors", "wikidata_id", "X1"), "wikidata-id", "actors"),
+    ("malformed checksum", _set("sources", "sha256", "ABC"), "sha256-format", "sources"),
+    ("malformed video time", _set("evidence", "video_time", "1:2:3"), "video-time-format", "evidence"),
+]
+
+
 @pytest.mark.parametrize("kind, corrupt, code, table", CORRUPTIONS, ids=[c[0] for c in CORRUPTIONS])
 def test_each_corruption_is_caught_and_named(project, registry, kind, corrupt, code, table):
     assert validate_package(project, registry, use_frictionless=False) == []
@@ -234,6 +276,13 @@ def test_there_are_at_least_25_distinct_corruption_kinds():
 
 def test_a_clean_package_raises_no_alarm_with_frictionless(built_package, registry):
     assert validate_package(built_package, registry, use_frictionless=True) == []
+
+
+def test_an_error_only_frictionless_sees_is_reported_with_its_code(project, registry):
+    """Our reader ignores the CSV dialect (the registry fixes it); frictionless reads it and fails."""
+    _descriptor(lambda p, root: _resource(p, "visits")["dialect"].update(delimiter=";"))(project, registry)
+    problems = validate_package(project, registry, use_frictionless=True)
+    assert any(p.code == "frictionless" and p.table == "visits" for p in problems), "\n".join(map(str, problems))
 
 
 def test_the_cli_with_frictionless_fails_on_a_corrupted_package(project, registry, capsys):

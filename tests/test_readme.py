@@ -22,7 +22,10 @@ def test_quick_start_has_exactly_two_commands_and_ci_runs_the_test_one():
     assert test_command in (ROOT / ".ci/run").read_text(encoding="utf-8")
 
 
-def test_reliability_numbers_match_the_tests():
+def test_reliability_numbers_match_the_tests_and_the_catalogue():
+    from belarus_china.base.problems import CATALOGUE
+
+    assert f"**{len(CATALOGUE)} problem codes**" in README
     assert f"**{len(test_fault_injection.CORRUPTIONS)} corruption kinds**" in README
     assert f"**{len(test_curation_errors.CASES)} kinds of bad curation input**" in README
     property_tests = 8 + 1 + 1  # test_normalise_properties.py, the locator property, the round-trip property

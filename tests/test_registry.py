@@ -54,3 +54,93 @@ def test_an_inconsistent_registry_is_refused(tmp_path):
                                           encoding="utf-8")
     with pytest.raises(RegistryError, match="type must be one of"):
         read_registry(tmp_path)
+
+
+# --- one place for every name ---------------------------------------------------------------------
+
+SRC = ROOT / "src" / "belarus_china"
+# The documented vocabulary modules: the only places besides validation/*.yaml where registry names
+# (or words that are also registry values) are written, each for the reason its docstring gives.
+VOCABULARY_MODULES = {
+    "contract/vocabulary.py",     # the registry names the code refers to
+    "contract/words.py",          # what words mean; returns qualifiers, units and precisions of the registry
+    "contract/checks.py",         # the registry's named checks (`check:`), one named like a column
+    "curate/file_format.py",      # the curation file format's keys (`excerpt`, `supports`, `reason`)
+    "curate/audit_patterns.py",   # the audit's kinds of candidate (`count`)
+}
+# Keys of the Data Package and Table Schema standards (and the hash algorithm's name), which some
+# of our columns happen to share: `name`, `title`, `unit`, `value` (of a category), `sources`, `sha256`.
+STANDARD_KEYS = {"name", "title", "unit", "value", "sources", "sha256"}
+
+
+def _registry_names(registry) -> set[str]:
+    names = set(registry.names) | {c.name for t in registry for c in t.columns}
+    names |= {value for t in registry for c in t.columns for value in (c.enum or {})}
+    return names - STANDARD_KEYS
+
+
+def _string_literals(path):
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {(node.value, node.lineno) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+
+
+def test_no_registry_name_is_written_in_src_outside_the_vocabulary_modules(registry):
+    names = _registry_names(registry)
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        relative = path.relative_to(SRC).as_posix()
+        if relative in VOCABULARY_MODULES:
+            continue
+        found += [f"{relative}:{line}: {value!r}" for value, line in _string_literals(path) if value in names]
+    assert found == [], "registry names written in code (use contract.vocabulary or a registry role):\n" + "\n".join(found)
+
+
+def test_the_grep_finds_a_registry_name_where_one_is_written(registry, tmp_path):
+    """The check above is not vacuous: a module naming a column is caught."""
+    module = tmp_path / "m.py"
+    module.write_text('FRAME_COLUMN = "excerpt"\n', encoding="utf-8")
+    assert {value for value, _ in _string_literals(module)} & _registry_names(registry) == {"excerpt"}
+
+
+def test_every_vocabulary_name_is_in_the_registry(registry):
+    from belarus_china.contract import vocabulary
+
+    for namespace in vocabulary.NAMESPACES:
+        table = registry[namespace.table]
+        values = {v for c in table.columns for v in (c.enum or {})}
+        for attribute, name in vars(namespace).items():
+            if attribute.startswith("_") or attribute == "table":
+                continue
+            assert name in table.column_names or name in values, f"{namespace.__name__}.{attribute} = {name!r}"
+
+
+def test_the_words_vocabulary_gives_only_registry_values(registry):
+    from belarus_china.contract import words
+
+    qualifiers = set(registry["trade_figures"].column("value_qualifier").enum)
+    assert {q for _, q in words._QUALIFIERS} | {"exact"} <= qualifiers
+    units = set(registry["trade_figures"].column("unit").enum)
+    for unit in units:
+        try:
+            words.parse_quantity("1", unit)
+        except words.NormaliseError as exc:
+            assert "no parser for unit" not in str(exc), unit
+    precisions = set(registry["visits"].column("date_precision").enum)
+    for phrase in ("28 February 2023", "March 2023", "2023"):
+        assert words.parse_date_phrase(phrase).precision in precisions
+    assert set(registry.precision_order(registry["visits"])) == precisions
+
+
+def test_every_role_names_columns_of_its_table(registry):
+    for table in registry:
+        for words_rule in table.words:
+            assert {words_rule.column, *words_rule.targets.values()} <= set(table.column_names), table.name
+        for column in (*table.full_text, *(table.points_at or ()), *table.filled_by_build):
+            assert column in table.column_names, (table.name, column)
+        for key in ("facets",):
+            assert set(table.browse.get(key, [])) <= set(table.column_names), table.name
+    sections = registry.section_tables()
+    assert len({t.name for t in sections.values()}) == len(sections)

@@ -31,8 +31,8 @@ RULE_KEYS = {"has_evidence", "ordered", "precision"}
 CURATION_KEYS = {"section", "one_per_file", "shared_file", "filled_by_build"}
 # What the build can fill a column with (tables.yaml `curation.filled_by_build`).
 BUILD_FILLS = {"document_path", "document_sha256", "document_length", "document_source"}
-WORDS_KINDS = {"quantity": {"value", "qualifier", "unit_column"}, "change": {"value"}, "period": {"start", "end"},
-               "date": {"start", "end"}, "label": {"value"}}
+WORDS_KINDS = {"quantity": {"number", "qualifier", "unit_column"}, "change": {"number"}, "period": {"start", "end"},
+               "date": {"start", "end"}, "label": {"of"}}
 BROWSE_KEYS = {"facets", "sort_desc", "label_column", "fact_label"}
 
 
@@ -62,7 +62,7 @@ class Words:
     """A column holding the document's own words for a value, and the columns the words determine."""
     column: str
     kind: str                       # quantity | change | period | date | label
-    targets: dict[str, str]         # role (value, qualifier, start, end, unit_column) -> column
+    targets: dict[str, str]         # role (number, qualifier, unit_column, start, end, of) -> column
 
 
 @dataclass(frozen=True)

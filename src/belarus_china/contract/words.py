@@ -230,7 +230,7 @@ def parse_date_phrase(text: str, *, reference: date | None = None) -> DateSpan:
 
 def _quantity_problems(rule, values: dict, unit: str | None) -> list[tuple[str, str, str]]:
     words = values.get(rule.column)
-    value_column, qualifier_column = rule.targets["value"], rule.targets.get("qualifier")
+    value_column, qualifier_column = rule.targets["number"], rule.targets.get("qualifier")
     if words is None or unit is None:
         return []
     try:
@@ -253,7 +253,7 @@ def _quantity_problems(rule, values: dict, unit: str | None) -> list[tuple[str, 
 
 def _change_problems(rule, values: dict) -> list[tuple[str, str, str]]:
     """A stated change keeps its words ("doubled" is 100), and the number must be what they say."""
-    words, value_column = values.get(rule.column), rule.targets["value"]
+    words, value_column = values.get(rule.column), rule.targets["number"]
     if words is None:
         if value_column in values:
             return [("words-missing", rule.column, f"give the document's words for {value_column}")]
@@ -292,7 +292,7 @@ def word_problems(table, values: dict) -> list[tuple[str, str, str]]:
     for rule in table.words:
         if rule.kind == "quantity":
             unit_column = rule.targets.get("unit_column")
-            unit = values.get(unit_column) if unit_column else table.column(rule.targets["value"]).unit
+            unit = values.get(unit_column) if unit_column else table.column(rule.targets["number"]).unit
             problems.extend(_quantity_problems(rule, values, unit))
         elif rule.kind == "change":
             problems.extend(_change_problems(rule, values))

@@ -1,0 +1,72 @@
+"""The problem catalogue: every code is documented, produced by some bad input in the tests, and
+nothing outside the catalogue is ever reported."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+import test_curation_errors
+import test_fault_injection
+from conftest import ROOT
+from corrupt import read_table
+
+from belarus_china.base.problems import CATALOGUE, Problem, catalogue_markdown
+from belarus_china.contract.frames import to_frame
+from belarus_china.contract.rules import _pandera_problems, check_tables
+
+# Codes that no file of a package or curation input can produce through the checks that run before
+# them; each is injected here at the level where it can occur.
+
+
+def _frames(root, registry):
+    return {t.name: read_table(root, registry, t.name) for t in registry}
+
+
+def test_a_frame_of_the_wrong_type_is_column_dtype(built_package, registry):
+    """CSV and Parquet readers type every column first, so only a frame built in code can carry a
+    wrong dtype; the contract then reports it as column-dtype."""
+    frames = _frames(built_package, registry)
+    frames["evidence"]["char_start"] = frames["evidence"]["char_start"].astype("string")
+    problems = check_tables(registry, frames, {})
+    assert any(p.code == "column-dtype" and p.table == "evidence" and p.column == "char_start" for p in problems)
+
+
+def test_a_text_below_its_minimum_length_is_min_length(registry):
+    """The only min_length in the registry is 1 (evidence.excerpt), which an empty or blank text
+    breaks first as required or blank-text; a longer minimum shows the check itself."""
+    table = registry["evidence"]
+    longer = dataclasses.replace(table, columns=tuple(
+        dataclasses.replace(c, min_length=5) if c.name == "excerpt" else c for c in table.columns))
+    row = {"evidence_id": "e-1", "record_table": "quotes", "record_id": "q", "source_id": "s", "excerpt": "abc",
+           "char_start": 0, "char_end": 3}
+    frame = to_frame(longer, [row])
+    problems = _pandera_problems(longer, frame)
+    assert [p.code for p in problems if p.column == "excerpt"] == ["min-length"]
+
+
+UNIT_INJECTED = {"column-dtype", "min-length"}
+BY_TABLE = {code for _, _, code, _ in test_fault_injection.CORRUPTIONS}
+BY_CURATION = {code for _, _, code, _ in test_curation_errors.CASES}
+OTHER_TESTS = {"raw-file-unlisted": "test_foundation.test_build_names_a_missing_and_an_extra_raw_file",
+               "frictionless": "test_fault_injection.test_an_error_only_frictionless_sees_is_reported_with_its_code"}
+
+
+def test_every_code_in_the_catalogue_has_a_test_that_injects_it():
+    injected = UNIT_INJECTED | BY_TABLE | BY_CURATION | set(OTHER_TESTS)
+    assert sorted(set(CATALOGUE) - injected) == []
+    assert sorted(injected - set(CATALOGUE)) == []
+
+
+def test_every_code_is_documented_in_docs_problems_md(built_package):
+    generated = (built_package / "docs/problems.md").read_text(encoding="utf-8")
+    assert generated == catalogue_markdown()
+    assert (ROOT / "docs/problems.md").read_text(encoding="utf-8") == generated
+    for code, entry in CATALOGUE.items():
+        assert f"| `{code}` | {entry.title} |" in generated
+        assert entry.description.strip()
+
+
+def test_a_problem_with_an_unknown_code_cannot_be_made():
+    with pytest.raises(ValueError, match="not in the catalogue"):
+        Problem("no-such-code", "message")
