@@ -87,24 +87,38 @@ class TypeCodec:
     parse_text: Callable[[str], Any]
     csv_text: Callable[[Any], str]
     sqlite_value: Callable[[Any], Any]
+    is_text: bool = False     # held as text: blank and padded values are refused
+    is_list: bool = False     # items joined by the field's delimiter
+    schema_extras: tuple[tuple[str, str], ...] = ()   # Table Schema field properties the type implies
+    sqlite_check: str | None = None                   # CHECK on the SQLite column, "{column}" filled in
+    reader_note: str = ""                             # what a reader of the SQLite column needs to know
+    codebook_name: str = ""                           # the type as the codebook names it ("" = its name)
 
 
 CODECS: dict[str, TypeCodec] = {c.name: c for c in [
-    TypeCodec("string", pa.string(), "string", "TEXT", _parse_string, str, str),
+    TypeCodec("string", pa.string(), "string", "TEXT", _parse_string, str, str, is_text=True),
     # A list is stored as one text, its items joined with the field's delimiter, so CSV and Parquet hold the same text.
-    TypeCodec("list", pa.string(), "string", "TEXT", _parse_string, str, str),
+    TypeCodec("list", pa.string(), "string", "TEXT", _parse_string, str, str, is_text=True, is_list=True,
+              schema_extras=(("itemType", "string"),), reader_note='A list, items joined by "{delimiter}".',
+              codebook_name="list of text (joined by `{delimiter}`)"),
     TypeCodec("integer", pa.int64(), "Int64", "INTEGER", _parse_integer, lambda v: str(int(v)), int),
     TypeCodec("number", pa.float64(), "Float64", "REAL", _parse_number, _csv_number, float),
     TypeCodec("boolean", pa.bool_(), "boolean", "INTEGER", _parse_boolean, lambda v: "true" if v else "false",
-              lambda v: 1 if bool(v) else 0),
+              lambda v: 1 if bool(v) else 0, sqlite_check="{column} IN (0, 1)", reader_note="1 = true, 0 = false."),
     TypeCodec("date", pa.date32(), "datetime64[ns]", "TEXT", _parse_date,
-              lambda v: v.strftime("%Y-%m-%d"), lambda v: pd.Timestamp(v).strftime("%Y-%m-%d")),
+              lambda v: v.strftime("%Y-%m-%d"), lambda v: pd.Timestamp(v).strftime("%Y-%m-%d"),
+              schema_extras=(("format", "default"),), reader_note="ISO date (YYYY-MM-DD)."),
 ]}
 TYPE_NAMES = tuple(CODECS)
 
 
 def codec(field: dict) -> TypeCodec:
+    """The codec of a Table Schema field (or of anything with a registry type name under "type")."""
     return CODECS[field["type"]]
+
+
+def codec_of(type_name: str) -> TypeCodec:
+    return CODECS[type_name]
 
 
 def _required(field: dict) -> bool:

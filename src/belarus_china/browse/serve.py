@@ -28,6 +28,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from ..base.codec import codec_of
 from ..base.paths import DESCRIPTOR
 from ..contract.registry import Column, Registry, Table
 from ..contract.vocabulary import Evidence, Sources
@@ -53,17 +54,14 @@ def column_description(table: Table, column: Column) -> str:
         parts[0] += "."
     if column.unit:
         parts.append(f"Unit: {column.unit}.")
-    if column.type == "date":
-        parts.append("ISO date (YYYY-MM-DD).")
-    elif column.type == "boolean":
-        parts.append("1 = true, 0 = false.")
-    elif column.type == "list":
-        parts.append(f'A list, items joined by "{table.list_delimiter}".')
+    note = codec_of(column.type).reader_note
+    if note:
+        parts.append(note.format(delimiter=table.list_delimiter))
     if column.enum:
         parts.append("Values: " + "; ".join(f"{value} = {meaning}" for value, meaning in column.enum.items()) + ".")
     if column.references and column.references[0] != table.name:
         ref_table, ref_column = column.references
-        parts.append(f"Each item is a {ref_column} of {ref_table}." if column.type == "list"
+        parts.append(f"Each item is a {ref_column} of {ref_table}." if table.is_list(column.name)
                      else f"Links to {ref_table}.{ref_column}.")
     if table.is_required(column):
         parts.append("Never empty.")

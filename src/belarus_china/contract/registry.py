@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from ..base import paths
-from ..base.codec import TYPE_NAMES
+from ..base.codec import TYPE_NAMES, codec_of
 
 FIELD_KEYS = {
     "type", "description", "unit", "required", "pattern", "minimum", "maximum",
@@ -108,6 +108,9 @@ class Table:
 
     def is_required(self, column: Column) -> bool:
         return column.required or column.name in self.primary_key
+
+    def is_list(self, name: str) -> bool:
+        return codec_of(self.column(name).type).is_list
 
     def foreign_keys(self) -> list[tuple[str, str, str]]:
         """(column, referenced table, referenced column), except a table's own primary key."""
@@ -284,10 +287,10 @@ def load_registry(directory: str | None = None) -> Registry:
 
 def field_descriptor(table: Table, column: Column) -> dict:
     descriptor: dict = {"name": column.name, "type": column.type, "description": column.description}
-    if column.type == "list":
-        descriptor.update(delimiter=table.list_delimiter, itemType="string")
-    if column.type == "date":
-        descriptor["format"] = "default"
+    kind = codec_of(column.type)
+    if kind.is_list:
+        descriptor["delimiter"] = table.list_delimiter
+    descriptor.update(kind.schema_extras)
     if column.example is not None:
         descriptor["example"] = column.example
     if column.unit:
@@ -323,7 +326,7 @@ def table_schema(table: Table) -> dict:
     # A list column's items are checked by the contract; Table Schema foreign keys cannot express that.
     foreign = [
         {"fields": [column], "reference": {"resource": ref_table, "fields": [ref_column]}}
-        for column, ref_table, ref_column in table.foreign_keys() if table.column(column).type != "list"
+        for column, ref_table, ref_column in table.foreign_keys() if not codec_of(table.column(column).type).is_list
     ]
     if foreign:
         schema["foreignKeys"] = foreign

@@ -18,7 +18,7 @@ import pyarrow
 import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
-from ..base.codec import value_dtype
+from ..base.codec import codec_of, value_dtype
 from ..base.problems import CATALOGUE, Problem
 from .checks import DOMAIN_CHECKS, domain_check
 from .registry import Column, Registry, Table, table_schema
@@ -58,12 +58,13 @@ def _per_distinct_value(check):
 
 def _column_checks(table: Table, column: Column) -> list[pa.Check]:
     checks: list[pa.Check] = []
-    if column.type in ("string", "list"):
+    kind = codec_of(column.type)
+    if kind.is_text:
         checks.append(pa.Check(lambda s: s.str.strip().str.len() > 0, name="blank-text",
                                error="a blank text is not a missing value: leave it empty"))
         checks.append(pa.Check(lambda s: s == s.str.strip(), name="outer-whitespace",
                                error="has leading or trailing white space"))
-    if column.type == "list":
+    if kind.is_list:
         checks.append(pa.Check(_per_distinct_value(_list_items_ok(table.list_delimiter)), name="list-item",
                                error=f"list items separated by {table.list_delimiter!r} must be non-empty"))
     if column.enum:
@@ -210,7 +211,7 @@ def _check_foreign_keys(registry: Registry, frames: dict[str, pd.DataFrame]) -> 
         for column, ref_table, ref_column in table.foreign_keys():
             known = set(frames[ref_table][ref_column])
             values = frame[column].dropna()
-            if table.column(column).type == "list":
+            if table.is_list(column):
                 values = values.str.split(table.list_delimiter, regex=False).explode()
             for index, value in values[~_isin(values, known)].items():
                 problems.append(Problem("foreign-key", f"{value!r} is not among {ref_table}.{ref_column}",

@@ -63,7 +63,7 @@ class _Reader:
     def convert(self, file: str, record: str, table: Table, column: Column, raw):
         """YAML text (BaseLoader keeps every scalar a string) to the column's Python value."""
         descriptor = field_descriptor(table, column)
-        if column.type == "list":
+        if table.is_list(column.name):
             items = raw if isinstance(raw, list) else [raw]
             if not all(isinstance(i, str) for i in items):
                 self.problem("value-type", file, record, column.name, "must be a list of plain values")

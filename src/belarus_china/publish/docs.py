@@ -11,6 +11,7 @@ from typing import Protocol
 
 import pandas as pd
 
+from ..base.codec import codec_of
 from ..contract.registry import Registry, Table
 from ..contract.vocabulary import Claims, Evidence, Inferences, Sources
 
@@ -38,7 +39,8 @@ def _column_rows(table: Table) -> list[str]:
     rows = ["| column | type | can be empty | unit | description | allowed values | example |",
             "|---|---|---|---|---|---|---|"]
     for column in table.columns:
-        kind = column.type if column.type != "list" else "list of text (joined by ` \\| `)"
+        name = codec_of(column.type).codebook_name or column.type
+        kind = name.format(delimiter=_cell(table.list_delimiter))
         if column.references and column.references[0] != table.name:
             kind += f" → `{column.references[0]}.{column.references[1]}`"
         allowed = "<br>".join(f"`{value}`: {_cell(meaning)}" for value, meaning in (column.enum or {}).items())

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..base.codec import sqlite_cell, sqlite_type
+from ..base.codec import codec_of, sqlite_cell, sqlite_type
 from ..contract.registry import Registry, Table, field_descriptor
 from ..loader import load_all
 
@@ -53,7 +53,7 @@ def quote_identifier(name: str) -> str:
 
 def sql_foreign_keys(table: Table) -> list[tuple[str, str, str]]:
     """(column, referenced table, referenced column) the SQL schema declares: the registry's, minus list columns."""
-    return [fk for fk in table.foreign_keys() if table.column(fk[0]).type != "list"]
+    return [fk for fk in table.foreign_keys() if not table.is_list(fk[0])]
 
 
 def table_order(registry: Registry) -> list[str]:
@@ -75,8 +75,9 @@ def create_table_sql(table: Table) -> str:
         line = f"  {quote_identifier(column.name)} {sqlite_type(field_descriptor(table, column))}"
         if table.is_required(column):
             line += " NOT NULL"
-        if column.type == "boolean":
-            line += f" CHECK ({quote_identifier(column.name)} IN (0, 1))"
+        check = codec_of(column.type).sqlite_check
+        if check:
+            line += f" CHECK ({check.format(column=quote_identifier(column.name))})"
         lines.append(line)
     lines.append(f"  PRIMARY KEY ({', '.join(quote_identifier(c) for c in table.primary_key)})")
     for name, ref_table, ref_column in sql_foreign_keys(table):
