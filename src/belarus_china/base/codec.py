@@ -170,10 +170,6 @@ def join_list(items: list[str], field: dict) -> str:
     return delimiter.join(items)
 
 
-def split_list(text: str, field: dict) -> list[str]:
-    return text.split(field["delimiter"])
-
-
 def csv_cell(value, field: dict) -> str:
     """One value as its CSV text; a missing value is the empty cell."""
     if _missing(value):

@@ -20,14 +20,6 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def parse_manifest(text: str | None) -> tuple[dict[str, str], list[Problem]]:
     label = f"{RAW_FOLDER}/{MANIFEST}"
     if text is None:

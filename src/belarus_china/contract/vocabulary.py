@@ -16,7 +16,6 @@ class Sources:
     title = "title"
     publisher = "publisher"
     author = "author"
-    published_date = "published_date"
     doc_kind = "doc_kind"
     raw_path = "raw_path"
     sha256 = "sha256"

@@ -14,7 +14,7 @@ import pandas as pd
 from ..contract.vocabulary import Actors, Agreements, Sources, TradeFigures, Visits
 from ..contract.words import window_end
 
-BLUE, ORANGE, GREY = "#2b6cb0", "#dd6b20", "#718096"
+BLUE, ORANGE = "#2b6cb0", "#dd6b20"
 
 
 def _pyplot():
