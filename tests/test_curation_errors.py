@@ -51,6 +51,9 @@ def _one_named(problems, code, *where):
 
 
 FIGURE_ID = "trade_figures[blr-chn-trade-2023q1-q3]"
+PUTIN_VISITS = "visits[putin-china-high-profile-visits]"
+SECOND_TRIP = "visits[lukashenko-china-2023-second-trip]"
+MONDAY_TALKS = "visit_events[lukashenko-xi-talks-monday-2023]"
 
 # (kind, edit, problem code, what the report must name: file, record, field)
 CASES = [
@@ -71,12 +74,12 @@ CASES = [
     ("excerpt ambiguous", lambda r: _edit(r, 'excerpt: "Lukashenko told Xi on Monday"',
                                           'excerpt: "Lukashenko told Xi"'), "excerpt-ambiguous",
      (DOC, "'Lukashenko told Xi'", "occurs 2 times")),
-    ("unknown actor", lambda r: _edit(r, "    speaker_id: alexander-lukashenko\n", "    speaker_id: a-lukashenko\n"),
-     "foreign-key", (DOC, "quotes[", "speaker_id", "'a-lukashenko'")),
-    ("unparseable date", lambda r: _edit(r, "    period_end: 2023-09-30\n", "    period_end: 30/09/2023\n"),
-     "value-unparseable", (DOC, FIGURE_ID, "period_end")),
-    ("impossible date", lambda r: _edit(r, "    period_end: 2023-09-30\n", "    period_end: 2023-09-31\n"),
-     "value-unparseable", (DOC, FIGURE_ID, "period_end")),
+    ("unknown actor", lambda r: _edit(r, "    speaker_ids: [alexander-lukashenko]\n", "    speaker_ids: [a-lukashenko]\n"),
+     "foreign-key", (DOC, "quotes[lukashenko-reliable-partner-for-china]", "speaker_ids", "'a-lukashenko'")),
+    ("unparseable date", lambda r: _edit(r, "    date_earliest: 2022-02-01\n", "    date_earliest: 01/02/2022\n"),
+     "value-unparseable", (DOC, PUTIN_VISITS, "date_earliest")),
+    ("impossible date", lambda r: _edit(r, "    date_earliest: 2022-02-01\n", "    date_earliest: 2022-02-30\n"),
+     "value-unparseable", (DOC, PUTIN_VISITS, "date_earliest")),
     ("unparseable amount", lambda r: _edit(r, '    value_as_reported: $6.45 billion\n',
                                            '    value_as_reported: 6.45 billion euros\n'), "words-unparseable",
      (DOC, FIGURE_ID, "value_as_reported")),
@@ -84,8 +87,10 @@ CASES = [
      "words-mismatch", (DOC, FIGURE_ID, "value", "says 6.45e+09")),
     ("change disagrees with its words", lambda r: _edit(r, "    change_pct: 83.6\n", "    change_pct: 38.6\n"),
      "words-mismatch", (DOC, FIGURE_ID, "change_pct")),
-    ("period disagrees with its words", lambda r: _edit(r, "    period_end: 2023-09-30\n", "    period_end: 2023-12-31\n"),
-     "words-mismatch", (DOC, FIGURE_ID, "period_start", "2023-01-01 to 2023-09-30")),
+    ("period disagrees with its words",
+     lambda r: _edit(r, "    period_as_reported: the first three quarters of 2023\n",
+                     "    period_as_reported: the first three quarters of 2023\n    period_end: 2023-12-31\n"),
+     "date-words", (DOC, FIGURE_ID, "period_start", "2023-01-01 to 2023-09-30")),
     ("qualifier dropped", lambda r: _edit(r, '    value_qualifier: approximately\n    value_as_reported: around 43',
                                           '    value_qualifier: exact\n    value_as_reported: around 43'),
      "words-mismatch", (DOC, "value_qualifier", "'approximately'")),
@@ -93,11 +98,11 @@ CASES = [
      "enum", (DOC, "quotes[lukashenko-reliable-partner-for-china]", "channel", "'rumour'")),
     ("quote text not in its evidence", lambda r: _edit(r, "text: \"These are different visits.",
                                                        "text: \"These were different visits."),
-     "quote-outside-excerpt", (DOC, "quotes[lukashenko-these-are-different-visits]", "text")),
+     "not-verbatim", (DOC, "quotes[lukashenko-these-are-different-visits]", "text")),
     ("computed field written by hand", lambda r: _edit(r, FIGURE, FIGURE + "    source_id: someone-else\n"),
      "computed-field", (DOC, FIGURE_ID, "source_id")),
     ("record without evidence", lambda r: _edit(r, "quotes:\n", "quotes:\n  - quote_id: unsupported\n"
-                                                "    text: words\n    speaker_id: xi-jinping\n    quote_kind: speech\n"
+                                                "    text: words\n    speaker_ids: [xi-jinping]\n    quote_kind: speech\n"
                                                 "    channel: not_stated\n"),
      "no-evidence", (DOC, "quotes[unsupported]")),
 ]
@@ -134,8 +139,14 @@ CASES += [
      "curation-raw-missing", ("build/009_nothing.yaml", "raw_file")),
     ("malformed evidence item", lambda r: _edit(r, 'excerpt: "Lukashenko told Xi on Monday"', 'excerpt: ""'),
      "evidence-item", (DOC, "evidence")),
-    ("shared excerpt without its document", lambda r: _edit(r, PUTIN, PUTIN + "    evidence: [Putin]\n", path=SHARED),
+    ("shared excerpt without its document",
+     lambda r: _edit(r, '      - raw_file: 003_e34279620fbde07c.txt\n        excerpt: "Russian President Vladimir Putin"',
+                     '      - excerpt: "Russian President Vladimir Putin"', path=SHARED),
      "evidence-raw-file", (SHARED, "actors[vladimir-putin]")),
+    ("key written twice", lambda r: _edit(r, "  - figure_id: china-belarus-industrial-park-area\n",
+                                          "  - figure_id: china-belarus-industrial-park-area\n"
+                                          "    inferred: {reported_by: guessed}\n"),
+     "yaml-duplicate-key", (DOC, "'inferred'", "line")),
     ("occurrence out of range", lambda r: _edit(r, 'excerpt: "Lukashenko told Xi on Monday"',
                                                 'excerpt: "Lukashenko told Xi on Monday"\n        occurrence: 9'),
      "excerpt-occurrence", (DOC, "Lukashenko told Xi on Monday")),
@@ -147,12 +158,12 @@ CASES += [
                                              path=SHARED), "alias-not-found", (SHARED, "actors[vladimir-putin]", "Zzyzx")),
     ("dismissal without reason", lambda r: _append(r, DOC, "  - excerpt: About the writer\n"), "dismissal-reason",
      (DOC, "dismissed[About the writer]")),
-    ("inferred field without value", lambda r: _edit(r, "  - figure_id: china-belarus-industrial-park-area\n",
-                                                     "  - figure_id: china-belarus-industrial-park-area\n"
-                                                     "    inferred: {reported_by: guessed}\n"),
+    ("inferred field without value",
+     lambda r: _edit(r, "    inferred:\n      subject_id: '\"It promises",
+                     "    inferred:\n      reported_by: guessed\n      subject_id: '\"It promises"),
      "inferred-without-value", (DOC, "trade_figures[china-belarus-industrial-park-area]", "reported_by")),
-    ("inference on an actor", lambda r: _edit(r, PUTIN, PUTIN + "    inferred: {role: guessed}\n", path=SHARED),
-     "inferred-actor", (SHARED, "actors[vladimir-putin]", "role")),
+    ("inference in the shared file", lambda r: _edit(r, PUTIN, PUTIN + "    inferred: {role: guessed}\n", path=SHARED),
+     "inferred-without-source", (SHARED, "actors[vladimir-putin]", "role")),
     ("curator's text written twice", lambda r: _edit(r, "  - visit_id: lukashenko-china-2023-02-28\n",
                                                      "  - visit_id: lukashenko-china-2023-02-28\n"
                                                      "    summary: A different summary.\n", path=A001),
@@ -171,6 +182,51 @@ CASES += [
      "coverage-uncovered", ("raw/002_c5e2ce6a28da5d25.txt", "Pavel Orlovsky")),
 ]
 
+# Fidelity: a value must be what its words and its excerpts say.
+CASES += [
+    ("bound not what the date words give",
+     lambda r: _edit(r, "    date_as_reported: this week\n", "    date_as_reported: this week\n    date_earliest: 2023-09-01\n"),
+     "date-words", (DOC, SECOND_TRIP, "date_earliest", "2023-10-02")),
+    ("relative date words without an anchor",
+     lambda r: _edit(r, "    date_as_reported: this week\n    date_anchor: source\n", "    date_as_reported: this week\n"),
+     "date-anchor", (DOC, SECOND_TRIP, "date_anchor")),
+    ("date anchor naming no dated record",
+     lambda r: _edit(r, "    date_as_reported: this week\n    date_anchor: source\n",
+                     "    date_as_reported: this week\n    date_anchor: visits/nothing\n"),
+     "date-anchor", (DOC, SECOND_TRIP, "'visits/nothing'")),
+    ("date anchors in a cycle",
+     lambda r: _edit(r, "    date_as_reported: on Monday\n    date_anchor: source\n",
+                     "    date_as_reported: on Monday\n    date_anchor: visit_events/lukashenko-xi-talks-monday-2023\n"),
+     "date-anchor", (DOC, MONDAY_TALKS, "cycle")),
+    ("date words nobody can read", lambda r: _edit(r, "    date_as_reported: March 1, 2023\n",
+                                                   "    date_as_reported: March 1, 20233\n"),
+     "date-words", (DOC, "visit_events[lukashenko-xi-talks-2023-03-01]", "date_as_reported")),
+    ("window ends before it begins", lambda r: _edit(r, "    date_earliest: 2022-02-01\n", "    date_earliest: 2024-02-01\n"),
+     "window-order", (DOC, PUTIN_VISITS, "date_earliest")),
+    ("bound the words leave open, not marked inferred",
+     lambda r: _edit(r, "    inferred:\n      date_earliest: >-\n", "    inferred:\n      visit_type: >-\n"),
+     "date-unread", (DOC, PUTIN_VISITS, "date_earliest")),
+    ("event outside its visit's window",
+     lambda r: _edit(r, "  - event_id: lukashenko-xi-talks-monday-2023\n    visit_id: lukashenko-china-2023-second-trip\n",
+                     "  - event_id: lukashenko-xi-talks-monday-2023\n    visit_id: lukashenko-china-2023-02-28\n"),
+     "date-container", (DOC, MONDAY_TALKS, "lukashenko-china-2023-02-28")),
+    ("city its excerpts do not show",
+     lambda r: _edit(r, "    host_country: CHN\n    city: Beijing\n    date_as_reported: this week\n",
+                     "    host_country: CHN\n    city: Shanghai\n    date_as_reported: this week\n"),
+     "value-not-shown", (DOC, SECOND_TRIP, "'Shanghai'")),
+    ("claim without its source's evidence",
+     lambda r: _edit(r, "supports: [guest_id, host_id, host_country, date_as_reported, visit_type, visit_type_as_reported]",
+                     "supports: [guest_id, host_id, date_as_reported, visit_type, visit_type_as_reported]"),
+     "claim-unsupported", (DOC, PUTIN_VISITS, "host_country")),
+    ("canonical name no document uses", lambda r: _edit(r, "    name: Vladimir Putin\n", "    name: Vladimir V. Putin\n",
+                                                        path=SHARED),
+     "name-not-shown", (SHARED, "actors[vladimir-putin]", "'Vladimir V. Putin'")),
+    ("outside knowledge marked as read from the text",
+     lambda r: _edit(r, "      name: {basis: external, reason: 'The text says only \"a readout released by his office\"",
+                     "      name: {basis: text, reason: 'The text says only \"a readout released by his office\""),
+     "basis-external", (DOC, "actors[lukashenko-office]: name", "basis external")),
+]
+
 
 @pytest.mark.parametrize("name, edit, code, where", CASES, ids=[c[0] for c in CASES])
 def test_bad_input_is_named(project, name, edit, code, where):
@@ -180,7 +236,7 @@ def test_bad_input_is_named(project, name, edit, code, where):
 
 def test_errors_are_collected_not_reported_one_per_run(project):
     _edit(project, "    change_pct: 83.6\n", "    change_pct: a lot\n")
-    _edit(project, "    speaker_id: alexander-lukashenko\n", "    speaker_id: a-lukashenko\n")
+    _edit(project, "    speaker_ids: [alexander-lukashenko]\n", "    speaker_ids: [a-lukashenko]\n")
     _edit(project, 'excerpt: "Arriving on February 28"', 'excerpt: "Arriving on February 31"',
           path="build/003_e34279620fbde07c.yaml")
     problems = _failures(project)

@@ -70,8 +70,8 @@ def _drop_evidence_of_a_quote(root, reg):
 
 
 def _remove_referenced_actor(root, reg):
-    speaker = read_table(root, reg, "quotes").loc[0, "speaker_id"]
-    edit_table(root, reg, "actors", lambda f: f[f.actor_id != speaker])
+    host = read_table(root, reg, "agreements").loc[0, "parties"].split(" | ")[-1]
+    edit_table(root, reg, "actors", lambda f: f[f.actor_id != host])
 
 
 def _end_before_start(root, reg):
@@ -143,12 +143,45 @@ def _edit_without_rehash(root, reg):
     path.write_bytes(path.read_bytes().replace(b"Xi Jinping", b"Xi Jinpin", 1))
 
 
-def _precision_without_date(root, reg):
+def _on_row(table, key, record_id, **values):
+    """Set columns of the row whose `key` is `record_id` (a row chosen by meaning, not position)."""
     def mutate(frame):
-        row = frame.index[frame.signed_date.notna()][0]
-        frame.loc[row, "signed_date"] = pd.NaT
+        row = frame.index[frame[key] == record_id][0]
+        for column, value in values.items():
+            frame[column] = frame[column].astype(object)
+            frame.loc[row, column] = value
         return frame
-    edit_table(root, reg, "agreements", mutate)
+    return _with_frame(table, mutate)
+
+
+def _on_claim(record_id, field, source_prefix="", **values):
+    def mutate(frame):
+        match = (frame.record_id == record_id) & (frame.field == field) & frame.source_id.str.startswith(source_prefix)
+        row = frame.index[match][0]
+        for column, value in values.items():
+            frame[column] = frame[column].astype(object)
+            frame.loc[row, column] = value
+        return frame
+    return _with_frame("claims", mutate)
+
+
+def _shift_quote_window(root, reg):
+    """A quote said "on Monday" moved a week, with every derived column made consistent with the move:
+    only reading the words against the anchor shows it."""
+    day = pd.Timedelta(days=7)
+
+    def mutate(frame):
+        row = frame.index[frame.quote_id == "lukashenko-reliable-partner-for-china"][0]
+        low, high = frame.loc[row, "date_earliest"] + day, frame.loc[row, "date_latest"] + day
+        frame.loc[row, "date_earliest"], frame.loc[row, "date_latest"] = low, high
+        frame.loc[row, "date_edtf"] = f"{low.date()}/{high.date()}"
+        return frame
+    _with_frame("quotes", mutate)(root, reg)
+
+
+def _drop_bound_inference(root, reg):
+    edit_table(root, reg, "inferences", lambda f: f[~((f.record_id == "putin-china-high-profile-visits") &
+                                                      (f.field == "date_earliest"))])
 
 
 def _duplicate_inference(root, reg):
@@ -175,8 +208,8 @@ def _extra_column(root, reg):
 CORRUPTIONS = [
     ("duplicate primary key", _with_frame("actors", lambda f: pd.concat([f, f.iloc[[0]]])), "unique", "actors"),
     ("duplicate composite key", _duplicate_inference, "unique", "inferences"),
-    ("dangling foreign key, child to parent", _set("quotes", "speaker_id", "nobody-at-all"), "foreign-key", "quotes"),
-    ("dangling foreign key, parent removed", _remove_referenced_actor, "foreign-key", "quotes"),
+    ("dangling foreign key, child to parent", _set("quotes", "addressee_id", "nobody-at-all"), "foreign-key", "quotes"),
+    ("dangling foreign key, parent removed", _remove_referenced_actor, "foreign-key", "agreements"),
     ("evidence pointing at a missing record", _set("evidence", "record_id", "no-such-record"), "record-reference", "evidence"),
     ("claim about a missing record", _set("claims", "record_id", "no-such-visit"), "record-reference", "claims"),
     ("dangling list reference", _set("agreements", "parties", "government-of-china | nobody"), "foreign-key", "agreements"),
@@ -204,7 +237,31 @@ CORRUPTIONS = [
     ("required field empty", _set("visits", "guest_id", None), "required", "visits"),
     ("blank but not null string", _set("quotes", "text", "   "), "blank-text", "quotes"),
     ("blank item in a list", _set("actors", "aliases", "Xi |  | Xi Jinping"), "list-item", "actors"),
-    ("date precision without its date", _precision_without_date, "precision-pairing", "agreements"),
+    ("date precision claiming more than the window",
+     _on_row("visits", "visit_id", "lukashenko-china-2023-second-trip", date_precision="day"), "date-derived", "visits"),
+    ("EDTF string not the window", _on_row("visits", "visit_id", "xi-kazakhstan-2022-09", date_edtf="2022-09-15"),
+     "date-derived", "visits"),
+    ("window ends before it begins",
+     _on_row("visits", "visit_id", "xi-kazakhstan-2022-09", date_earliest=pd.Timestamp("2022-10-01"),
+             date_edtf="2022-10-01/2022-09-30"), "window-order", "visits"),
+    ("window moved away from its words", _shift_quote_window, "date-words", "quotes"),
+    ("window outside its container",
+     _on_row("visit_events", "event_id", "lukashenko-xi-talks-monday-2023", visit_id="lukashenko-china-2023-02-28"),
+     "date-container", "visit_events"),
+    ("anchor naming no record", _on_row("quotes", "quote_id", "putin-agreeing-to-come", date_anchor="visits/nothing"),
+     "date-anchor", "quotes"),
+    ("bound the words leave open, inference dropped", _drop_bound_inference, "date-unread", "claims"),
+    ("claimed value its excerpts do not show", _on_claim("lukashenko-china-2023-second-trip", "city", claimed_value="Minsk"),
+     "value-not-shown", "claims"),
+    ("claim without evidence", _on_claim("lukashenko-china-2023-second-trip", "city", evidence_ids=None),
+     "claim-unsupported", "claims"),
+    ("claim marked agreeing when it does not", _on_claim("lukashenko-china-2023-02-28", "visit_type", "lukashenka-grand",
+                                                        agrees=True), "claim-agrees", "claims"),
+    ("actor name no document uses", _on_row("actors", "actor_id", "xi-jinping", name="Xi J. Ping"), "name-not-shown",
+     "actors"),
+    ("outside knowledge marked as read from the text",
+     _with_frame("inferences", lambda f: f.assign(basis=f.basis.where(f.record_id != "lukashenko-office", "text"))),
+     "basis-external", "inferences"),
     ("inference naming no column", _set("inferences", "field", "colour"), "column-reference", "inferences"),
     ("resource missing from the descriptor",
      _descriptor(lambda p, root: p["resources"].remove(_resource(p, "claims"))), "resource-missing", "claims"),

@@ -12,7 +12,6 @@ from belarus_china.contract.words import (
     Quantity,
     parse_change_pct,
     parse_count,
-    parse_date_phrase,
     parse_money,
     parse_quantity,
     parse_rank,
@@ -77,28 +76,3 @@ def test_iso_dates_are_strict():
     for bad in ("2022-11", "30.11.2022", "2022-02-30", "2022-11-30T10:00"):
         with pytest.raises(CodecError):
             parse_iso_date(bad)
-
-
-@pytest.mark.parametrize("words, earliest, latest, precision", [
-    ("14 June 2021", date(2021, 6, 14), date(2021, 6, 14), "day"),
-    ("June 14, 2021", date(2021, 6, 14), date(2021, 6, 14), "day"),
-    ("July 02, 2021 at 09:15", date(2021, 7, 2), date(2021, 7, 2), "day"),
-    ("October 2021", date(2021, 10, 1), date(2021, 10, 31), "month"),
-    ("early October 2021", date(2021, 10, 1), date(2021, 10, 10), "month"),
-    ("late February 2024", date(2024, 2, 21), date(2024, 2, 29), "month"),
-    ("2019", date(2019, 1, 1), date(2019, 12, 31), "year"),
-    ("the first two quarters of 2021", date(2021, 1, 1), date(2021, 6, 30), "month"),
-])
-def test_date_phrases(words, earliest, latest, precision):
-    span = parse_date_phrase(words)
-    assert (span.earliest, span.latest, span.precision) == (earliest, latest, precision)
-
-
-def test_relative_dates_need_a_reference_and_say_how_they_were_resolved():
-    with pytest.raises(NormaliseError):
-        parse_date_phrase("last year")
-    span = parse_date_phrase("last year", reference=date(2021, 5, 5))
-    assert (span.earliest, span.latest) == (date(2020, 1, 1), date(2020, 12, 31))
-    monday = parse_date_phrase("on Monday", reference=date(2021, 5, 5))  # a Wednesday
-    assert monday.earliest == date(2021, 5, 3) and "Monday" in monday.reasoning
-    assert parse_date_phrase("on Wednesday", reference=date(2021, 5, 5)).earliest == date(2021, 5, 5)

@@ -14,8 +14,11 @@ from conftest import ROOT
 from corrupt import edit_table, rehash
 
 from belarus_china.browse.diff import diff_packages, render
+from belarus_china.contract.registry import read_package_metadata
 from belarus_china.loader import load, tables
+from belarus_china.pipeline import chart_caption
 from belarus_china.publish import charts
+from belarus_china.publish.descriptor import version
 from belarus_china.publish.release import write_zip
 
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
@@ -63,7 +66,8 @@ def test_charts_are_deterministic_valid_svg(built_package):
     frames = {name: load(name, built_package) for name in tables(built_package)}
     frames = {k: v.astype({c: "string" for c in v.columns if isinstance(v[c].dtype, pd.CategoricalDtype)})
               for k, v in frames.items()}
-    first, second = charts.render(frames, "day"), charts.render(frames, "day")
+    caption = chart_caption(read_package_metadata(ROOT / "validation")["name"], version(built_package))
+    first, second = charts.render(frames, caption), charts.render(frames, caption)
     assert first == second
     for name, data in first.items():
         assert (built_package / name).read_bytes() == data
@@ -133,7 +137,7 @@ def test_diff_reports_exactly_a_changed_cell_a_removed_row_and_an_added_column(b
 def test_removing_a_column_needs_a_major_bump(built_package, project):
     descriptor = json.loads((project / "datapackage.json").read_text(encoding="utf-8"))
     fields = next(r for r in descriptor["resources"] if r["name"] == "visits")["schema"]["fields"]
-    fields[:] = [f for f in fields if f["name"] != "venue"]
+    fields[:] = [f for f in fields if f["name"] != "city"]
     (project / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     assert diff_packages(built_package, project).bump() == "major"
 

@@ -78,7 +78,8 @@ def test_every_table_has_the_registry_columns_types_and_keys(db, registry):
     # A list of ids is one " | "-joined string: it cannot be a foreign key.
     assert registry["agreements"].column("parties").references == ("actors", "actor_id")
     assert "parties" not in {row[3] for row in db.execute('PRAGMA foreign_key_list("agreements")')}
-    assert {("visit_id", "visits", "visit_id"), ("speaker_id", "actors", "actor_id")} <= {
+    assert "speaker_ids" not in {row[3] for row in db.execute('PRAGMA foreign_key_list("quotes")')}
+    assert {("visit_id", "visits", "visit_id"), ("addressee_id", "actors", "actor_id")} <= {
         (row[3], row[2], row[4]) for row in db.execute('PRAGMA foreign_key_list("quotes")')}
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
@@ -107,7 +108,7 @@ def test_rows_equal_the_csvs_in_primary_key_order(db, registry, built_package):
                     assert isinstance(value, float) and value == float(cell), where
                 else:  # string, list, date: the CSV's text (dates are ISO already)
                     assert value == cell, where
-    dates = db.execute("SELECT said_date FROM quotes WHERE said_date IS NOT NULL").fetchall()
+    dates = db.execute("SELECT date_earliest FROM quotes WHERE date_earliest IS NOT NULL").fetchall()
     assert dates and all(len(d) == 10 and d[4] == d[7] == "-" for (d,) in dates)
     assert {v for (v,) in db.execute("SELECT DISTINCT agrees FROM claims")} == {0, 1}
     parties = db.execute("SELECT parties FROM agreements WHERE parties LIKE ?", (f"%{registry.list_delimiter}%",)).fetchone()
@@ -144,8 +145,8 @@ def test_a_dangling_reference_publishes_nothing(built_package, registry, tmp_pat
     def broken(package):
         frames = loader.load_all(package)
         quotes = frames["quotes"].copy()
-        quotes["speaker_id"] = quotes["speaker_id"].astype("string")
-        quotes.loc[quotes.index[0], "speaker_id"] = "nobody-at-all"
+        quotes["addressee_id"] = quotes["addressee_id"].astype("string")
+        quotes.loc[quotes.index[0], "addressee_id"] = "nobody-at-all"
         frames["quotes"] = quotes
         return frames
 
@@ -197,20 +198,22 @@ def test_every_canned_query_runs_and_returns_rows_for_a_real_id(db, meta):
         assert query["title"] and query["description"]
 
     claims = results["claims_for_visit"]
-    assert {r["claim"] for r in claims} >= {"dates", "visit_type"}
+    assert {r["field"] for r in claims} >= {"date_earliest", "start_date", "visit_type"}
     assert any(r["agrees"] == 0 for r in claims)
     assert sum(r["excerpt"] is not None for r in claims) > len(claims) / 2
 
     conflicts = results["conflicts"]
-    disagreeing = db.execute("SELECT record_table, record_id, claim, source_id FROM claims WHERE agrees = 0").fetchall()
-    assert {(r["record_table"], r["record_id"], r["claim"], r["source_id"]) for r in conflicts if r["agrees"] == 0} \
+    disagreeing = db.execute("SELECT record_table, record_id, field, source_id FROM claims WHERE agrees = 0").fetchall()
+    assert {(r["record_table"], r["record_id"], r["field"], r["source_id"]) for r in conflicts if r["agrees"] == 0} \
         == set(disagreeing)
     assert any(r["agrees"] == 1 for r in conflicts)  # the other side of each conflict is shown too
 
     quotes = results["quotes_by_speaker"]
     assert {r["speaker"] for r in quotes} == {"Alexander Lukashenko"}
     assert RELIABLE_QUOTE in {r["quote_id"] for r in quotes}
-    assert len(quotes) == db.execute("SELECT count(*) FROM quotes WHERE speaker_id = ?", (SPEAKER,)).fetchone()[0]
+    spoken = db.execute("SELECT count(*) FROM quotes WHERE instr(' | ' || speaker_ids || ' | ', ' | ' || ? || ' | ') > 0",
+                        (SPEAKER,)).fetchone()[0]
+    assert len(quotes) == spoken and spoken > 1
 
     facts = results["facts_for_source"]
     assert len(facts) == db.execute("SELECT count(*) FROM evidence WHERE source_id = ?", (SOURCE,)).fetchone()[0]

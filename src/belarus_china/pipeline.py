@@ -122,9 +122,13 @@ def generated_files(root: Path, registry: Registry, frames, candidates) -> dict[
         "CITATION.cff": citation_cff(root, metadata, package_version),
     }
     encoded = {name: text.encode("utf-8") for name, text in files.items()}
-    finest = next(iter(registry.precision_order(next(t for t in registry if t.precision))))
-    encoded.update(charts.render(frames, finest))
+    encoded.update(charts.render(frames, chart_caption(metadata['name'], package_version)))
     return encoded
+
+
+def chart_caption(name: str, package_version: str) -> str:
+    """The line under every chart: which package and version drew it (a chart outlives its page)."""
+    return f"{name} {package_version} · from the published tables"
 
 
 def _quiet(_message: str) -> None:

@@ -1,6 +1,6 @@
 """The column registry: validation/fields.yaml, tables.yaml, conventions.yaml (and queries.yaml, the
-Datasette canned queries; package.yaml, the package metadata), read once. No other module reads
-validation/*.yaml.
+Datasette canned queries; countries.yaml, the names of countries; package.yaml, the package
+metadata), read once. No other module reads validation/*.yaml.
 
 Every column is defined once in fields.yaml; tables.yaml lists which columns each table has, its
 keys and row rules, and the roles the code reads from there (which curation section feeds a table,
@@ -13,6 +13,7 @@ pandas types in `base.codec`; pandera schemas in `contract.rules`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from functools import cache
 from pathlib import Path
 
@@ -23,16 +24,16 @@ from ..base.codec import TYPE_NAMES, codec_of
 
 FIELD_KEYS = {
     "type", "description", "unit", "required", "pattern", "minimum", "maximum",
-    "min_length", "enum", "check", "references", "example",
+    "min_length", "enum", "check", "references", "example", "shown_as", "verbatim",
 }
 TABLE_KEYS = {"title", "description", "primary_key", "fields", "rules", "merge", "curation", "points_at", "words",
-              "full_text", "browse"}
-RULE_KEYS = {"has_evidence", "ordered", "precision"}
+              "full_text", "browse", "window", "period"}
+RULE_KEYS = {"has_evidence", "ordered"}
+SHOWN_AS = {"place", "country", "actor"}
 CURATION_KEYS = {"section", "one_per_file", "shared_file", "filled_by_build"}
 # What the build can fill a column with (tables.yaml `curation.filled_by_build`).
 BUILD_FILLS = {"document_path", "document_sha256", "document_length", "document_source"}
-WORDS_KINDS = {"quantity": {"number", "qualifier", "unit_column"}, "change": {"number"}, "period": {"start", "end"},
-               "date": {"start", "end"}, "label": {"of"}}
+WORDS_KINDS = {"quantity": {"number", "qualifier", "unit_column", "parser"}, "change": {"number"}, "label": {"of"}}
 BROWSE_KEYS = {"facets", "sort_desc", "label_column", "fact_label"}
 
 
@@ -55,14 +56,69 @@ class Column:
     check: str | None = None
     references: tuple[str, str] | None = None
     example: str | None = None
+    shown_as: str | None = None
+    verbatim: bool = False      # the document's own words: must lie inside an excerpt of the record
+
+
+@dataclass(frozen=True)
+class WindowRole:
+    """The columns of a row's main date as a window (tables.yaml `window`)."""
+    earliest: str
+    latest: str
+    precision: str
+    edtf: str
+    words: str
+    anchor: str | None = None
+    day: str | None = None          # the day, when fixed (a single date)
+    first: str | None = None        # a stay's first and last day, when fixed
+    last: str | None = None
+    duration: str | None = None
+    within: str | None = None       # the column naming the record whose window contains this one
+
+    @property
+    def stay(self) -> bool:
+        return self.first is not None
+
+    @property
+    def columns(self) -> list[str]:
+        return [c for c in (self.earliest, self.latest, self.precision, self.edtf, self.words, self.anchor, self.day,
+                            self.first, self.last, self.duration) if c]
+
+    @property
+    def derived(self) -> list[str]:
+        """Columns the build always fills in from the window."""
+        return [c for c in (self.precision, self.edtf, self.day, self.first, self.last) if c]
+
+    @property
+    def bounds(self) -> list[str]:
+        return [self.earliest, self.latest]
+
+
+@dataclass(frozen=True)
+class PeriodRole:
+    start: str
+    end: str
+    words: str
+    anchor: str | None = None
+
+
+def _keys(role: type) -> set[str]:
+    """The tables.yaml keys of a role: its dataclass fields (a window's keys are the role's columns)."""
+    return {f.name for f in dataclass_fields(role)}
 
 
 @dataclass(frozen=True)
 class Words:
     """A column holding the document's own words for a value, and the columns the words determine."""
     column: str
-    kind: str                       # quantity | change | period | date | label
-    targets: dict[str, str]         # role (number, qualifier, unit_column, start, end, of) -> column
+    kind: str                       # quantity | change | label
+    targets: dict[str, str]         # role (number, qualifier, unit_column, of) -> column
+    parser: str | None = None       # a quantity's parser when its unit does not name one (count)
+
+    @property
+    def determines(self) -> set[str]:
+        """The columns the words give (not the unit they are read in)."""
+        return {column for role, column in self.targets.items() if role != "unit_column"}
 
 
 @dataclass(frozen=True)
@@ -74,7 +130,8 @@ class Table:
     columns: tuple[Column, ...]
     has_evidence: bool = False
     ordered: tuple[str, str] | None = None
-    precision: tuple[str, str] | None = None      # (date column, precision column)
+    window: WindowRole | None = None
+    period: PeriodRole | None = None
     claim_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
     curator_only: tuple[str, ...] = ()
     section: str | None = None                    # the curation files' section that feeds the table
@@ -98,7 +155,44 @@ class Table:
 
     @property
     def words_columns(self) -> set[str]:
-        return {w.column for w in self.words}
+        """Columns holding a document's words (and anchors) rather than values."""
+        found = {w.column for w in self.words}
+        for role in (self.window, self.period):
+            if role is not None:
+                found |= {c for c in (role.words, role.anchor, getattr(role, "duration", None)) if c}
+        return found
+
+    def determined_by(self, name: str) -> set[str]:
+        """The words (and anchor and duration) columns whose reading gives column `name`."""
+        found = {w.column for w in self.words if name in w.determines}
+        window = self.window
+        if window is not None and name in (window.earliest, window.latest, window.day, window.first, window.last,
+                                           window.anchor, window.duration):
+            found |= {c for c in (window.words, window.anchor, window.duration) if c}
+        period = self.period
+        if period is not None and name in (period.start, period.end):
+            found |= {c for c in (period.words, period.anchor) if c}
+        return found
+
+    def words_for(self, name: str) -> str | None:
+        """The column holding the document's words for column `name` (not its anchor or duration)."""
+        for rule in self.words:
+            if name in rule.determines:
+                return rule.column
+        window = self.window
+        if window is not None and name in (window.earliest, window.latest, window.day, window.first, window.last):
+            return window.words
+        period = self.period
+        if period is not None and name in (period.start, period.end):
+            return period.words
+        return None
+
+    @property
+    def verbatim_columns(self) -> set[str]:
+        """Columns holding the document's own words: every words column (not an anchor, which names a
+        record) and every column fields.yaml marks `verbatim`."""
+        anchors = {role.anchor for role in (self.window, self.period) if role is not None and role.anchor}
+        return (self.words_columns - anchors) | {c.name for c in self.columns if c.verbatim}
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -111,6 +205,9 @@ class Table:
 
     def is_list(self, name: str) -> bool:
         return codec_of(self.column(name).type).is_list
+
+    def is_date(self, name: str) -> bool:
+        return self.column(name).type == codec_of("date").name
 
     def foreign_keys(self) -> list[tuple[str, str, str]]:
         """(column, referenced table, referenced column), except a table's own primary key."""
@@ -142,11 +239,13 @@ class Registry:
         """Curation section name -> the table it feeds."""
         return {t.section: t for t in self if t.section}
 
+    countries: dict[str, tuple[str, ...]] = field(default_factory=dict)  # countries.yaml: code -> names
+
     def precision_order(self, table: Table) -> list[str]:
         """A table's date precisions from finest to coarsest: the order of its precision column's enum."""
-        if table.precision is None:
+        if table.window is None:
             return []
-        return list(table.column(table.precision[1]).enum or {})
+        return list(table.column(table.window.precision).enum or {})
 
 
 def _column(name: str, spec: dict) -> Column:
@@ -179,7 +278,15 @@ def _column(name: str, spec: dict) -> Column:
         check=spec.get("check"),
         references=references,
         example=None if example is None else str(example),
+        shown_as=_shown_as(name, spec.get("shown_as")),
+        verbatim=bool(spec.get("verbatim", False)),
     )
+
+
+def _shown_as(name: str, value) -> str | None:
+    if value is not None and value not in SHOWN_AS:
+        raise RegistryError(f"fields.yaml: {name}: shown_as must be one of {sorted(SHOWN_AS)}")
+    return value
 
 
 def _words(name: str, spec: dict | None, fields: list[str]) -> tuple[Words, ...]:
@@ -187,13 +294,27 @@ def _words(name: str, spec: dict | None, fields: list[str]) -> tuple[Words, ...]
     for column, rule in (spec or {}).items():
         rule = dict(rule or {})
         kind = rule.pop("kind", None)
+        parser = rule.pop("parser", None)
         if kind not in WORDS_KINDS or set(rule) - WORDS_KINDS[kind]:
             raise RegistryError(f"tables.yaml: {name}: words of {column}: kind must be one of {sorted(WORDS_KINDS)} "
                                 f"with keys among {sorted(WORDS_KINDS.get(kind, set()))}")
         if column not in fields or not set(rule.values()) <= set(fields):
             raise RegistryError(f"tables.yaml: {name}: words of {column} name columns the table does not have")
-        found.append(Words(column, kind, rule))
+        found.append(Words(column, kind, rule, parser))
     return tuple(found)
+
+
+def _role(name: str, key: str, spec: dict | None, keys: set[str], kind, fields: list[str]):
+    if spec is None:
+        return None
+    if set(spec) - keys:
+        raise RegistryError(f"tables.yaml: {name}: unknown {key} keys {sorted(set(spec) - keys)}")
+    if not set(spec.values()) <= set(fields):
+        raise RegistryError(f"tables.yaml: {name}: {key} names columns the table does not have")
+    try:
+        return kind(**spec)
+    except TypeError as exc:
+        raise RegistryError(f"tables.yaml: {name}: {key}: {exc}") from None
 
 
 def _table(name: str, spec: dict, columns: dict[str, Column], list_delimiter: str) -> Table:
@@ -220,14 +341,13 @@ def _table(name: str, spec: dict, columns: dict[str, Column], list_delimiter: st
     filled = dict(curation.get("filled_by_build") or {})
     if not set(filled) <= set(fields) or not set(filled.values()) <= BUILD_FILLS:
         raise RegistryError(f"tables.yaml: {name}: filled_by_build must map its columns to one of {sorted(BUILD_FILLS)}")
-    precision = None
-    if "precision" in rules:
-        precision = (rules["precision"]["date"], rules["precision"]["column"])
+    window = _role(name, "window", spec.get("window"), _keys(WindowRole), WindowRole, fields)
+    period = _role(name, "period", spec.get("period"), _keys(PeriodRole), PeriodRole, fields)
     points_at = tuple(spec["points_at"]) if spec.get("points_at") else None
     browse = dict(spec.get("browse") or {})
     if set(browse) - BROWSE_KEYS:
         raise RegistryError(f"tables.yaml: {name}: unknown browse keys {sorted(set(browse) - BROWSE_KEYS)}")
-    for role_columns in (precision or (), points_at or (), spec.get("full_text") or (), rules.get("ordered") or ()):
+    for role_columns in (points_at or (), spec.get("full_text") or (), rules.get("ordered") or ()):
         if not set(role_columns) <= set(fields):
             raise RegistryError(f"tables.yaml: {name}: a rule or role names columns the table does not have")
     return Table(
@@ -238,7 +358,8 @@ def _table(name: str, spec: dict, columns: dict[str, Column], list_delimiter: st
         columns=tuple(columns[f] for f in fields),
         has_evidence=bool(rules.get("has_evidence", False)),
         ordered=tuple(rules["ordered"]) if "ordered" in rules else None,
-        precision=precision,
+        window=window,
+        period=period,
         claim_groups={g: tuple(cols) for g, cols in (merge.get("groups") or {}).items()},
         curator_only=tuple(merge.get("curator_only") or ()),
         section=curation.get("section"),
@@ -265,8 +386,9 @@ def read_registry(directory: Path) -> Registry:
     tables = _read(directory, "tables.yaml")
     delimiter = _read(directory, "conventions.yaml")["list_delimiter"]
     queries = _read(directory, "queries.yaml")
+    countries = {str(code): tuple(names) for code, names in _read(directory, "countries.yaml").items()}
     registry = Registry({name: _table(name, spec, columns, delimiter) for name, spec in tables.items()}, fields=columns,
-                        list_delimiter=delimiter, queries=queries)
+                        list_delimiter=delimiter, queries=queries, countries=countries)
     for table in registry:
         for column, ref_table, ref_column in table.foreign_keys():
             if ref_table not in registry.tables or registry[ref_table].primary_key != (ref_column,):

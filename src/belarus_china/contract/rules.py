@@ -21,8 +21,10 @@ from pandera.errors import SchemaErrors
 from ..base.codec import codec_of, value_dtype
 from ..base.problems import CATALOGUE, Problem
 from .checks import DOMAIN_CHECKS, domain_check
+from .provenance import check_provenance
 from .registry import Column, Registry, Table, table_schema
-from .vocabulary import Evidence, Inferences, Quotes, Sources
+from .vocabulary import Evidence, Inferences, Sources
+from .windows import check_windows
 
 # pandera's built-in check names -> our problem codes (our own checks are named by their codes).
 _PANDERA_CODES = {
@@ -91,8 +93,8 @@ def _row_check_columns(table: Table) -> dict[str, str]:
     columns = {}
     if table.ordered:
         columns["date-order"] = table.ordered[1]
-    if table.precision:
-        columns["precision-pairing"] = table.precision[1]
+    if table.window:
+        columns["window-order"] = table.window.latest
     return columns
 
 
@@ -102,10 +104,10 @@ def _row_checks(table: Table) -> list[pa.Check]:
         first, second = table.ordered
         checks.append(pa.Check(lambda df: df[first].isna() | df[second].isna() | (df[second] >= df[first]),
                                name="date-order", error=f"{second} is before {first}"))
-    if table.precision:
-        dated, precision = table.precision
-        checks.append(pa.Check(lambda df: df[dated].isna() == df[precision].isna(), name="precision-pairing",
-                               error=f"{precision} must be given exactly when {dated} is"))
+    if table.window:
+        low, high = table.window.earliest, table.window.latest
+        checks.append(pa.Check(lambda df: df[low].isna() | df[high].isna() | (df[high] >= df[low]), name="window-order",
+                               error=f"{high} is before {low}"))
     return checks
 
 
@@ -200,7 +202,9 @@ def check_tables(registry: Registry, frames: dict[str, pd.DataFrame], texts: dic
     problems.extend(_check_record_references(registry, frames))
     problems.extend(_check_evidence_text(frames, texts))
     problems.extend(_check_references_to_columns(registry, frames))
-    problems.extend(_check_quotations(frames))
+    ids = {t.name: record_ids(t, frames[t.name]) for t in registry}
+    problems.extend(check_windows(registry, frames, ids))
+    problems.extend(check_provenance(registry, frames, texts, ids))
     return problems
 
 
@@ -322,21 +326,4 @@ def _check_references_to_columns(registry: Registry, frames: dict[str, pd.DataFr
         if table in registry.tables and field not in registry[table].column_names:
             problems.append(Problem("column-reference", f"{field!r} is no column of {table}", table=Inferences.table,
                                     record=label, column=Inferences.field))
-    return problems
-
-
-def _check_quotations(frames: dict[str, pd.DataFrame]) -> list[Problem]:
-    """A quotation's text lies inside an excerpt that cites it."""
-    evidence = frames[Evidence.table]
-    cited = evidence[evidence[Evidence.record_table] == Quotes.table]
-    excerpts: dict[str, list[str]] = {}
-    for record_id, excerpt in zip(cited[Evidence.record_id].tolist(), cited[Evidence.excerpt].tolist(), strict=True):
-        excerpts.setdefault(record_id, []).append(excerpt)
-    problems = []
-    quotes = frames[Quotes.table]
-    for quote_id, text in zip(quotes[Quotes.id].tolist(), quotes[Quotes.text].tolist(), strict=True):
-        if isinstance(text, str) and quote_id in excerpts and not any(text in excerpt for excerpt in excerpts[quote_id]):
-            problems.append(Problem("quote-outside-excerpt",
-                                    "the quoted text is not inside any of the record's evidence excerpts",
-                                    table=Quotes.table, record=quote_id, column=Quotes.text))
     return problems

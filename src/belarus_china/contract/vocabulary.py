@@ -10,6 +10,18 @@ module under src/ writes a registry name as a string.
 from __future__ import annotations
 
 
+class Precision:
+    """The date_precision vocabulary, shared by every dated table (contract.dates derives it)."""
+    table = "visits"
+    day = "day"
+    days = "days"
+    month = "month"
+    months = "months"
+    year = "year"
+    years = "years"
+    open = "open"
+
+
 class Sources:
     table = "sources"
     id = "source_id"
@@ -20,6 +32,7 @@ class Sources:
     raw_path = "raw_path"
     sha256 = "sha256"
     char_count = "char_count"
+    date_edtf = "date_edtf"
     video_summary = "video_summary"  # doc_kind whose excerpts carry the video time of their timestamp anchor
 
 
@@ -34,11 +47,13 @@ class Visits:
     table = "visits"
     id = "visit_id"
     guest_id = "guest_id"
+    host_id = "host_id"
     host_country = "host_country"
     start_date = "start_date"
     end_date = "end_date"
+    date_earliest = "date_earliest"
+    date_latest = "date_latest"
     visit_type = "visit_type"
-    date_precision = "date_precision"
 
 
 class Agreements:
@@ -47,7 +62,9 @@ class Agreements:
     title = "title"
     agreement_type = "agreement_type"
     signed_date = "signed_date"
-    date_precision = "date_precision"
+    date_earliest = "date_earliest"
+    date_latest = "date_latest"
+    summary = "summary"
 
 
 class TradeFigures:
@@ -65,6 +82,14 @@ class TradeFigures:
     source_id = "source_id"
     usd = "USD"                  # unit of money figures (the trade chart draws them)
     deal_value = "deal_value"    # measure drawn in its own colour
+
+
+class Assessments:
+    table = "assessments"
+    id = "assessment_id"
+    topic = "topic"
+    answer = "answer"
+    source_id = "source_id"
 
 
 class Quotes:
@@ -92,14 +117,16 @@ class Inferences:
     record_id = "record_id"
     field = "field"
     source_id = "source_id"
+    basis = "basis"
     reason = "reason"
+    external = "external"    # basis of a value known only from outside the documents
 
 
 class Claims:
     table = "claims"
     record_table = "record_table"
     record_id = "record_id"
-    claim = "claim"
+    field = "field"
     source_id = "source_id"
     claimed_value = "claimed_value"
     value_as_reported = "value_as_reported"
@@ -108,4 +135,4 @@ class Claims:
     evidence_ids = "evidence_ids"
 
 
-NAMESPACES = (Sources, Actors, Visits, Agreements, TradeFigures, Quotes, Evidence, Inferences, Claims)
+NAMESPACES = (Precision, Sources, Actors, Visits, Agreements, TradeFigures, Quotes, Assessments, Evidence, Inferences, Claims)

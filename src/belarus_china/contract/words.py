@@ -1,18 +1,16 @@
 """What a document's words for a value mean: the words in, a value with its qualifier or bounds out.
 
-A vocabulary module: the English words for qualifiers, scales, numbers, ordinals, changes, months
-and weekdays live here, and the values the parsers return are the registry's (tests/test_registry.py
-checks that every qualifier and precision they give is an allowed value of its column). The build
+A vocabulary module: the English words for qualifiers, scales, numbers, ordinals and changes live
+here, and the values the parsers return are the registry's (tests/test_registry.py checks that every
+qualifier they give is an allowed value of its column). Dates are read in contract.dates. The build
 uses them to check that a curated value agrees with the as-reported words beside it. Each parser
 returns a plain value or raises NormaliseError with the reason.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
 from decimal import Decimal
 
 
@@ -133,99 +131,6 @@ def parse_quantity(text: str, unit: str) -> Quantity:
     return parsers[unit](text)
 
 
-# --- dates in words ----------------------------------------------------------------------
-
-_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
-_WEEKDAYS = {name.lower(): number for number, name in enumerate(calendar.day_name)}
-
-
-@dataclass(frozen=True)
-class DateSpan:
-    """What a date expression allows: the earliest and latest day, and the precision of the statement."""
-
-    earliest: date
-    latest: date
-    precision: str  # day | month | year
-    reasoning: str = ""
-
-
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def window_end(day: date, precision: str) -> date:
-    """The last day a date of the given precision allows (its month's or year's end)."""
-    if precision == "year":
-        return date(day.year, 12, 31)
-    if precision == "month":
-        return _month_end(day.year, day.month)
-    return day
-
-
-def parse_date_phrase(text: str, *, reference: date | None = None) -> DateSpan:
-    """Exact, partial, vague and relative date expressions.
-
-    "28 February 2023", "February 28, 2023", "March 01, 2023 at 20:46" -> day
-    "March 2023", "early/mid/late March 2023" -> month (early: 1-10, mid: 11-20, late: 21-end)
-    "2023" -> year; "September 2022" -> month
-    Relative expressions need `reference` (the document's own date, or the date of the event
-    the sentence is about): "last year", "this year", "on Monday" (the latest Monday on or
-    before the reference), "yesterday", "the other day".
-    """
-    words = " ".join(text.replace(",", " ").split()).lower()
-    words = re.sub(r"\s+at\s+\d{1,2}:\d{2}$", "", words)
-
-    match = re.fullmatch(r"(?:on\s+)?(\d{1,2})\s+([a-z]+)\s+(\d{4})", words) or None
-    if match and match[2] in _MONTHS:
-        day = date(int(match[3]), _MONTHS[match[2]], int(match[1]))
-        return DateSpan(day, day, "day")
-    match = re.fullmatch(r"(?:on\s+)?([a-z]+)\s+(\d{1,2})\s+(\d{4})", words)
-    if match and match[1] in _MONTHS:
-        day = date(int(match[3]), _MONTHS[match[1]], int(match[2]))
-        return DateSpan(day, day, "day")
-    match = re.fullmatch(r"(?:in\s+)?(?:(early|mid|late)[\s-]+)?([a-z]+)\s+(\d{4})", words)
-    if match and match[2] in _MONTHS:
-        year, month = int(match[3]), _MONTHS[match[2]]
-        first, last = date(year, month, 1), _month_end(year, month)
-        if match[1] == "early":
-            last = date(year, month, 10)
-        elif match[1] == "mid":
-            first, last = date(year, month, 11), date(year, month, 20)
-        elif match[1] == "late":
-            first = date(year, month, 21)
-        return DateSpan(first, last, "month")
-    match = re.fullmatch(r"(?:in\s+)?(\d{4})", words)
-    if match:
-        year = int(match[1])
-        return DateSpan(date(year, 1, 1), date(year, 12, 31), "year")
-    match = re.fullmatch(r"(?:in\s+)?the\s+first\s+(one|two|three|1|2|3)\s+quarters?\s+of\s+(\d{4})", words)
-    if match:
-        quarters = {"one": 1, "two": 2, "three": 3}.get(match[1]) or int(match[1])
-        year = int(match[2])
-        return DateSpan(date(year, 1, 1), _month_end(year, 3 * quarters), "month")
-
-    if reference is None:
-        raise NormaliseError(f"{text!r} is not a date expression this parser knows without a reference date")
-    if words in ("last year", "in the past year", "the previous year"):
-        year = reference.year - 1
-        return DateSpan(date(year, 1, 1), date(year, 12, 31), "year",
-                        f"'{text}' read relative to {reference.isoformat()}: the calendar year {year}")
-    if words in ("this year", "earlier this year"):
-        return DateSpan(date(reference.year, 1, 1), reference, "year",
-                        f"'{text}' read relative to {reference.isoformat()}")
-    if words == "yesterday":
-        day = reference - timedelta(days=1)
-        return DateSpan(day, day, "day", f"the day before {reference.isoformat()}")
-    match = re.fullmatch(r"(?:on\s+|last\s+)?([a-z]+day)", words)
-    if match and match[1] in _WEEKDAYS:
-        back = (reference.weekday() - _WEEKDAYS[match[1]]) % 7
-        day = reference - timedelta(days=back)
-        return DateSpan(day, day, "day",
-                        f"'{text}' read as the latest {match[1].title()} on or before {reference.isoformat()}")
-    raise NormaliseError(f"{text!r} is not a date expression this parser knows")
-
-
 # --- a record's values against their words ------------------------------------------------------
 
 def _quantity_problems(rule, values: dict, unit: str | None) -> list[tuple[str, str, str]]:
@@ -267,35 +172,17 @@ def _change_problems(rule, values: dict) -> list[tuple[str, str, str]]:
     return []
 
 
-def _period_problems(rule, values: dict) -> list[tuple[str, str, str]]:
-    """Period words that name a period by themselves must give its start and end; relative words
-    ("last year") need the document's date and are explained in `inferred` instead."""
-    words = values.get(rule.column)
-    start, end = rule.targets["start"], rule.targets["end"]
-    if words is None:
-        return []
-    try:
-        span = parse_date_phrase(words)
-    except NormaliseError:
-        return []
-    if (values.get(start), values.get(end)) != (span.earliest, span.latest):
-        return [("words-mismatch", start, f"{rule.column} {words!r} means {span.earliest} to {span.latest}, not "
-                                          f"{values.get(start)} to {values.get(end)}")]
-    return []
-
-
 def word_problems(table, values: dict) -> list[tuple[str, str, str]]:
     """(code, column, message) for every value of one record that disagrees with its words.
 
-    `table` is a registry Table; its `words` roles say which columns hold words for which values."""
+    `table` is a registry Table; its `words` roles say which columns hold words for which values (the
+    words for dates and periods are read by contract.dates and checked in contract.windows)."""
     problems: list[tuple[str, str, str]] = []
     for rule in table.words:
         if rule.kind == "quantity":
             unit_column = rule.targets.get("unit_column")
-            unit = values.get(unit_column) if unit_column else table.column(rule.targets["number"]).unit
+            unit = rule.parser or (values.get(unit_column) if unit_column else table.column(rule.targets["number"]).unit)
             problems.extend(_quantity_problems(rule, values, unit))
         elif rule.kind == "change":
             problems.extend(_change_problems(rule, values))
-        elif rule.kind == "period":
-            problems.extend(_period_problems(rule, values))
     return problems

@@ -2,7 +2,8 @@
 
 The orchestrator of the curation stage, one short step per concern:
 raw documents -> curation files (`records`) -> sources -> evidence (`evidence`) -> actors ->
-fact records (words checked, `contract.words`) -> merged claims (`merge`) -> inferences -> dismissals.
+fact records (words checked, `contract.words`) -> date windows read from their words, records in
+the order their anchors need (`contract.dates`) -> merged claims (`merge`) -> inferences -> dismissals.
 Per-table behaviour comes from the registry's roles, not from branches on table names.
 
 Every problem is collected, never raised one at a time. The rows keep their origin: which file
@@ -18,13 +19,15 @@ from pathlib import Path
 
 from ..base.problems import Problem, ProblemsFound
 from ..base.rawstore import RAW_FOLDER, check_raw, read_text, sha256_bytes
+from ..contract.dates import DateWordsError, Window, kind_of, read_window
 from ..contract.registry import Registry, Table
 from ..contract.vocabulary import Claims, Evidence, Inferences, Sources
+from ..contract.windows import SOURCE_ANCHOR, derived, words_window
 from ..contract.words import word_problems
 from . import file_format as F
 from .evidence import EvidenceLocator
 from .locate import LocateError, locate
-from .merge import merge
+from .merge import Claim, merge
 from .records import CurationFile, Record, read_curation
 
 
@@ -49,9 +52,16 @@ class Assembled:
         origins = self.origins.get((problem.table, problem.record or "")) if problem.table else None
         if not origins:
             return problem
-        stating = [o for o in origins if problem.column in o.columns] or origins
+        column = problem.column
+        if problem.table in (Claims.table, Inferences.table) and problem.record:
+            # A claim or inference row is about one field of a record: the curator wrote that field.
+            column = problem.record.split("/")[2]
+        stating = [o for o in origins if column in o.columns] or origins
         return Problem(problem.code, problem.message, file=", ".join(sorted({o.file for o in stating})),
-                       record=stating[0].label, column=problem.column)
+                       record=stating[0].label, column=column)
+
+
+UNREADABLE_FILE = frozenset({"yaml-syntax", "yaml-encoding", "yaml-duplicate-key"})
 
 
 class _Assembly:
@@ -66,13 +76,18 @@ class _Assembly:
         self.source_of: dict[str, str] = {}          # curation file -> source_id
         self.source_of_raw: dict[str, str] = {}      # raw file -> source_id
         self.video_sources: set[str] = set()
+        self.windows: dict[tuple[str, str], Window] = {}   # (table, id) -> curated window, for anchors
 
-    def emit(self, table: Table, values: dict, records: list[Record]) -> None:
+    def problem(self, code: str, record: Record, column: str | None, message: str) -> None:
+        self.problems.append(Problem(code, message, file=record.file, record=record.label, column=column))
+
+    def emit(self, table: Table, values: dict, records: list[Record], origin_columns: dict | None = None) -> None:
         """A row, with the records that produced it."""
         self.rows[table.name].append(values)
         record_id = "/".join(str(values.get(k)) for k in table.primary_key)
         for r in records:
-            self.origins[(table.name, record_id)].append(Origin(r.file, r.label, frozenset(r.values)))
+            stated = (origin_columns or {}).get(r.file, r.values)
+            self.origins[(table.name, record_id)].append(Origin(r.file, r.label, frozenset(stated)))
 
     def filled(self, table: Table, record: Record, raw_file: str | None) -> dict:
         """The record's values with the columns the build fills in (tables.yaml `filled_by_build`)."""
@@ -97,7 +112,8 @@ class _Assembly:
                                              file=f.path, column=F.RAW_FILE))
 
     def sources(self, files: list[CurationFile]) -> list[Record]:
-        """Each document's own record first: every other record's evidence is keyed by its source_id."""
+        """Each document's own record first: every other record's evidence is keyed by its source_id,
+        and relative dates are read against its publication window."""
         table = next(t for t in self.registry if t.one_per_file)
         found = []
         for f in files:
@@ -112,7 +128,11 @@ class _Assembly:
                 if record.values.get(Sources.doc_kind) == Sources.video_summary:
                     self.video_sources.add(record.id)
         for record in found:
-            self.emit(table, self.filled(table, record, record.raw_file), [record])
+            values = self.filled(table, record, record.raw_file)
+            window = self.dated(table, record, values, None, None)
+            if window is not None and self.source_of.get(record.file) == record.id:
+                self.windows[(table.name, record.id)] = window
+            self.emit(table, values, [record])
         return found
 
     def actors(self, records: list[Record]) -> None:
@@ -125,9 +145,6 @@ class _Assembly:
                 seen.add(record.id)
                 first.append(record)
                 self.evidence.record(record)
-            for column in record.inferred:
-                self.problems.append(Problem("inferred-actor", "actors carry no inferred values; explain in notes instead",
-                                             file=record.file, record=record.label, column=column))
         self.evidence.aliases(first)
 
     def facts(self, files: list[CurationFile]) -> dict[tuple[str, str], list[Record]]:
@@ -143,60 +160,202 @@ class _Assembly:
                 by_id[(record.table, record.id)].append(record)
                 self.evidence.record(record)
                 for code, column, message in word_problems(table, record.values):
-                    self.problems.append(Problem(code, message, file=record.file, record=record.label, column=column))
+                    self.problem(code, record, column, message)
         return by_id
 
-    def claimed_references(self, by_id: dict[tuple[str, str], list[Record]], chosen: dict[tuple[str, str], dict]) -> None:
-        """An id a file claims for a shared record must exist even when another source's value won (the
-        contract checks the values that are published; an outvoted claim is not among them)."""
-        known = {name: {str(v.get(self.registry[name].primary_key[0])) for v in rows} for name, rows in self.rows.items()}
-        for key, records in by_id.items():
-            table = self.registry[key[0]]
-            if not table.mergeable:
-                continue
-            for record in records:
-                for column, ref_table, ref_column in table.foreign_keys():
-                    value = record.values.get(column)
-                    if value is None or value == chosen.get(key, {}).get(column):
-                        continue
-                    for item in value if isinstance(value, list) else [value]:
-                        if item not in known.get(ref_table, set()):
-                            self.problems.append(Problem("foreign-key", f"{item!r} is not among {ref_table}.{ref_column}",
-                                                         file=record.file, record=record.label, column=column))
+    # --- dates ---
 
-    def merged(self, by_id: dict[tuple[str, str], list[Record]]) -> dict[tuple[str, str], dict]:
-        chosen = {}
-        for (table_name, _), records in sorted(by_id.items()):
+    def _anchor(self, record: Record, name: str | None) -> Window | None:
+        if name is None:
+            return None
+        if name == SOURCE_ANCHOR:
+            return self.windows.get((Sources.table, self.source_of.get(record.file, "")))
+        table, _, record_id = name.partition("/")
+        return self.windows.get((table, record_id))
+
+    def dated(self, table: Table, record: Record, values: dict, anchor: Window | None,
+              container: Window | None) -> Window | None:
+        """Read the record's date words into its window and write the window's columns into `values`.
+
+        Bounds the curator gives must be what the words say (or fill a bound the words leave open)."""
+        role = table.window
+        if role is None:
+            return None
+        words = values.get(role.words)
+        low, high = values.get(role.earliest), values.get(role.latest)
+        if low and high and low > high:
+            self.problem("window-order", record, role.earliest, f"{low} is after {role.latest} {high}")
+            return None
+        given = Window(low, high)
+        window = None
+        if words is not None:
+            if kind_of_safe(words) in ("yearless", "relative", "event") and anchor is None:
+                named = values.get(role.anchor) if role.anchor else None
+                self.problem("date-anchor", record, role.anchor or role.words,
+                             f"{role.anchor} {named!r} names no record with a date window (give source, or "
+                             "table/id of a dated record)" if named else
+                             f"{role.words} {words!r} is read against an anchor: give {role.anchor} "
+                             "(source, or table/id of a dated record)" if role.anchor else
+                             f"{role.words} {words!r} needs an anchor this table cannot give")
+                return None
+            try:
+                window = words_window(table, words, anchor, container, values.get(role.duration) if role.duration else None)
+            except DateWordsError as exc:
+                if kind_of_safe(words) != "unread":
+                    self.problem("date-words", record, role.words, str(exc))
+                    return None
+                if not (given.earliest or given.latest):
+                    # A typo ("March 1, 20233") must not leave a record silently undated.
+                    self.problem("date-words", record, role.words,
+                                 f"{exc}; give {role.earliest} and {role.latest} as inferences (with the reason), "
+                                 "or move the words to notes")
+                    return None
+        if window is not None:
+            for bound, mine, theirs in ((role.earliest, given.earliest, window.earliest),
+                                        (role.latest, given.latest, window.latest)):
+                if mine is not None and theirs is not None and mine != theirs:
+                    self.problem("date-words", record, bound, f"is {mine} but {role.words} {words!r} "
+                                                              f"(anchor {values.get(role.anchor) if role.anchor else None}) "
+                                                              f"gives {theirs}")
+            window = Window(window.earliest or given.earliest, window.latest or given.latest, window.first, window.last)
+        elif given.earliest or given.latest:
+            window = given
+        if window is None:
+            return None
+        values[role.earliest], values[role.latest] = window.earliest, window.latest
+        values.update(derived(table, window))
+        return window
+
+    def _dependencies(self, table: Table, record: Record) -> list[tuple[str, str]]:
+        deps: list[tuple[str, str]] = []
+        role = table.window
+        if role is None:
+            return deps
+        anchor = record.values.get(role.anchor) if role.anchor else None
+        if anchor and anchor != SOURCE_ANCHOR:
+            target, _, record_id = anchor.partition("/")
+            deps.append((target, record_id))
+        if role.within and record.values.get(role.within):
+            references = table.column(role.within).references
+            if references:
+                deps.append((references[0], record.values[role.within]))
+        return deps
+
+    def ordered(self, by_id: dict[tuple[str, str], list[Record]]) -> list[tuple[str, str]]:
+        """Records in an order where every anchor and container comes before the records read against it."""
+        order: list[tuple[str, str]] = []
+        state: dict[tuple[str, str], str] = {}
+
+        def visit(key: tuple[str, str], path: list[tuple[str, str]]) -> None:
+            if state.get(key) == "done" or key not in by_id:
+                return
+            if state.get(key) == "visiting":
+                cycle = " -> ".join(f"{t}/{i}" for t, i in [*path[path.index(key):], key])
+                record = by_id[key][0]
+                self.problem("date-anchor", record, None, f"date anchors form a cycle: {cycle}")
+                return
+            state[key] = "visiting"
+            for record in by_id[key]:
+                for dep in self._dependencies(self.registry[key[0]], record):
+                    visit(dep, [*path, key])
+            state[key] = "done"
+            order.append(key)
+
+        for key in sorted(by_id):
+            visit(key, [])
+        return order
+
+    def merged(self, by_id: dict[tuple[str, str], list[Record]]) -> None:
+        claims_table = self.registry[Claims.table]
+        for key in self.ordered(by_id):
+            table_name, record_id = key
             table = self.registry[table_name]
+            records = by_id[key]
+            first_of_file: dict[str, Record] = {}
+            for r in records:
+                first_of_file.setdefault(r.file, r)
+            sharing = list(first_of_file.values()) if table.mergeable else records[:1]
+            extra = [r for r in records if r not in sharing]
+            claims = [self.claim(table, r) for r in sharing]
             if table.mergeable:
-                # Several files describe one record; a second record of the same id in one file is a duplicate.
-                first_of_file: dict[str, Record] = {}
-                for r in records:
-                    first_of_file.setdefault(r.file, r)
-                sharing = list(first_of_file.values())
-                values, claims = merge(table, sharing, self.source_of, self.evidence.cited, self.problems,
-                                       self.registry.precision_order(table))
-                self.emit(table, values, sharing)
-                claims_table = self.registry[Claims.table]
-                for claim in claims:
-                    source = next(r for r in sharing if self.source_of[r.file] == claim[Claims.source_id])
-                    self.emit(claims_table, claim, [source])
-                extra = [r for r in records if r not in sharing]
-                chosen[(table_name, records[0].id)] = values
+                values, rows = merge(table, claims, self.evidence.cited, self.problems)
+                if table.window is not None and (values.get(table.window.earliest) or values.get(table.window.latest)):
+                    window = Window(values.get(table.window.earliest), values.get(table.window.latest),
+                                    values.get(table.window.first or table.window.day or ""),
+                                    values.get(table.window.last or table.window.day or ""))
+                    values.update(derived(table, window))
+                    self.windows[key] = window
+                self.emit(table, values, sharing, {c.record.file: c.values for c in claims})
+                for row in rows:
+                    source = next(c.record for c in claims if c.source == row[Claims.source_id])
+                    self.emit(claims_table, row, [source])
             else:
-                extra = records
-            for record in extra:
+                claim = claims[0]
+                if claim.window is not None:
+                    self.windows[key] = claim.window
+                self.emit(table, claim.values, sharing)
+            for record in extra:  # reported by the contract as a duplicate key
                 self.emit(table, self.filled(table, record, record.raw_file), [record])
-        return chosen
 
-    def inferences(self, files: list[CurationFile]) -> None:
+    def claim(self, table: Table, record: Record) -> Claim:
+        """One file's values for a record, with the build's columns filled in and its window read."""
+        values = self.filled(table, record, record.raw_file)
+        window = None
+        role = table.window
+        if role is not None:
+            anchor = self._anchor(record, values.get(role.anchor) if role.anchor else None)
+            container = None
+            if role.within and values.get(role.within):
+                references = table.column(role.within).references
+                container = self.windows.get((references[0], values[role.within])) if references else None
+            window = self.dated(table, record, values, anchor, container)
+        if table.period is not None:
+            self.period(table, record, values)
+        return Claim(record, self.source_of.get(record.file, ""), values, window)
+
+    def period(self, table: Table, record: Record, values: dict) -> None:
+        role = table.period
+        assert role is not None
+        words = values.get(role.words)
+        if words is None:
+            return
+        anchor = self._anchor(record, values.get(role.anchor) if role.anchor else None)
+        try:
+            period = read_window(words, anchor=anchor)
+        except DateWordsError:
+            return  # words that give no period (e.g. "Before Russia's invasion"): the period stays as curated
+        given = (values.get(role.start), values.get(role.end))
+        if given != (None, None) and given != (period.earliest, period.latest):
+            self.problem("date-words", record, role.start, f"{role.words} {words!r} means {period.earliest} to "
+                                                           f"{period.latest}, not {given[0]} to {given[1]}")
+        values[role.start], values[role.end] = period.earliest, period.latest
+
+    # --- inferences, evidence, dismissals ---
+
+    def inferences(self, files: list[CurationFile], shared: list[Record]) -> None:
         table = self.registry[Inferences.table]
-        for f in files:
-            for record in f.records:
-                for column, reason in record.inferred.items():
-                    self.emit(table, {Inferences.record_table: record.table, Inferences.record_id: record.id,
-                                      Inferences.field: column, Inferences.source_id: self.source_of.get(f.path),
-                                      Inferences.reason: reason}, [record])
+        stated: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+        for t in self.registry:
+            for row in self.rows[t.name]:
+                record_id = "/".join(str(row.get(k)) for k in t.primary_key)
+                stated[(t.name, record_id, "")] |= {k for k, v in row.items() if v is not None}
+        for claim_row in self.rows[Claims.table]:
+            stated[(claim_row[Claims.record_table], claim_row[Claims.record_id], "")].add(claim_row[Claims.field])
+        records = [r for f in files for r in f.records] + shared
+        for record in records:
+            source = self.source_of.get(record.file)
+            for column, inferred in record.inferred.items():
+                if column in self.registry[record.table].column_names and \
+                        column not in stated[(record.table, record.id, "")]:
+                    self.problem("inferred-without-value", record, column, "is listed under `inferred` but has no value")
+                if source is None:
+                    self.problem("inferred-without-source", record, column,
+                                 "an inference in a shared file must be recorded in the file of the document it is "
+                                 "read from (or known against)")
+                    continue
+                self.emit(table, {Inferences.record_table: record.table, Inferences.record_id: record.id,
+                                  Inferences.field: column, Inferences.source_id: source,
+                                  Inferences.basis: inferred.basis, Inferences.reason: inferred.reason}, [record])
 
     def evidence_rows(self) -> None:
         table = self.registry[Evidence.table]
@@ -223,10 +382,19 @@ class _Assembly:
         return dict(dismissed)
 
 
+def kind_of_safe(words: str) -> str:
+    """What date words need (contract.dates.kind_of), or "unread" for words it does not read."""
+    try:
+        return kind_of(words)
+    except DateWordsError:
+        return "unread"
+
+
 def assemble(root: Path, registry: Registry) -> Assembled:
     """Read raw/ and build/ under `root` and return every table's rows and every curation problem.
 
-    Raw documents that fail their manifest stop here (nothing else can be trusted); other problems
+    Raw documents that fail their manifest, and curation files that cannot be read, stop here
+    (nothing else can be trusted); other problems
     are returned with the rows, so that the contract's problems can be reported beside them."""
     raw_dir, build_dir = root / RAW_FOLDER, root / "build"
     raw_problems = check_raw(raw_dir)
@@ -235,6 +403,10 @@ def assemble(root: Path, registry: Registry) -> Assembled:
     texts = {p.name: read_text(p) for p in sorted(raw_dir.glob("*.txt"))}
     problems: list[Problem] = []
     files, shared_records = read_curation(build_dir, registry, problems)
+    unreadable = [p for p in problems if p.code in UNREADABLE_FILE]
+    if unreadable:
+        # Without a file's records every check downstream would report their absence as a fault of its own.
+        raise ProblemsFound("curation files", unreadable)
     work = _Assembly(registry, texts, problems)
     work.match_documents(files)
     sources = work.sources(files)
@@ -244,9 +416,8 @@ def assemble(root: Path, registry: Registry) -> Assembled:
             work.evidence.record(record)
     work.actors(shared_records)
     by_id = work.facts(files)
-    chosen = work.merged(by_id)
-    work.claimed_references(by_id, chosen)
-    work.inferences(files)
+    work.merged(by_id)
+    work.inferences(files, shared_records)
     work.evidence_rows()
     dismissed = work.dismissals(files)
     spans: dict[str, list[tuple[int, int]]] = defaultdict(list)

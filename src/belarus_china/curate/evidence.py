@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 
 from ..base.problems import Problem
+from ..contract.text_match import first_whole_word
 from ..contract.vocabulary import Actors, Evidence
 from .locate import LocateError, locate
 from .records import EvidenceItem, Record
@@ -20,23 +21,6 @@ def video_time(text: str, end: int) -> str | None:
     line_end = text.find("\n", end)
     match = _TIMESTAMP.search(text, end, len(text) if line_end == -1 else line_end)
     return match.group(1) if match else None
-
-
-def _is_word(char: str) -> bool:
-    """What `\\w` matches in a str pattern: a Unicode alphanumeric (str.isalnum) or the underscore."""
-    return char.isalnum() or char == "_"
-
-
-def first_whole_word(text: str, alias: str) -> tuple[int, int] | None:
-    """The span of the leftmost occurrence of `alias` not preceded or followed by a word character
-    (what `(?<!\\w)alias(?!\\w)` finds), with str.find rather than one regular expression per alias."""
-    position = text.find(alias)
-    while position != -1:
-        end = position + len(alias)
-        if (position == 0 or not _is_word(text[position - 1])) and (end == len(text) or not _is_word(text[end])):
-            return position, end
-        position = text.find(alias, position + 1)
-    return None
 
 
 class WordIndex:

@@ -18,6 +18,9 @@ WITHIN = "within"
 OCCURRENCE = "occurrence"
 SUPPORTS = "supports"
 REASON = "reason"
+BASIS = "basis"                  # of an inference: text (read from the document) or external
+BASIS_TEXT = "text"
+BASES = ("text", "external")
 
 RECORD_EXTRAS = {EVIDENCE, INFERRED, RESOLVE}
 EVIDENCE_KEYS = {EXCERPT, WITHIN, OCCURRENCE, SUPPORTS, RAW_FILE}

@@ -1,39 +1,43 @@
-"""Merge what several documents say about one visit or agreement, keeping every source's claim.
+"""Merge what several documents say about one record, keeping every source's claim.
 
-The rule that picks the curated value of a group of columns (tables.yaml `merge.groups`;
-any other column is a group of its own):
-1. Claims that agree (no column both state with different values) are combined: each column
-   takes the value any of them states.
-2. For a dated group, only the claims with the finest date precision compete (the order of the
-   precision column's allowed values, finest first): a source giving the exact days outranks one
-   saying "early March".
-3. Still disagreeing: a `resolve: {group: reason}` entry on the record in one file makes that
-   file's claim win, with the curator's reason.
+Each document's values for a record are its claims; columns are decided in groups (tables.yaml
+`merge.groups`; any other column is a group of its own). The rule, stated once:
+1. A date window (the group holding the window's bounds): the days the words fix (a first and last
+   day, or the day) are decided first, as any other value below; then the curated window is the
+   narrowest one every claim allows that is consistent with the fixed days (the intersection of
+   their windows). A claim whose window excludes a fixed day, or does not meet the others, is a
+   conflict.
+2. Any other group: claims that agree (no column both state with different values; a list that
+   names fewer items agrees) are combined, each column taking the value any of them states and a
+   list the union of the items.
+3. Still disagreeing: a `resolve: {group: reason}` entry on the record in one file makes that file's
+   claim win, with the curator's reason.
 4. Otherwise the value stated by most sources wins; a tie is an error asking for `resolve`.
-Every claim becomes a row of the `claims` table with `agrees` true or false; a coarser date claim
-agrees when its window holds the curated date ("late February" holds 28 February).
+Every stated column of every claim becomes a row of the `claims` table, with `agrees` from
+contract.provenance.claim_agrees: the same rule validation applies to a published package.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from ..base.problems import Problem
+from ..contract.dates import Window
+from ..contract.provenance import claim_agrees, value_text
 from ..contract.registry import Table
 from ..contract.vocabulary import Claims, Evidence
-from ..contract.words import window_end
 from .records import Record
 
 
-def render(value, delimiter: str) -> str:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return delimiter.join(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+@dataclass(frozen=True)
+class Claim:
+    """One document's values for a shared record (with its window computed, for a dated table)."""
+    record: Record
+    source: str
+    values: dict
+    window: Window | None = None
 
 
 def _groups(table: Table) -> dict[str, tuple[str, ...]]:
@@ -45,115 +49,177 @@ def _groups(table: Table) -> dict[str, tuple[str, ...]]:
     return groups
 
 
-def _conflict(a: dict, b: dict, keys: list[str]) -> bool:
-    return any(k in a and k in b and a[k] != b[k] for k in keys)
+def _conflict(table: Table, a: dict, b: dict, keys: list[str]) -> bool:
+    return any(k in a and k in b and a[k] != b[k] and not table.is_list(k) for k in keys)
 
 
-class _Precision:
-    """Ranks of a table's date precisions, finest first, from the registry."""
-
-    def __init__(self, order: list[str], column: str | None):
-        self.rank = {name: i for i, name in enumerate(order)}
-        self.column = column
-        self.coarsest_rank = len(order) - 1
-
-    def of(self, values: dict, default: int = 0) -> int:
-        return self.rank.get(values.get(self.column) or "", default)
+def _render(table: Table, values: dict, keys: list[str]) -> str:
+    return ", ".join(f"{k}={value_text(values[k], table, table.column(k))}" for k in keys if k in values)
 
 
-def _agrees(claim: dict, chosen: dict, keys: list[str], precision: _Precision) -> bool:
-    """A claim agrees when every column it shares with the curated value is equal, except that a
-    coarser date (e.g. "late February" at month precision) agrees when its window holds the curated day."""
-    coarser = precision.of(claim) > precision.of(chosen)
-    for key in keys:
-        if key not in claim or key not in chosen:
-            continue
-        if coarser and key == precision.column:
-            continue
-        if coarser and isinstance(claim[key], date):
-            if not claim[key] <= chosen[key] <= window_end(claim[key], claim[precision.column]):
-                return False
-        elif claim[key] != chosen[key]:
-            return False
-    return True
+class _Merger:
+    def __init__(self, table: Table, claims: list[Claim], problems: list[Problem]):
+        self.table = table
+        self.claims = claims
+        self.problems = problems
+        self.label = f"{table.name}[{claims[0].record.id}]"
+        self.rules: dict[str, str] = {}   # column -> the rule that decided it
+
+    def decide(self, group: str, columns: tuple[str, ...], stated: list[Claim]) -> dict | None:
+        """Agreeing claims combine; else a resolution, else the majority (None: a tie, reported)."""
+        table = self.table
+        keys = [c for c in columns if c not in table.words_columns]
+        candidates, rule = stated, "single source" if len(stated) == 1 else "all sources agree"
+        disagree = any(_conflict(table, a.values, b.values, keys) for i, a in enumerate(candidates)
+                       for b in candidates[i + 1:])
+        if disagree:
+            resolvers = [c for c in candidates if group in c.record.resolve]
+            if len(resolvers) == 1:
+                candidates, rule = resolvers, f"curator's resolution: {resolvers[0].record.resolve[group]}"
+            elif len(resolvers) > 1:
+                self.problems.append(Problem("merge-resolve-conflict", "more than one file claims to resolve this group",
+                                             file=", ".join(c.record.file for c in resolvers), record=self.label,
+                                             column=group))
+                return None
+            else:
+                votes = Counter(tuple(str(c.values.get(k)) for k in keys if not table.is_list(k)) for c in candidates)
+                (top, count), *rest = votes.most_common()
+                if rest and rest[0][1] == count:
+                    said = "; ".join(f"{c.source}: {_render(table, c.values, keys)}" for c in candidates)
+                    self.problems.append(Problem("merge-tie", (
+                        f"sources disagree and no rule decides ({said}); add `resolve: {{{group}: <reason>}}` "
+                        "to the record in the file whose value is right"), record=self.label, column=group))
+                    return None
+                candidates = [c for c in candidates
+                              if tuple(str(c.values.get(k)) for k in keys if not table.is_list(k)) == top]
+                rule = f"majority of sources ({count} of {len(stated)})"
+        # Combine the agreeing candidates, the most complete claim first; lists take every item.
+        chosen: dict = {}
+        for claim in sorted(candidates, key=lambda c: (-len(c.values), c.source)):
+            for column in columns:
+                if column not in claim.values:
+                    continue
+                if table.is_list(column) and column in chosen:
+                    chosen[column] = chosen[column] + [i for i in claim.values[column] if i not in chosen[column]]
+                else:
+                    chosen.setdefault(column, claim.values[column])
+        for column in chosen:
+            self.rules[column] = rule
+        return chosen
+
+    def window(self, columns: tuple[str, ...], stated: list[Claim]) -> dict | None:
+        """The curated window: fixed days decided first, then the intersection of the claims consistent with them."""
+        role = self.table.window
+        assert role is not None
+        fixed_columns = tuple(c for c in (role.day, role.first, role.last) if c)
+        fixing = [c for c in stated if any(c.values.get(col) is not None for col in fixed_columns)]
+        fixed = self.decide("dates", fixed_columns, fixing) if fixing else {}
+        if fixed is None:
+            return None
+        first = fixed.get(role.first or role.day or "")
+        last = fixed.get(role.last or role.day or "")
+        if all(c.window is None for c in stated):
+            # No claim's words gave a window: the reason is already reported where it was read.
+            for column in fixed:
+                self.rules[column] = self.rules.get(column, "single source")
+            return {c: v for c, v in fixed.items() if v is not None}
+        consistent = [c for c in stated if c.window is not None and _allows(c.window, first) and _allows(c.window, last)]
+        result: Window | None = Window(first, last)
+        for claim in consistent:
+            assert claim.window is not None and result is not None
+            result = result.intersect(claim.window) if result else None
+        if result is None or not consistent:
+            resolvers = [c for c in stated if "dates" in c.record.resolve and c.window is not None]
+            if len(resolvers) != 1:
+                said = "; ".join(f"{c.source}: {c.window}" for c in stated)
+                self.problems.append(Problem("merge-tie", f"the sources' date windows do not meet ({said}); add "
+                                                          "`resolve: {dates: <reason>}` to the file whose window is right",
+                                             record=self.label, column=role.earliest))
+                return None
+            winner = resolvers[0]
+            assert winner.window is not None
+            result, rule = winner.window, f"curator's resolution: {winner.record.resolve['dates']}"
+            consistent = [winner]
+        else:
+            excluded = len(stated) - len(consistent)
+            rule = ("single source" if len(stated) == 1 else
+                    "narrowest window every source allows" if not excluded else
+                    "narrowest window consistent with the fixed days")
+        # The words, anchor and duration shown on the row are those of the claim with the narrowest window.
+        narrowest = min(consistent, key=lambda c: _width(c.window))
+        chosen = {c: narrowest.values[c] for c in columns if c in self.table.words_columns and c in narrowest.values}
+        chosen.update({role.earliest: result.earliest, role.latest: result.latest})
+        chosen.update({c: v for c, v in fixed.items() if v is not None})
+        for column in columns:
+            self.rules.setdefault(column, rule)
+        return chosen
 
 
-def merge(table: Table, records: list[Record], source_of: dict[str, str],
-          evidence_of, problems: list[Problem], precision_order: list[str]) -> tuple[dict, list[dict]]:
-    """Return the curated values of one record and its claims rows.
+def _allows(window: Window, day) -> bool:
+    return day is None or ((window.earliest is None or window.earliest <= day) and
+                           (window.latest is None or day <= window.latest))
 
-    `evidence_of(record)` gives the evidence rows located for one file's record."""
-    record_id = records[0].id
-    label = f"{table.name}[{record_id}]"
+
+def _width(window: Window | None) -> int:
+    if window is None or window.earliest is None or window.latest is None:
+        return 10**6
+    return (window.latest - window.earliest).days
+
+
+def merge(table: Table, claims: list[Claim], evidence_of: Callable[[Record], list[dict]],
+          problems: list[Problem]) -> tuple[dict, list[dict]]:
+    """The curated values of one shared record and its claims rows (one per stated column and source)."""
+    record_id = claims[0].record.id
     merged: dict = {table.primary_key[0]: record_id}
-    claims: list[dict] = []
-    precision = _Precision(precision_order, table.precision[1] if table.precision else None)
-    delimiter = table.list_delimiter
-
+    merger = _Merger(table, claims, problems)
     for name in table.curator_only:
-        texts = {r.file: r.values[name] for r in records if name in r.values}
+        texts = {c.record.file: c.values[name] for c in claims if name in c.values}
         if len(set(map(str, texts.values()))) > 1:
             problems.append(Problem("curator-text-conflict",
                                     "the curator's text differs between files; write it in one file only",
-                                    file=", ".join(sorted(texts)), record=label, column=name))
+                                    file=", ".join(sorted(texts)), record=merger.label, column=name))
         if texts:
             merged[name] = next(iter(texts.values()))
-
+    window_group = table.window.earliest if table.window else None
     for group, columns in _groups(table).items():
-        keys = [c for c in columns if c not in table.words_columns]
-        stated: list[tuple[Record, dict]] = [(r, {c: r.values[c] for c in columns if c in r.values}) for r in records]
-        stated = [(r, v) for r, v in stated if any(k in v for k in keys)]
+        stated = [c for c in claims if any(col in c.values for col in columns)]
         if not stated:
             continue
-        candidates, rule = stated, "single source" if len(stated) == 1 else "all sources agree"
-        if precision.column in columns:
-            coarsest = precision.coarsest_rank
-            finest = min(precision.of(v, coarsest) for _, v in stated)
-            finer = [(r, v) for r, v in stated if precision.of(v, coarsest) == finest]
-            if len(finer) < len(stated):
-                candidates, rule = finer, "finest date precision wins"
-        disagree = any(_conflict(a, b, keys) for i, (_, a) in enumerate(candidates) for _, b in candidates[i + 1:])
-        if disagree:
-            resolvers = [(r, v) for r, v in candidates if group in r.resolve]
-            if len(resolvers) == 1:
-                winner = resolvers[0]
-                candidates, rule = [winner], f"curator's resolution: {winner[0].resolve[group]}"
-            elif len(resolvers) > 1:
-                problems.append(Problem("merge-resolve-conflict", "more than one file claims to resolve this group",
-                                        file=", ".join(r.file for r, _ in resolvers), record=label, column=group))
+        chosen = (merger.window(columns, stated) if window_group in columns else
+                  merger.decide(group, columns, stated))
+        if chosen is not None:
+            merged.update(chosen)
+    return merged, _claims_rows(table, claims, merged, merger.rules, evidence_of)
+
+
+def _claims_rows(table: Table, claims: list[Claim], merged: dict, rules: dict[str, str],
+                 evidence_of: Callable[[Record], list[dict]]) -> list[dict]:
+    derived = set(table.window.derived) - {table.window.day, table.window.first, table.window.last} if table.window else set()
+    rows = []
+    for claim in claims:
+        cited = evidence_of(claim.record)
+        inputs = {table.window.anchor, table.window.duration} if table.window else set()
+        for field, value in claim.values.items():
+            if field in table.primary_key or field in table.curator_only or \
+                    (field in table.words_columns and field not in inputs):
                 continue
-            else:
-                votes = Counter(tuple(v.get(k) for k in keys) for _, v in candidates)
-                (top, count), *rest = votes.most_common()
-                if rest and rest[0][1] == count:
-                    said = "; ".join(f"{source_of[r.file]}: {', '.join(f'{k}={render(v[k], delimiter)}' for k in keys if k in v)}"
-                                     for r, v in candidates)
-                    problems.append(Problem("merge-tie", (
-                        f"sources disagree and no rule decides ({said}); add `resolve: {{{group}: <reason>}}` "
-                        "to the record in the file whose value is right"), record=label, column=group))
-                    continue
-                candidates = [(r, v) for r, v in candidates if tuple(v.get(k) for k in keys) == top]
-                rule = f"majority of sources ({count} of {len(stated)})"
-        # Combine the agreeing candidates, the most complete claim first.
-        candidates = sorted(candidates, key=lambda rv: (-len(rv[1]), source_of[rv[0].file]))
-        chosen: dict = {}
-        for _, values in candidates:
-            for column, value in values.items():
-                chosen.setdefault(column, value)
-        merged.update(chosen)
-        for r, values in stated:
-            words = [render(values[c], delimiter) for c in columns if c in table.words_columns and c in values]
-            evidence_ids = [e[Evidence.id] for e in evidence_of(r)
-                            if not e[Evidence.supports] or set(e[Evidence.supports]) & set(columns)]
-            claims.append({
+            if field in derived or value is None:
+                continue
+            column = table.column(field)
+            words_column = table.words_for(field)
+            words = claim.values.get(words_column) if words_column else None
+            supporting = {field} | table.determined_by(field)
+            evidence_ids = [e[Evidence.id] for e in cited if set(e[Evidence.supports] or []) & supporting]
+            claimed = value_text(value, table, column) or ""
+            rows.append({
                 Claims.record_table: table.name,
-                Claims.record_id: record_id,
-                Claims.claim: group,
-                Claims.source_id: source_of[r.file],
-                Claims.claimed_value: "; ".join(f"{k}={render(values[k], delimiter)}" for k in keys if k in values),
-                Claims.value_as_reported: words[0] if words else None,
-                Claims.agrees: _agrees(values, chosen, keys, precision),
-                Claims.rule: rule,
+                Claims.record_id: claim.record.id,
+                Claims.field: field,
+                Claims.source_id: claim.source,
+                Claims.claimed_value: claimed,
+                Claims.value_as_reported: words,
+                Claims.agrees: claim_agrees(table, field, claimed, value_text(merged.get(field), table, column)),
+                Claims.rule: rules.get(field, "single source"),
                 Claims.evidence_ids: evidence_ids or None,
             })
-    return merged, claims
+    return rows

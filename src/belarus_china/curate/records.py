@@ -29,6 +29,13 @@ class EvidenceItem:
 
 
 @dataclass(frozen=True)
+class Inferred:
+    """Why a value is not stated literally, and whether it is read from the text or known from outside."""
+    reason: str
+    basis: str = F.BASIS_TEXT
+
+
+@dataclass(frozen=True)
 class Record:
     table: str
     id: str
@@ -36,7 +43,7 @@ class Record:
     raw_file: str | None
     values: dict
     evidence: tuple[EvidenceItem, ...]
-    inferred: dict[str, str] = field(default_factory=dict)
+    inferred: dict[str, Inferred] = field(default_factory=dict)
     resolve: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -126,7 +133,7 @@ class _Reader:
         label = f"{table.name}[{record_id or '?'}]"
         if record_id is None:
             self.problem("missing-id", file, label, key, "missing: every record needs its id")
-        computed = set(table.filled_by_build)
+        computed = set(table.filled_by_build) | set(table.window.derived if table.window else [])
         allowed = (set(table.column_names) - computed) | F.RECORD_EXTRAS
         for name in raw:
             if name in computed:
@@ -144,14 +151,30 @@ class _Reader:
             evidence_raw = [evidence_raw]
         evidence_keys = F.EVIDENCE_KEYS if raw_file is None else F.EVIDENCE_KEYS - {F.RAW_FILE}
         evidence = tuple(e for e in (self.evidence_item(file, label, item, evidence_keys) for item in evidence_raw) if e)
-        inferred = self.mapping(file, label, raw, F.INFERRED)
+        inferred = self.inferences(file, label, raw)
         resolve = self.mapping(file, label, raw, F.RESOLVE)
-        for name in inferred:
-            if name in table.column_names and name not in values:
-                self.problem("inferred-without-value", file, label, name, "is listed under `inferred` but has no value")
         if record_id is None:
             return None
         return Record(table.name, record_id, file, raw_file, values, evidence, inferred, resolve)
+
+    def inferences(self, file: str, label: str, raw: dict) -> dict[str, Inferred]:
+        """`inferred:` maps a field to its reason, or to {reason, basis} (basis text or external)."""
+        value = raw.get(F.INFERRED) or {}
+        if not isinstance(value, dict):
+            self.problem("curation-shape", file, label, F.INFERRED, "must map a field name to a reason")
+            return {}
+        found = {}
+        for name, entry in value.items():
+            if isinstance(entry, dict) and set(entry) <= {F.REASON, F.BASIS}:
+                reason, basis = entry.get(F.REASON), entry.get(F.BASIS, F.BASIS_TEXT)
+            else:
+                reason, basis = entry, F.BASIS_TEXT
+            if not isinstance(reason, str) or not reason.strip() or basis not in F.BASES:
+                self.problem("curation-shape", file, label, F.INFERRED,
+                             f"{name}: give a non-empty reason, or {{reason: ..., basis: {' | '.join(F.BASES)}}}")
+                continue
+            found[name] = Inferred(" ".join(reason.split()), basis)
+        return found
 
     def mapping(self, file: str, label: str, raw: dict, key: str) -> dict[str, str]:
         value = raw.get(key) or {}

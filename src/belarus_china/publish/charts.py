@@ -12,7 +12,6 @@ from datetime import date, timedelta
 import pandas as pd
 
 from ..contract.vocabulary import Actors, Agreements, Sources, TradeFigures, Visits
-from ..contract.words import window_end
 
 BLUE, ORANGE = "#2b6cb0", "#dd6b20"
 
@@ -44,45 +43,62 @@ def _text(value, default: str = "") -> str:
     return default if value is None or pd.isna(value) else str(value)
 
 
-def _span(start: pd.Timestamp, end, precision: str, finest: str) -> tuple[date, date, bool]:
-    """Drawn interval and whether it is uncertain (the whole window the statement allows)."""
-    first = start.date()
-    if precision == finest:
-        return first, (end.date() if not pd.isna(end) else first), False
-    return first, window_end(first, precision), True
+def _day(value) -> date | None:
+    return None if value is None or pd.isna(value) else value.date()
 
 
-def timeline(frames: dict[str, pd.DataFrame], finest: str) -> bytes:
-    """Visits and agreements with a known date; `finest` is the precision of an exactly known day."""
+def _window_rows(frames: dict[str, pd.DataFrame]) -> list[tuple[str, date | None, date | None, date | None, date | None, str]]:
+    """(label, earliest, latest, first known day, last known day, colour) for every dated visit and agreement."""
+    V, A = Visits, Agreements
+    actors = frames[Actors.table].set_index(Actors.id)[Actors.name]
+    rows = []
+    for v in frames[V.table].to_dict("records"):
+        if _day(v[V.date_earliest]) is None and _day(v[V.date_latest]) is None:
+            continue
+        host = _text(v[V.host_country]) or _text(actors.get(_text(v[V.host_id]), v[V.host_id]), "?")
+        label = f"{actors.get(v[V.guest_id], v[V.guest_id])} → {host}: {v[V.visit_type].replace('_', ' ')}"
+        rows.append((label, _day(v[V.date_earliest]), _day(v[V.date_latest]), _day(v[V.start_date]),
+                     _day(v[V.end_date]), BLUE))
+    for a in frames[A.table].to_dict("records"):
+        if _day(a[A.date_earliest]) is None and _day(a[A.date_latest]) is None:
+            continue
+        name = _text(a[A.title]) or _text(a[A.summary]) or a[A.id]
+        name = name if len(name) < 60 else name[:57] + "…"
+        label = f"{name} ({a[A.agreement_type].replace('_', ' ')})"
+        day = _day(a[A.signed_date])
+        rows.append((label, _day(a[A.date_earliest]), _day(a[A.date_latest]), day, day, ORANGE))
+    return sorted(rows, key=lambda r: (r[1] or r[2] or date.min, r[0]))
+
+
+def timeline(frames: dict[str, pd.DataFrame], caption: str) -> bytes:
+    """Visits and agreements as their date windows: a pale band for the window the documents allow,
+    a solid bar for the days they fix; a dashed end where the documents bound only one side."""
     import matplotlib.dates as mdates
 
     plt = _pyplot()
-    V, A = Visits, Agreements
-    visits = frames[V.table].dropna(subset=[V.start_date]).sort_values([V.start_date, V.id])
-    agreements = frames[A.table].dropna(subset=[A.signed_date]).sort_values([A.signed_date, A.id])
-    actors = frames[Actors.table].set_index(Actors.id)[Actors.name]
-    rows = [(f"{actors.get(v[V.guest_id], v[V.guest_id])} → {v[V.host_country]}: {v[V.visit_type].replace('_', ' ')}",
-             *_span(v[V.start_date], v[V.end_date], v[V.date_precision], finest), BLUE)
-            for v in visits.to_dict("records")]
-    rows += [(f"{_text(a[A.title]) if len(_text(a[A.title])) in range(1, 60) else a[A.id]} "
-              f"({a[A.agreement_type].replace('_', ' ')})", *_span(a[A.signed_date], pd.NaT, a[A.date_precision], finest),
-              ORANGE)
-             for a in agreements.to_dict("records")]
-    figure, axes = plt.subplots(figsize=(10, 0.38 * len(rows) + 1.4))
-    for y, (label, first, last, uncertain, colour) in enumerate(rows):
-        width = (last - first + timedelta(days=1)).days
-        axes.barh(y, width, left=mdates.date2num(first), height=0.55, color=colour,
-                  alpha=0.35 if uncertain else 0.95, edgecolor=colour, linewidth=0.8)
-        axes.text(mdates.date2num(last + timedelta(days=6)), y, label, va="center", fontsize=8)
+    rows = _window_rows(frames)
+    known = [d for r in rows for d in (r[1], r[2]) if d]
+    low, high = min(known) - timedelta(days=20), max(known) + timedelta(days=150)
+    figure, axes = plt.subplots(figsize=(10, 0.38 * len(rows) + 1.6))
+    for y, (label, earliest, latest, first, last, colour) in enumerate(rows):
+        start, end = earliest or low, latest or high
+        width = (end - start + timedelta(days=1)).days
+        axes.barh(y, width, left=mdates.date2num(start), height=0.55, color=colour, alpha=0.25,
+                  edgecolor=colour, linewidth=0.6, linestyle="-" if earliest and latest else "--")
+        if first and last:
+            axes.barh(y, (last - first + timedelta(days=1)).days, left=mdates.date2num(first), height=0.55,
+                      color=colour, alpha=0.95)
+        elif first:
+            axes.plot([mdates.date2num(first)], [y], marker="|", markersize=12, color=colour)
+        axes.text(mdates.date2num(min(end, high) + timedelta(days=6)), y, label, va="center", fontsize=8)
     axes.set_yticks([])
     axes.invert_yaxis()
     axes.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    low = min(r[1] for r in rows) - timedelta(days=20)
-    high = max(r[2] for r in rows) + timedelta(days=150)
-    axes.set_xlim(mdates.date2num(low), mdates.date2num(high))
-    axes.set_title("Visits (blue) and agreements (orange) with a known date; pale bars: only the month or "
-                   "year is known", loc="left", fontsize=9)
+    axes.set_xlim(mdates.date2num(low), mdates.date2num(high + timedelta(days=250)))
+    axes.set_title("Visits (blue) and agreements (orange) by date window: pale, the days the documents allow; "
+                   "solid, the days they fix; dashed edge, no bound on that side", loc="left", fontsize=9)
+    figure.text(0, -0.01, caption, fontsize=7, color="#4a5568", va="top")
     return _svg(figure)
 
 
@@ -109,6 +125,7 @@ def trade_figures(frames: dict[str, pd.DataFrame]) -> bytes:
     return _svg(figure)
 
 
-def render(frames: dict[str, pd.DataFrame], finest_precision: str) -> dict[str, bytes]:
-    return {"docs/charts/timeline.svg": timeline(frames, finest_precision),
+def render(frames: dict[str, pd.DataFrame], caption: str) -> dict[str, bytes]:
+    """Every chart; `caption` (the package and version) is printed under each."""
+    return {"docs/charts/timeline.svg": timeline(frames, caption),
             "docs/charts/trade_figures.svg": trade_figures(frames)}

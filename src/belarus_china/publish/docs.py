@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..base.codec import codec_of
 from ..contract.registry import Registry, Table
-from ..contract.vocabulary import Claims, Evidence, Inferences, Sources
+from ..contract.vocabulary import Assessments, Claims, Evidence, Inferences, Sources
 
 
 class Candidate(Protocol):
@@ -36,7 +36,7 @@ def _cell(text) -> str:
 
 
 def _column_rows(table: Table) -> list[str]:
-    rows = ["| column | type | can be empty | unit | description | allowed values | example |",
+    rows = ["| column | type | presence | unit | description | allowed values | example |",
             "|---|---|---|---|---|---|---|"]
     for column in table.columns:
         name = codec_of(column.type).codebook_name or column.type
@@ -55,17 +55,54 @@ def _column_rows(table: Table) -> list[str]:
             constraints.append(f"check: {column.check}")
         allowed = "<br>".join(part for part in (allowed, ", ".join(constraints)) if part)
         rows.append(
-            f"| `{column.name}` | {kind} | {'no' if table.is_required(column) else 'yes'} | {column.unit or ''} "
+            f"| `{column.name}` | {kind} | {'required' if table.is_required(column) else 'optional'} | {column.unit or ''} "
             f"| {_cell(column.description)} | {allowed} | {_cell(column.example) if column.example else ''} |"
         )
     return rows
+
+
+def _window_examples(registry: Registry, frames: dict[str, pd.DataFrame]) -> list[str]:
+    """One real row for each precision that occurs: how a window reads."""
+    rows = ["| table | record | words | anchor | earliest | latest | fixed days | precision | EDTF |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    seen: set[str] = set()
+    for table in registry:
+        role = table.window
+        if role is None:
+            continue
+        key = table.primary_key[0]
+        for row in frames[table.name].to_dict("records"):
+            precision = _text(row.get(role.precision))
+            if not precision or precision in seen:
+                continue
+            seen.add(precision)
+            days = [_text(row.get(c))[:10] for c in (role.first, role.last, role.day) if c and _text(row.get(c))]
+            anchor = _text(row.get(role.anchor)) if role.anchor else ""
+            rows.append(f"| `{table.name}` | `{row[key]}` | {_cell(_text(row.get(role.words)))} | {anchor} | "
+                        f"{_text(row.get(role.earliest))[:10]} | {_text(row.get(role.latest))[:10]} | "
+                        f"{' to '.join(dict.fromkeys(days))} | {precision} | `{_text(row.get(role.edtf))}` |")
+    return rows
+
+
+def _text(value) -> str:
+    return "" if value is None or pd.isna(value) else str(value)
+
+
+WINDOWS = ("A dated row holds a **window**: `date_earliest` and `date_latest`, the bounds that certainly contain "
+           "its date (for a visit, the whole stay). A day column (`published_date`, `start_date`, `end_date`, "
+           "`event_date`, `signed_date`, `said_date`) holds a day only when the document fixes that day. The build "
+           "reads the window from the document's words (`date_as_reported`), relative words against their "
+           "`date_anchor` (`source`: the publication window of the row's document; or another record's window), "
+           "and derives `date_precision` and `date_edtf` from it; a bound no words give is a marked inference "
+           "(see `inferences`). Validation recomputes every window from the published words and anchors. "
+           "Examples from the tables:")
 
 
 def codebook(registry: Registry, frames: dict[str, pd.DataFrame]) -> str:
     lines = ["# Codebook", "", GENERATED, "",
              "Every table of the package with its purpose, keys, row count and columns. Missing values are empty "
              "cells in CSV and nulls in Parquet; an empty string is never a value. Dates are ISO 8601 "
-             "(`YYYY-MM-DD`): the earliest day the statement allows, with its precision beside it.", ""]
+             "(`YYYY-MM-DD`).", "", WINDOWS, "", *_window_examples(registry, frames), ""]
     lines += ["| table | rows | primary key | description |", "|---|---:|---|---|"]
     for table in registry:
         lines.append(f"| [`{table.name}`](#{table.name}) | {len(frames[table.name])} | "
@@ -81,12 +118,44 @@ def codebook(registry: Registry, frames: dict[str, pd.DataFrame]) -> str:
             rules.append("every row is cited by at least one `evidence` row")
         if table.ordered:
             rules.append(f"`{table.ordered[1]}` is not before `{table.ordered[0]}`")
-        if table.precision:
-            rules.append(f"`{table.precision[1]}` is given exactly when `{table.precision[0]}` is")
+        if table.window:
+            role = table.window
+            rules.append(f"`{role.earliest}`–`{role.latest}` is the date window, read from `{role.words}`"
+                         + (f" against `{role.anchor}`" if role.anchor else "") +
+                         f"; `{role.precision}` and `{role.edtf}` are derived from it")
+            if role.within:
+                rules.append(f"the window lies within that of the `{role.within}` record")
+        if table.period:
+            rules.append(f"`{table.period.start}`–`{table.period.end}` is what `{table.period.words}` says"
+                         + (f", read against `{table.period.anchor}`" if table.period.anchor else ""))
+        shown = [c.name for c in table.columns if c.shown_as]
+        if shown:
+            rules.append("the values of " + ", ".join(f"`{c}`" for c in shown) +
+                         " are shown by an excerpt that supports the column, or inferred")
+        if table.mergeable:
+            rules.append("several documents may describe a row: each one's values are its `claims`")
         if rules:
             lines.append("- Rules: " + "; ".join(rules))
         lines += ["", *_column_rows(table)]
     return "\n".join(lines) + "\n"
+
+
+def _topics(registry: Registry, frames: dict[str, pd.DataFrame]) -> list[str]:
+    """Who says what on each disputed question: one row per topic, one column per source."""
+    assessments = frames[Assessments.table]
+    sources = sorted(frames[Sources.table][Sources.id].tolist())
+    topics = registry[Assessments.table].column(Assessments.topic).enum or {}
+    rows = ["| question | " + " | ".join(f"`{s}`" for s in sources) + " |", "|---|" + "---|" * len(sources)]
+    for topic, question in topics.items():
+        own = assessments[assessments[Assessments.topic] == topic]
+        if own.empty:
+            continue
+        cells = []
+        for source in sources:
+            answers = own[own[Assessments.source_id] == source][Assessments.answer].astype(str).tolist()
+            cells.append(", ".join(sorted(set(answers))))
+        rows.append(f"| {_cell(question)} | " + " | ".join(cells) + " |")
+    return rows
 
 
 def datasheet(registry: Registry, frames: dict[str, pd.DataFrame], candidates: Sequence[Candidate], version: str) -> str:
@@ -96,24 +165,32 @@ def datasheet(registry: Registry, frames: dict[str, pd.DataFrame], candidates: S
     conflicts = claims[claims[Claims.agrees] == False]  # noqa: E712  (nullable boolean)
     statuses = Counter(c.status for c in candidates)
     dismissals = Counter(c.reason for c in candidates if c.status == "dismissed")
+    documents = len(sources)
 
     # One pass over the evidence, not one mask per source (quadratic on a large corpus).
     excerpts = evidence.groupby(Evidence.source_id, observed=True).size()
     records = (evidence.drop_duplicates([Evidence.source_id, Evidence.record_table, Evidence.record_id])
                .groupby(Evidence.source_id, observed=True).size())
-    per_source = ["| source | kind | publisher | evidence rows | records cited |", "|---|---|---|---:|---:|"]
+    per_source = ["| source | kind | publisher | date window | evidence rows | records cited |",
+                  "|---|---|---|---|---:|---:|"]
     for row in sources.to_dict("records"):
-        publisher = "" if pd.isna(row[Sources.publisher]) else row[Sources.publisher]
         source_id = row[Sources.id]
-        per_source.append(f"| `{source_id}` | {row[Sources.doc_kind]} | {publisher} | "
+        per_source.append(f"| `{source_id}` | {row[Sources.doc_kind]} | {_text(row[Sources.publisher])} | "
+                          f"`{_text(row[Sources.date_edtf]) or 'none'}` | "
                           f"{int(excerpts.get(source_id, 0))} | {int(records.get(source_id, 0))} |")
     per_table = ["| table | rows |", "|---|---:|"] + [f"| `{t.name}` | {len(frames[t.name])} |" for t in registry]
-    conflict_rows = ["| record | claim | source | claimed value | rule |", "|---|---|---|---|---|"] + [
-        f"| `{r[Claims.record_table]}/{r[Claims.record_id]}` | {r[Claims.claim]} | `{r[Claims.source_id]}` | "
-        f"{_cell(r[Claims.claimed_value])} | {_cell(r[Claims.rule])[:160]} |" for r in conflicts.to_dict("records")]
-    inferred = Counter(f"{r[Inferences.record_table]}.{r[Inferences.field]}" for r in inferences.to_dict("records"))
-    inferred_rows = ["| column | inferred values |", "|---|---:|"] + [
-        f"| `{name}` | {n} |" for name, n in sorted(inferred.items())]
+    conflict_rows = ["| record | column | source | claimed value | words | rule |", "|---|---|---|---|---|---|"] + [
+        f"| `{r[Claims.record_table]}/{r[Claims.record_id]}` | {r[Claims.field]} | `{r[Claims.source_id]}` | "
+        f"{_cell(r[Claims.claimed_value])} | {_cell(_text(r[Claims.value_as_reported]))} | {_cell(r[Claims.rule])[:160]} |"
+        for r in conflicts.to_dict("records")]
+    inferred = Counter((f"{r[Inferences.record_table]}.{r[Inferences.field]}", r[Inferences.basis])
+                       for r in inferences.to_dict("records"))
+    inferred_rows = ["| column | basis | inferred values |", "|---|---|---:|"] + [
+        f"| `{name}` | {basis} | {n} |" for (name, basis), n in sorted(inferred.items())]
+    external = inferences[inferences[Inferences.basis] == Inferences.external]
+    external_rows = [f"- `{r[Inferences.record_table]}/{r[Inferences.record_id]}` {r[Inferences.field]}: "
+                     f"{_cell(r[Inferences.reason])}" for r in external.to_dict("records")]
+    kinds = ", ".join(sorted(sources[Sources.doc_kind].astype(str).unique()))
 
     return "\n".join([
         "# Datasheet", "",
@@ -126,33 +203,42 @@ def datasheet(registry: Registry, frames: dict[str, pd.DataFrame], candidates: S
         "figures, and where each statement comes from. Built so that every value can be traced to the exact "
         "words of a document and checked automatically.", "",
         "## Composition", "",
-        f"{len(sources)} source documents ({', '.join(sorted(sources[Sources.doc_kind].astype(str).unique()))}). "
-        "The tables:", "", *per_table, "",
-        "Per source:", "", *per_source, "",
-        "Each fact row (visits, agreements, trade figures, quotes, and sources and actors themselves) is cited by "
-        "one or more rows of `evidence`: a verbatim excerpt with its code-point offsets in the raw document.", "",
+        f"{documents} source documents ({kinds}). The tables:", "", *per_table, "",
+        "Per source (the date window is the source's publication window, see below):", "", *per_source, "",
+        "Each fact row (visits, events within visits, agreements, trade figures, quotes, assessments, and sources "
+        "and actors themselves) is cited by one or more rows of `evidence`: a verbatim excerpt with its code-point "
+        "offsets in the raw document. A visit's talks, ceremonies and sessions are rows of `visit_events`, each "
+        "with its own venue, participants and window. `assessments` records what each document says on the "
+        "questions the documents disagree about:", "", *_topics(registry, frames), "",
         "## Collection process", "",
-        "The five documents were received as UTF-8 text (news, analysis, an opinion column and a written summary "
-        "of a video) and are kept byte for byte under `raw/` with a SHA-256 manifest. Nothing was downloaded; "
-        "publishers, authors and dates are taken from the documents themselves, never looked up elsewhere.", "",
+        f"The {documents} documents were received as UTF-8 text and are kept byte for byte under `raw/` with a "
+        "SHA-256 manifest. Publishers, authors and dates are taken from the documents themselves; what the "
+        "documents do not state is left empty, or recorded as an inference with its basis.", "",
         "## Preprocessing and curation", "",
         "Curators write one YAML file per document (`build/`), quoting excerpts; the build locates each excerpt, "
-        "normalises dates, money, percentages and counts, keeps the as-reported words beside each normalised "
-        "value, and rejects a value that disagrees with its words. A coverage audit scans the raw text for "
-        "candidate facts (quotations, money, percentages, counts, dates, names of people):", "",
+        "reads dates into windows, normalises money, percentages and counts, keeps the as-reported words beside "
+        "each normalised value, and rejects a value that disagrees with its words, a place, country or actor that "
+        "no supporting excerpt shows, and a claim of a source that its own evidence does not support.", "",
+        WINDOWS, "", *_window_examples(registry, frames), "",
+        "A coverage audit scans the raw text for candidate facts (quotations, money, percentages, counts, dates, "
+        "names of people):", "",
         f"- candidates: {len(candidates)}; covered by evidence: {statuses['covered']}; dismissed with a reason: "
         f"{statuses['dismissed']}; uncovered: {statuses['uncovered']} (see `docs/coverage.md`)",
         f"- distinct dismissal reasons: {len(dismissals)}", "",
-        "Where documents disagree, each source's claim is kept in `claims` and a stated rule picks the curated "
-        f"value (finer date precision first, then a curator's recorded resolution, otherwise the majority). "
-        f"Conflicts "
-        f"({len(conflicts)} claims that disagree with the curated value):", "", *conflict_rows, "",
-        f"Values the documents do not state literally are listed in `inferences` with the reason "
+        "Where documents disagree, each source's claim is kept in `claims` (one row per record, column and "
+        "source) and a stated rule picks the curated value: for dates, the narrowest window every source allows "
+        "that is consistent with the days the documents fix; otherwise agreeing claims combine, then a curator's "
+        f"recorded resolution, otherwise the majority. Conflicts ({len(conflicts)} claims that disagree with the "
+        "curated value):", "", *conflict_rows, "",
+        f"Values the documents do not state literally are listed in `inferences` with their basis and reason "
         f"({len(inferences)} rows):", "", *inferred_rows, "",
+        f"{len(external)} of them are known only from outside the documents (basis `external`); nothing else is "
+        "taken from outside:", "", *external_rows, "",
         "## Uses", "",
         "Suitable for: tracing statements about the 2023 visits to their sources, comparing how outlets reported "
         "them, teaching provenance-linked curation. Not suitable for: statistics about Belarus–China trade (the "
-        "figures are as reported by the documents, not official series), or conclusions beyond five documents.", "",
+        "figures are as reported by the documents, not official series), or conclusions beyond "
+        f"{documents} documents.", "",
         "## Distribution", "",
         "CSV and Parquet tables under a Frictionless Data Package v2 descriptor, a release zip "
         "(`belarus-china package`), and a Python package whose wheel carries the data. The curated tables are "

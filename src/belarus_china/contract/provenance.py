@@ -1,0 +1,316 @@
+"""Table rules for where each value comes from: the document's own words (quotations, stances, the
+words a value was read from) lie inside the record's excerpts; a place, country or actor value is shown by an
+excerpt that supports its column (or is a marked inference); a source is credited only with what
+its own evidence supports; each claim's `agrees` is what the curated value makes it; an actor's
+canonical name occurs in a document or is marked as known from outside; and an inference said to be
+read from the text names something the text contains.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..base.codec import csv_cell
+from ..base.problems import Problem
+from .dates import DateWordsError, duration_days
+from .registry import Column, Registry, Table, field_descriptor
+from .text_match import shows_word, shows_words
+from .vocabulary import Actors, Claims, Evidence, Inferences, Sources
+
+EXTERNAL = Inferences.external
+
+
+def _text(value) -> str | None:
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def value_text(value, table: Table, column: Column) -> str | None:
+    """A value as the claims table writes it (the CSV text of its column's type)."""
+    if isinstance(value, list):
+        return table.list_delimiter.join(value) if value else None
+    text = csv_cell(value, field_descriptor(table, column))
+    return text or None
+
+
+def claim_agrees(table: Table, field: str, claimed: str, curated: str | None) -> bool:
+    """Whether a source's claimed value (as text) agrees with the curated one (as text): equal; for a
+    list, every item claimed is curated (a source that names fewer agrees); for a window bound, the
+    claimed bound allows the curated window (a claim that states less agrees)."""
+    window = table.window
+    if window is not None and field == window.anchor:
+        return True  # how a source's words are read, not a claim about the date: each source reads its own
+    if curated is None:
+        return False
+    if window is not None and field == window.duration:
+        return _days(claimed) == _days(curated)
+    if window is not None and field == window.earliest:
+        return claimed <= curated  # ISO dates compare as text
+    if window is not None and field == window.latest:
+        return claimed >= curated
+    if table.is_list(field):
+        return set(claimed.split(table.list_delimiter)) <= set(curated.split(table.list_delimiter))
+    return claimed == curated
+
+
+def _days(words: str) -> int | str:
+    try:
+        return duration_days(words)
+    except DateWordsError:
+        return words
+
+
+@dataclass
+class _Index:
+    registry: Registry
+    frames: dict[str, pd.DataFrame]
+    texts: dict[str, str]                                   # source_id -> document text
+    evidence: dict[str, dict]                               # evidence_id -> row
+    cited: dict[tuple[str, str], list[dict]]                # (table, record) -> evidence rows
+    inferred: dict[tuple[str, str, str], dict[str, str]]    # (table, record, field) -> {source: basis}
+    aliases: dict[str, list[str]]                           # actor_id -> aliases
+
+    def shows(self, column: Column, value: str, excerpt: str) -> bool:
+        if column.shown_as == "place":
+            return " ".join(value.split()) in " ".join(excerpt.split())
+        if column.shown_as == "country":
+            return shows_words(excerpt, self.registry.countries.get(value, ()))
+        return shows_words(excerpt, self.aliases.get(value, ()))
+
+
+def _index(registry: Registry, frames: dict[str, pd.DataFrame], texts_by_path: dict[str, str]) -> _Index:
+    sources = frames[Sources.table]
+    texts = {sid: texts_by_path[path] for sid, path in zip(sources[Sources.id].tolist(), sources[Sources.raw_path].tolist(),
+                                                           strict=True) if path in texts_by_path}
+    delimiter = registry.list_delimiter
+    evidence_rows = frames[Evidence.table].to_dict("records")
+    for row in evidence_rows:
+        supports = _text(row[Evidence.supports])
+        row["_supports"] = set(supports.split(delimiter)) if supports else set()
+    cited: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for row in evidence_rows:
+        cited[(row[Evidence.record_table], row[Evidence.record_id])].append(row)
+    inferred: dict[tuple[str, str, str], dict[str, str]] = defaultdict(dict)
+    inferences = frames[Inferences.table]
+    for table, record, field, source, basis in zip(*(inferences[c].tolist() for c in (
+            Inferences.record_table, Inferences.record_id, Inferences.field, Inferences.source_id, Inferences.basis)),
+            strict=True):
+        inferred[(table, record, field)][source] = basis
+    actors = frames[Actors.table]
+    aliases = {aid: (_text(a) or "").split(delimiter) for aid, a in zip(actors[Actors.id].tolist(),
+                                                                       actors[Actors.aliases].tolist(), strict=True)}
+    return _Index(registry, frames, texts, {r[Evidence.id]: r for r in evidence_rows}, cited, inferred, aliases)
+
+
+def check_provenance(registry: Registry, frames: dict[str, pd.DataFrame], texts_by_path: dict[str, str],
+                     ids: dict[str, pd.Series]) -> list[Problem]:
+    index = _index(registry, frames, texts_by_path)
+    problems = _check_shown(index, ids)
+    problems += _check_claims(index)
+    problems += _check_names(index)
+    problems += _check_basis(index, ids)
+    problems += _check_verbatim(index, ids)
+    return problems
+
+
+def _fold(text: str) -> str:
+    """White space folded, as the excerpt locator folds it (a typed space matches a no-break space)."""
+    return " ".join(text.split())
+
+
+def _inside(words: str, excerpts: list[str]) -> bool:
+    folded = _fold(words)
+    return any(folded in _fold(excerpt) for excerpt in excerpts)
+
+
+def _check_verbatim(index: _Index, ids: dict[str, pd.Series]) -> list[Problem]:
+    """The document's own words (a quotation, a stance, the words a value was read from) lie inside an
+    excerpt of the record, from the source that wrote them: nothing paraphrased passes for a quotation."""
+    problems = []
+    for table in index.registry:
+        columns = sorted(table.verbatim_columns)
+        if not columns:
+            continue
+        for record_id, row in zip(ids[table.name].tolist(), index.frames[table.name].to_dict("records"), strict=True):
+            excerpts = [e[Evidence.excerpt] for e in index.cited.get((table.name, record_id), [])]
+            for name in columns:
+                words = _text(row.get(name))
+                if words is not None and not _inside(words, excerpts):
+                    problems.append(Problem("not-verbatim", f"{words!r} is not inside any excerpt of the record",
+                                            table=table.name, record=record_id, column=name))
+    claims = index.frames[Claims.table]
+    for table_name, record, field, source, claimed, words in zip(*(claims[c].tolist() for c in (
+            Claims.record_table, Claims.record_id, Claims.field, Claims.source_id, Claims.claimed_value,
+            Claims.value_as_reported)), strict=True):
+        if table_name not in index.registry.tables:
+            continue
+        table = index.registry[table_name]
+        said = [_text(words)] + ([_text(claimed)] if field in table.verbatim_columns else [])
+        excerpts = [e[Evidence.excerpt] for e in index.cited.get((table_name, record), []) if e[Evidence.source_id] == source]
+        for text in said:
+            if text is not None and not _inside(text, excerpts):
+                problems.append(Problem("not-verbatim", f"{text!r} is not inside any excerpt of {source} for the record",
+                                        table=Claims.table, record=f"{table_name}/{record}/{field}/{source}",
+                                        column=Claims.value_as_reported))
+    return problems
+
+
+def _shown_columns(table: Table) -> list[Column]:
+    return [c for c in table.columns if c.shown_as]
+
+
+def _check_shown(index: _Index, ids: dict[str, pd.Series]) -> list[Problem]:
+    """Single-source tables here; a shared record's values are checked claim by claim (_check_claims)."""
+    problems = []
+    for table in index.registry:
+        columns = _shown_columns(table)
+        if not columns or table.mergeable:
+            continue
+        for record_id, row in zip(ids[table.name].tolist(), index.frames[table.name].to_dict("records"), strict=True):
+            for column in columns:
+                value = _text(row.get(column.name))
+                if value is None or (table.name, record_id, column.name) in index.inferred:
+                    continue
+                excerpts = [e[Evidence.excerpt] for e in index.cited.get((table.name, record_id), [])
+                            if column.name in e["_supports"]]
+                items = value.split(table.list_delimiter) if table.is_list(column.name) else [value]
+                for item in items:
+                    if not any(index.shows(column, item, excerpt) for excerpt in excerpts):
+                        problems.append(Problem("value-not-shown", _not_shown(column, item, excerpts),
+                                                table=table.name, record=record_id, column=column.name))
+    return problems
+
+
+def _not_shown(column: Column, item: str, excerpts: list[str]) -> str:
+    what = {"place": "the value", "country": "a name of the country", "actor": "an alias of the actor"}[column.shown_as or ""]
+    where = f"none of its {len(excerpts)} supporting excerpt(s)" if excerpts else "no excerpt supporting this column"
+    return f"{item!r}: {where} shows {what}, and no inference is recorded"
+
+
+def _check_claims(index: _Index) -> list[Problem]:
+    """Every claim cites its own source's evidence for its column (or is that source's inference),
+    shows a place, country or actor value, and agrees exactly when the curated value allows it."""
+    problems = []
+    claims = index.frames[Claims.table]
+    delimiter = index.registry.list_delimiter
+    curated_rows = {}
+    referenced: dict[tuple[str, str], set[str]] = {}  # (table, column) -> the ids a claim may name
+    for table in index.registry:
+        if table.mergeable:
+            frame = index.frames[table.name]
+            curated_rows[table.name] = dict(zip(frame[table.primary_key[0]].tolist(), frame.to_dict("records"),
+                                                strict=True))
+    for row in claims.to_dict("records"):
+        table_name, record, field, source = (row[Claims.record_table], row[Claims.record_id], row[Claims.field],
+                                             row[Claims.source_id])
+        label = f"{table_name}/{record}/{field}/{source}"
+        if table_name not in index.registry.tables or field not in index.registry[table_name].column_names:
+            continue  # reported as a dangling reference or an unknown column elsewhere
+        table = index.registry[table_name]
+        column = table.column(field)
+        inferred = source in index.inferred.get((table_name, record, field), {})
+        supporting = {field} | table.determined_by(field)
+        cited = [index.evidence.get(e) for e in (_text(row[Claims.evidence_ids]) or "").split(delimiter) if e]
+        wrong = [e[Evidence.id] for e in cited if e is not None and (
+            e[Evidence.source_id] != source or (e[Evidence.record_table], e[Evidence.record_id]) != (table_name, record))]
+        if wrong:
+            problems.append(Problem("claim-unsupported", f"cites evidence of another source or record: {wrong}",
+                                    table=Claims.table, record=label, column=Claims.evidence_ids))
+        own = [e for e in cited if e is not None and e[Evidence.id] not in wrong and e["_supports"] & supporting]
+        if not own and not inferred:
+            problems.append(Problem("claim-unsupported", f"no evidence of {source} supports {field} "
+                                                         "and the source infers no value for it",
+                                    table=Claims.table, record=label, column=Claims.evidence_ids))
+        value = _text(row[Claims.claimed_value]) or ""
+        if column.references:
+            target_table, target_column = column.references
+            known = referenced.setdefault(column.references, set(index.frames[target_table][target_column].astype(str))
+                                          if target_table in index.frames else set())
+            items = value.split(delimiter) if table.is_list(field) else [value]
+            for item in items:
+                if item not in known:
+                    problems.append(Problem("foreign-key", f"{item!r} names no row of {target_table}.{target_column}",
+                                            table=Claims.table, record=label, column=Claims.claimed_value))
+        if column.shown_as and not inferred:
+            excerpts = [e[Evidence.excerpt] for e in own if field in e["_supports"]]
+            items = value.split(delimiter) if table.is_list(field) else [value]
+            for item in items:
+                if not any(index.shows(column, item, x) for x in excerpts):
+                    problems.append(Problem("value-not-shown", _not_shown(column, item, excerpts), table=Claims.table,
+                                            record=label, column=Claims.claimed_value))
+        curated = curated_rows.get(table_name, {}).get(record)
+        if curated is not None:
+            curated_text = value_text(curated.get(field), table, column)
+            agrees = bool(row[Claims.agrees])
+            if agrees != claim_agrees(table, field, value, curated_text):
+                problems.append(Problem("claim-agrees", f"agrees is {agrees} but the source claims {value!r} and the "
+                                                        f"curated value is {curated_text!r}",
+                                        table=Claims.table, record=label, column=Claims.agrees))
+    return problems
+
+
+def _check_names(index: _Index) -> list[Problem]:
+    """An actor's canonical name is one of the spellings the documents use, or known from outside."""
+    problems = []
+    actors = index.frames[Actors.table]
+    for actor_id, name in zip(actors[Actors.id].tolist(), actors[Actors.name].tolist(), strict=True):
+        if name in index.aliases.get(actor_id, []):
+            continue
+        if EXTERNAL in index.inferred.get((Actors.table, actor_id, Actors.name), {}).values():
+            continue
+        problems.append(Problem("name-not-shown", f"{name!r} is none of the actor's aliases (the spellings the "
+                                                  "documents use); mark it as an inference with basis external",
+                                table=Actors.table, record=actor_id, column=Actors.name))
+    return problems
+
+
+def _is_shown(registry: Registry, table_name: str, field: str) -> bool:
+    if table_name not in registry.tables or field not in registry[table_name].column_names:
+        return False
+    return registry[table_name].column(field).shown_as is not None or (table_name, field) == (Actors.table, Actors.name)
+
+
+def _check_basis(index: _Index, ids: dict[str, pd.Series]) -> list[Problem]:
+    """An inference said to be read from the text names a place, country or actor its document contains."""
+    problems = []
+    values: dict[tuple[str, str, str], dict[str, str]] = defaultdict(dict)  # (table, record, field) -> source -> value
+    for table in index.registry:
+        shown = [c.name for c in _shown_columns(table)] + ([Actors.name] if table.name == Actors.table else [])
+        if not shown:
+            continue
+        source_column = Sources.id if Sources.id in table.column_names else None
+        for record_id, row in zip(ids[table.name].tolist(), index.frames[table.name].to_dict("records"), strict=True):
+            for name in shown:
+                value = _text(row.get(name))
+                if value is not None:
+                    source = (_text(row.get(source_column)) if source_column else None) or ""
+                    values[(table.name, record_id, name)][source] = value
+    claims = index.frames[Claims.table]
+    for table_name, record, field, source, value in zip(*(claims[c].tolist() for c in (
+            Claims.record_table, Claims.record_id, Claims.field, Claims.source_id, Claims.claimed_value)), strict=True):
+        if (table_name, record, field) in values or _is_shown(index.registry, table_name, field):
+            values[(table_name, record, field)][source] = value
+    for (table_name, record, field), by_source in index.inferred.items():
+        if (table_name, record, field) not in values or table_name not in index.registry.tables:
+            continue
+        table = index.registry[table_name]
+        column = table.column(field)
+        for source, basis in by_source.items():
+            if basis == EXTERNAL:
+                continue
+            stated = values[(table_name, record, field)]
+            value = stated.get(source) or stated.get("") or next(iter(stated.values()))
+            text = index.texts.get(source, "")
+            items = value.split(table.list_delimiter) if table.is_list(field) else [value]
+            if column.shown_as is None:  # an actor's canonical name
+                missing = [v for v in items if not shows_word(text, v)]
+            else:
+                missing = [v for v in items if not index.shows(column, v, text)]
+            if missing:
+                problems.append(Problem("basis-external", f"{missing} is inferred as read from the text of {source}, "
+                                                          "which never names it; give the inference basis external",
+                                        table=Inferences.table, record=f"{table_name}/{record}/{field}/{source}",
+                                        column=Inferences.basis))
+    return problems
