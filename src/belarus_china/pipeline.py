@@ -19,15 +19,15 @@ import pandas as pd
 
 from .base.paths import DESCRIPTOR
 from .base.problems import Problem, ProblemsFound, catalogue_markdown
-from .base.rawstore import RAW_FOLDER
+from .base.rawstore import RAW_FOLDER, read_text
 from .contract.frames import to_frames
 from .contract.registry import Registry, read_package_metadata, read_registry
 from .contract.rules import check_tables
 from .contract.validate import validate_package
-from .contract.vocabulary import Claims, Evidence, Inferences
+from .contract.vocabulary import Claims, Evidence, Inferences, Sources
 from .curate.assemble import Assembled, assemble
 from .curate.audit import KINDS, Candidate, report_table, run_audit
-from .publish import charts, docs
+from .publish import charts, docs, viewer
 from .publish.descriptor import render_package, version
 from .publish.release import citation_cff
 from .publish.sqlite import write_sqlite
@@ -111,7 +111,8 @@ def audit_report(root: Path) -> tuple[str, bool]:
 
 
 def generated_files(root: Path, registry: Registry, frames, candidates) -> dict[str, bytes]:
-    """Everything the build publishes besides the tables: documentation, charts, citation."""
+    """Everything the build publishes besides the tables: documentation, charts, citation, the evidence
+    viewer."""
     package_version = version(root)
     metadata = read_package_metadata(root / "validation")
     files = {
@@ -124,6 +125,8 @@ def generated_files(root: Path, registry: Registry, frames, candidates) -> dict[
     encoded = {name: text.encode("utf-8") for name, text in files.items()}
     finest = next(iter(registry.precision_order(next(t for t in registry if t.precision))))
     encoded.update(charts.render(frames, finest))
+    texts = {path: read_text(root / path) for path in frames[Sources.table][Sources.raw_path]}
+    encoded.update(viewer.render(registry, frames, texts))      # docs/sources/: the evidence viewer
     return encoded
 
 

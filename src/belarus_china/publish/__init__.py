@@ -6,5 +6,7 @@
 - `charts`: the README's SVG charts.
 - `release`: CITATION.cff and the release zip.
 - `sqlite`: the SQLite database for Datasette.
+- `viewer`: the evidence viewer, a static HTML page per source document (`highlight`: overlapping
+  excerpts as nested marks).
 - `stage`: staging, then swapping the new files into place.
 """
