@@ -27,7 +27,7 @@ from .contract.validate import validate_package
 from .contract.vocabulary import Claims, Evidence, Inferences, Sources
 from .curate.assemble import Assembled, assemble
 from .curate.audit import KINDS, Candidate, report_table, run_audit
-from .publish import charts, docs, viewer
+from .publish import charts, docs, viewer, web_annotations
 from .publish.descriptor import render_package, version
 from .publish.release import citation_cff
 from .publish.sqlite import write_sqlite
@@ -112,7 +112,7 @@ def audit_report(root: Path) -> tuple[str, bool]:
 
 def generated_files(root: Path, registry: Registry, frames, candidates) -> dict[str, bytes]:
     """Everything the build publishes besides the tables: documentation, charts, citation, the evidence
-    viewer."""
+    viewer and the evidence as Web Annotations."""
     package_version = version(root)
     metadata = read_package_metadata(root / "validation")
     files = {
@@ -127,6 +127,7 @@ def generated_files(root: Path, registry: Registry, frames, candidates) -> dict[
     encoded.update(charts.render(frames, finest))
     texts = {path: read_text(root / path) for path in frames[Sources.table][Sources.raw_path]}
     encoded.update(viewer.render(registry, frames, texts))      # docs/sources/: the evidence viewer
+    encoded.update(web_annotations.render(registry, frames, texts, metadata))  # docs/annotations/: W3C Web Annotations
     return encoded
 
 
