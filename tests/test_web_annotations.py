@@ -24,8 +24,7 @@ MUSTS = json.loads((SCHEMAS / "annotations/annotationMusts.test").read_text(enco
 FEATURES = ["annotations/specificResource/4.2.4-textQuoteSelector.json", "annotations/specificResource/4.2.4-prefix.json",
             "annotations/specificResource/4.2.4-suffix.json", "annotations/specificResource/4.2.5-textPositionSelector.json",
             "annotations/bodiesTargets/3.3.5-bodyPurpose.json", "annotations/bodiesTargets/3.2.1-bodyLanguage.json",
-            "annotations/bodiesTargets/3.2.1-bodyFormat.json", "annotations/3.3.6-annotationRightsImplemented.json",
-            "annotations/3.3.5-annotationMotivationImplemented.json"]
+            "annotations/bodiesTargets/3.2.1-bodyFormat.json", "annotations/3.3.5-annotationMotivationImplemented.json"]
 
 
 def _schema(path: Path) -> dict:

@@ -47,12 +47,14 @@ def text_quote(text: str, start: int, end: int) -> dict:
     return selector
 
 
-def annotation(row: dict, text: str, source: dict, base: str, label: str, delimiter: str, licence: str | None) -> dict:
+def annotation(row: dict, text: str, source: dict, base: str, label: str, delimiter: str) -> dict:
     start, end = int(row[Evidence.char_start]), int(row[Evidence.char_end])
     table, record_id = row[Evidence.record_table], row[Evidence.record_id]
     supports = row[Evidence.supports].split(delimiter) if row[Evidence.supports] else []
     what = f"supports {', '.join(supports)}" if supports else "supports the record as a whole"
-    item: dict = {
+    # No `rights`: an annotation quotes its document (TextQuoteSelector), and the quoted words are not under
+    # the package's licence (README, "Citing and licences").
+    return {
         "id": f"{base}{annotations_path(source[Sources.id])}#{row[Evidence.id]}",
         "type": "Annotation",
         "motivation": "linking",
@@ -70,18 +72,14 @@ def annotation(row: dict, text: str, source: dict, base: str, label: str, delimi
             "selector": [text_quote(text, start, end), {"type": "TextPositionSelector", "start": start, "end": end}],
         },
     }
-    if licence:
-        item["rights"] = licence
-    return item
 
 
-def collection(source: dict, evidence: list[dict], text: str, base: str, labels: dict, delimiter: str,
-               licence: str | None) -> dict:
+def collection(source: dict, evidence: list[dict], text: str, base: str, labels: dict, delimiter: str) -> dict:
     source_id = source[Sources.id]
     collection_id = f"{base}{annotations_path(source_id)}"
     evidence = sorted(evidence, key=lambda r: (r[Evidence.char_start], r[Evidence.char_end], r[Evidence.id]))
     items = [annotation(row, text, source, base, labels[(row[Evidence.record_table], row[Evidence.record_id])],
-                        delimiter, licence) for row in evidence]
+                        delimiter) for row in evidence]
     document: dict = {
         "@context": CONTEXT,
         "id": collection_id,
@@ -99,7 +97,6 @@ def render(registry: Registry, frames: dict[str, pd.DataFrame], texts: dict[str,
     """`docs/annotations/<source_id>.jsonld` for every source document. `texts` maps each source's
     `raw_path` to its text; `metadata` is the package metadata (validation/package.yaml)."""
     base = package_base(metadata)
-    licence = next((entry.get("path") for entry in metadata.get("licenses") or [] if entry.get("path")), None)
     rows = Rows(registry, frames)
     evidence_of: dict[str, list[dict]] = defaultdict(list)
     labels = {}
@@ -111,6 +108,6 @@ def render(registry: Registry, frames: dict[str, pd.DataFrame], texts: dict[str,
     files = {}
     for source in row_dicts(frames[Sources.table]):
         document = collection(source, evidence_of[source[Sources.id]], texts[source[Sources.raw_path]], base, labels,
-                              registry.list_delimiter, licence)
+                              registry.list_delimiter)
         files[annotations_path(source[Sources.id])] = (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
     return files
