@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from browser import install_chromium
 
 from belarus_china.contract.registry import read_registry
 from belarus_china.pipeline import build
@@ -51,3 +52,9 @@ def project(tmp_path, built_package) -> Path:
     root = tmp_path / "project"
     shutil.copytree(built_package, root)
     return root
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's Chromium for the browser tests (tests/browser.py), installed when missing."""
+    return install_chromium()

@@ -28,8 +28,9 @@ def test_reliability_numbers_match_the_tests_and_the_catalogue():
     assert f"**{len(CATALOGUE)} problem codes**" in README
     assert f"**{len(test_fault_injection.CORRUPTIONS)} corruption kinds**" in README
     assert f"**{len(test_curation_errors.CASES)} kinds of bad curation input**" in README
-    # test_normalise_properties.py, the EDTF property (test_dates.py), the locator property, the round-trip property
-    property_tests = 8 + 1 + 1 + 1
+    # test_normalise_properties.py, the EDTF property (test_dates.py), the locator property, the round-trip
+    # property, the viewer's overlap property
+    property_tests = 8 + 1 + 1 + 1 + 1
     import test_normalise_properties
     assert len([n for n in dir(test_normalise_properties) if n.startswith("test_")]) == 8
     assert f"**{property_tests} property tests**" in README

@@ -67,6 +67,7 @@ VOCABULARY_MODULES = {
     "contract/checks.py",         # the registry's named checks (`check:`), one named like a column
     "curate/file_format.py",      # the curation file format's keys (`excerpt`, `supports`, `reason`)
     "curate/audit_patterns.py",   # the audit's kinds of candidate (`count`)
+    "publish/web_annotation_terms.py",  # keys of the W3C Web Annotation model that are also our names (`exact`, `language`)
 }
 # Keys of the Data Package and Table Schema standards (and the hash algorithm's name), which some
 # of our columns happen to share: `name`, `title`, `unit`, `value` (of a category), `sources`, `sha256`.

@@ -11,7 +11,6 @@ import os
 import shutil
 import signal
 import sqlite3
-import struct
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ import urllib.error
 from pathlib import Path
 
 import pytest
+from browser import WINDOW, png_size, run_chromium
 from conftest import ROOT
 
 from belarus_china.browse import serve
@@ -29,9 +29,7 @@ SPEAKER = "alexander-lukashenko"
 SOURCE = "rferl-lukashenka-goes-to-china"
 RELIABLE_QUOTE = "lukashenko-reliable-partner-for-china"
 PARAMS = {"visit_id": FIRST_VISIT, "speaker_id": SPEAKER, "source_id": SOURCE}
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT_NAME = "datasette-quotes.png"
-WINDOW = (1400, 900)
 
 
 def csv_rows(package: Path, table: str) -> list[dict[str, str]]:
@@ -348,44 +346,6 @@ def test_serve_runs_in_the_foreground_and_stops_on_interrupt(built_package, tmp_
 
 
 # --- a headless browser ------------------------------------------------------------------------
-
-@pytest.fixture(scope="session")
-def chromium() -> Path:
-    """Debian's Chromium, installed with apt-get when missing (the test fails, never skips, if that fails)."""
-    if not CHROMIUM.exists():
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        # As root here and in CI; through sudo on a hosted runner (e.g. the GitHub workflow).
-        sudo = [] if os.geteuid() == 0 else ["sudo", "-E"]
-        for command, limit in ((sudo + ["apt-get", "update"], 600),
-                               (sudo + ["apt-get", "install", "-y", "chromium"], 1500)):
-            try:
-                result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=limit)
-            except (OSError, subprocess.TimeoutExpired) as exc:
-                pytest.fail(f"cannot install Chromium for the browser test: `{' '.join(command)}` failed: {exc}")
-            if result.returncode != 0:
-                pytest.fail(f"cannot install Chromium for the browser test: `{' '.join(command)}` exited with "
-                            f"{result.returncode}:\n{result.stderr[-3000:]}")
-        if not CHROMIUM.exists():
-            pytest.fail(f"apt-get installed chromium but {CHROMIUM} does not exist")
-    return CHROMIUM
-
-
-def run_chromium(chromium: Path, profile: Path, *arguments: str) -> subprocess.CompletedProcess:
-    command = [str(chromium), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--no-proxy-server", f"--user-data-dir={profile}", f"--window-size={WINDOW[0]},{WINDOW[1]}",
-               *arguments]
-    try:
-        return subprocess.run(command, capture_output=True, timeout=60)
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"chromium did not finish within 60 s: {' '.join(command)}")
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    assert data[12:16] == b"IHDR"
-    return struct.unpack(">II", data[16:24])
-
 
 def test_the_quotes_page_in_a_headless_browser(chromium, server, registry, tmp_path):
     # Facets off for the picture (they are on by default) so that rows show under the codebook.

@@ -19,15 +19,15 @@ import pandas as pd
 
 from .base.paths import DESCRIPTOR
 from .base.problems import Problem, ProblemsFound, catalogue_markdown
-from .base.rawstore import RAW_FOLDER
+from .base.rawstore import RAW_FOLDER, read_text
 from .contract.frames import to_frames
 from .contract.registry import Registry, read_package_metadata, read_registry
 from .contract.rules import check_tables
 from .contract.validate import validate_package
-from .contract.vocabulary import Claims, Evidence, Inferences
+from .contract.vocabulary import Claims, Evidence, Inferences, Sources
 from .curate.assemble import Assembled, assemble
 from .curate.audit import KINDS, Candidate, report_table, run_audit
-from .publish import charts, docs
+from .publish import charts, docs, viewer, web_annotations
 from .publish.descriptor import render_package, version
 from .publish.release import citation_cff
 from .publish.sqlite import write_sqlite
@@ -60,7 +60,8 @@ class BuildResult:
             f"conflicts between sources: {conflicts}; inferred values: {len(frames[Inferences.table])}",
             "validation: passed (registry contract, cross-table rules, evidence offsets, raw checksums, CSV = Parquet"
             + (", frictionless)" if self.frictionless else "; frictionless skipped)"),
-            "files: datasets/csv, datasets/parquet, docs/ (codebook, datasheet, coverage, problems, charts), "
+            "files: datasets/csv, datasets/parquet, docs/ (codebook, datasheet, coverage, problems, charts, "
+            "evidence viewer sources/, Web Annotations annotations/), "
             f"CITATION.cff; {SQLITE_PATH} for `belarus-china serve`",
         ]
         return "\n".join(lines)
@@ -111,7 +112,8 @@ def audit_report(root: Path) -> tuple[str, bool]:
 
 
 def generated_files(root: Path, registry: Registry, frames, candidates) -> dict[str, bytes]:
-    """Everything the build publishes besides the tables: documentation, charts, citation."""
+    """Everything the build publishes besides the tables: documentation, charts, citation, the evidence
+    viewer and the evidence as Web Annotations."""
     package_version = version(root)
     metadata = read_package_metadata(root / "validation")
     files = {
@@ -123,6 +125,9 @@ def generated_files(root: Path, registry: Registry, frames, candidates) -> dict[
     }
     encoded = {name: text.encode("utf-8") for name, text in files.items()}
     encoded.update(charts.render(frames, chart_caption(metadata['name'], package_version)))
+    texts = {path: read_text(root / path) for path in frames[Sources.table][Sources.raw_path]}
+    encoded.update(viewer.render(registry, frames, texts))      # docs/sources/: the evidence viewer
+    encoded.update(web_annotations.render(registry, frames, texts, metadata))  # docs/annotations/: W3C Web Annotations
     return encoded
 
 

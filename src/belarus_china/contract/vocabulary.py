@@ -29,6 +29,7 @@ class Sources:
     publisher = "publisher"
     author = "author"
     doc_kind = "doc_kind"
+    language = "language"        # ISO 639-1: the viewer's `lang` of the text, the annotations' language
     raw_path = "raw_path"
     sha256 = "sha256"
     char_count = "char_count"
