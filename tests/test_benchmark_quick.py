@@ -61,7 +61,7 @@ def test_synthetic_package_builds_and_validates_with_every_record_kind(quick):
     assert largest["rows"]["evidence"] > 30 * largest["docs"]
     claims = (root / "datasets/csv/claims.csv").read_text(encoding="utf-8")
     # the merge rules are exercised: a majority, the finer date, a curator's resolution, and conflicts
-    for rule in ("majority of sources", "finest date precision wins", "curator's resolution", ",false,"):
+    for rule in ("majority of sources", "narrowest window", "curator's resolution", ",false,"):
         assert rule in claims
     coverage = (root / "docs/coverage.md").read_text(encoding="utf-8")
     assert " 0 uncovered" in coverage and "dismissed" in coverage

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import snapshot
 
@@ -225,6 +227,15 @@ CASES += [
      lambda r: _edit(r, "      name: {basis: external, reason: 'The text says only \"a readout released by his office\"",
                      "      name: {basis: text, reason: 'The text says only \"a readout released by his office\""),
      "basis-external", (DOC, "actors[lukashenko-office]: name", "basis external")),
+]
+
+# Release: a version without its CHANGELOG heading.
+CASES += [
+    ("version without its CHANGELOG heading",
+     lambda r: (r / "pyproject.toml").write_text(
+         re.sub(r'^version = "[^"]+"', 'version = "99.0.0"', (r / "pyproject.toml").read_text(encoding="utf-8"),
+                flags=re.MULTILINE), encoding="utf-8"),
+     "changelog-heading", ("CHANGELOG.md", "## [99.0.0] - YYYY-MM-DD")),
 ]
 
 

@@ -31,13 +31,13 @@ def test_build_publishes_every_table_in_both_formats(built_package, registry):
         assert len(load(name, built_package)) > 0, name
 
 
-def test_all_five_sources_and_the_first_visit_is_evidenced_by_every_document_that_describes_it(built_package):
+def test_every_source_evidences_the_first_visit(built_package):
     sources = load("sources", built_package)
     assert len(sources) == 5
     assert sorted(sources["raw_path"]) == sorted(f"raw/{p.name}" for p in (ROOT / "raw").glob("*.txt"))
     evidence = load("evidence", built_package)
     cited = evidence[(evidence.record_table == "visits") & (evidence.record_id == FIRST_VISIT)]
-    assert set(cited.source_id) == set(sources.source_id)  # all five documents describe the Feb-Mar visit
+    assert set(cited.source_id) == set(sources.source_id)  # every document describes the Feb-Mar visit
 
 
 def test_committed_package_is_what_a_build_makes_and_is_valid(built_package, registry):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from belarus_china.contract.dates import Window, read_window
+from belarus_china.contract.dates import Window, duration_days, read_window
 from belarus_china.curate.merge import Claim, merge
 from belarus_china.curate.records import Record
 
@@ -17,7 +17,8 @@ def _claim(file, **values):
     record = Record("visits", "v", file, None, {"visit_id": "v", **values}, [], resolve=resolve)
     window = None
     if "date_as_reported" in values:
-        window = read_window(values["date_as_reported"], anchor=ANCHOR)
+        duration = duration_days(values["duration_as_reported"]) if "duration_as_reported" in values else None
+        window = read_window(values["date_as_reported"], anchor=ANCHOR, duration=duration, stay=True)
     elif "start_date" in values:
         window = Window(values["start_date"], values.get("end_date") or values["start_date"],
                         values["start_date"], values.get("end_date"))
@@ -129,3 +130,42 @@ def test_a_source_is_credited_only_with_the_columns_it_states(registry):
 def test_curator_prose_may_be_written_once_only(registry):
     _, _, problems = _merge(registry, _claim("a.yaml", summary="one"), _claim("b.yaml", summary="two"))
     assert problems and problems[0].column == "summary" and problems[0].code == "curator-text-conflict"
+
+
+def test_two_sources_with_windows_of_different_width_need_no_resolution(registry):
+    """Precision and EDTF are derived from the curated window, not claims that could tie."""
+    wide = _claim("a.yaml", date_as_reported="2023")
+    narrow = _claim("b.yaml", date_as_reported="Arriving on 28 February 2023", duration_as_reported="three-day")
+    for claim in (wide, narrow):   # as the build writes them into every claim's values
+        claim.values.update(date_precision="year" if claim is wide else "day", date_edtf="x" + claim.source)
+    values, _, problems = _merge(registry, wide, narrow)
+    assert not problems, [str(p) for p in problems]
+    assert (values["date_earliest"], values["date_latest"]) == (date(2023, 2, 28), date(2023, 3, 2))
+
+
+def test_a_claim_that_leaves_the_last_day_open_agrees_with_one_that_fixes_it(registry):
+    opened = _claim("a.yaml", date_as_reported="Arriving on 28 February 2023")   # no duration: no last day
+    opened.values.update(start_date=date(2023, 2, 28), end_date=None)  # as the build writes the day columns
+    fixed = _claim("b.yaml", start_date=date(2023, 2, 28), end_date=date(2023, 3, 2))
+    values, claims, problems = _merge(registry, opened, fixed)
+    assert not problems, [str(p) for p in problems]
+    assert values["end_date"] == date(2023, 3, 2) and claims[("start_date", "src-a")]["agrees"]
+
+
+def test_a_resolution_of_a_window_uses_the_tables_own_group_name(registry):
+    table = registry["agreements"]
+    group = next(name for name, columns in table.claim_groups.items() if table.window.earliest in columns)
+
+    def claim(file, words, resolve=None):
+        record = Record("agreements", "a", file, None, {"agreement_id": "a", "date_as_reported": words}, [],
+                        resolve=resolve or {})
+        window = read_window(words, anchor=ANCHOR)
+        values = {"agreement_id": "a", "date_as_reported": words, "date_earliest": window.earliest,
+                  "date_latest": window.latest}
+        return Claim(record, SOURCES[file], values, window)
+
+    problems = []
+    values, _ = merge(table, [claim("a.yaml", "early March 2023", {group: "a's words are the signing's"}),
+                              claim("b.yaml", "late February 2023")], lambda r: [], problems)
+    assert not problems, [str(p) for p in problems]
+    assert values["date_earliest"] == date(2023, 3, 1)

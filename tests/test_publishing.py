@@ -122,16 +122,33 @@ def test_diff_reports_exactly_a_changed_cell_a_removed_row_and_an_added_column(b
     result = diff_packages(built_package, project)
     changed = {t.name: t for t in result.tables if not t.empty}
     assert set(changed) == {"visits", "quotes", "actors"}
-    assert changed["visits"].changed == {"lukashenko-china-2023-02-28": ["city"]}
+    assert changed["visits"].changed == {"lukashenko-china-2023-02-28": {"city": ("Beijing", "Shanghai")}}
     assert not changed["visits"].added and not changed["visits"].removed
     assert changed["quotes"].removed == [removed] and not changed["quotes"].changed
     assert changed["actors"].columns_added == ["nickname"] and not changed["actors"].changed
     assert result.bump() == "minor"
     text = render(result)
-    assert "row changed: lukashenko-china-2023-02-28 (city)" in text
+    assert "row changed: lukashenko-china-2023-02-28\n    city: Beijing → Shanghai" in text
     assert f"row removed: {removed}" in text and "column added: nickname" in text
-    assert text.endswith("version bump needed: minor")
+    assert "version bump needed: minor" in text
+    # Both packages carry the same version: the advice says which version to give the new one.
+    major, minor, _ = (int(p) for p in result.new_version.split("."))
+    assert result.bump_made() == "none"
+    assert text.endswith(f"bump the version in pyproject.toml to {major}.{minor + 1}.0 and add its CHANGELOG heading")
     assert diff_packages(built_package, built_package).bump() == "none"
+
+
+def test_diff_compares_the_versions_it_is_given(built_package, project):
+    descriptor = json.loads((project / "datapackage.json").read_text(encoding="utf-8"))
+    major, minor, patch = (int(p) for p in descriptor["version"].split("."))
+    fields = next(r for r in descriptor["resources"] if r["name"] == "visits")["schema"]["fields"]
+    fields[:] = [f for f in fields if f["name"] != "city"]   # needs major
+    for given, verdict in ((f"{major + 1}.0.0", "enough"), (f"{major}.{minor + 1}.0", "bump the version"),
+                           (f"{major}.{minor}.{patch}", "bump the version"), ("0.0.1", "goes backwards")):
+        descriptor["version"] = given
+        (project / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+        advice = diff_packages(built_package, project).version_advice()
+        assert verdict in advice, (given, advice)
 
 
 def test_removing_a_column_needs_a_major_bump(built_package, project):

@@ -44,3 +44,9 @@ def test_the_readme_duckdb_example_runs_on_the_parquet_files(monkeypatch):
     rows = duckdb.sql(query).fetchall()
     assert rows and all(row[1] for row in rows)
     assert rows[0][4] is False  # conflicts come first
+
+
+def test_the_readme_counts_the_documents_the_package_has(built_package):
+    from belarus_china.loader import load
+
+    assert f"**{len(load('sources', built_package))} source documents**" in README

@@ -163,7 +163,7 @@ def test_metadata_describes_every_table_and_column(meta, registry, built_package
     assert meta["license"] == "CC-BY-4.0"
     assert meta["license_url"] == "https://creativecommons.org/licenses/by/4.0/"
     assert meta["title"] and meta["description"]
-    assert "5 source documents" in meta["source"] and "raw/" in meta["source"]
+    assert f"{len(csv_rows(built_package, 'sources'))} source documents" in meta["source"] and "raw/" in meta["source"]
     assert meta["source_url"] == f"/{serve.DB_NAME}/sources"
     database = meta["databases"][serve.DB_NAME]
     assert set(database["tables"]) == set(registry.names)

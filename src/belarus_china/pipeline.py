@@ -29,7 +29,7 @@ from .curate.assemble import Assembled, assemble
 from .curate.audit import KINDS, Candidate, report_table, run_audit
 from .publish import charts, docs, viewer, web_annotations
 from .publish.descriptor import render_package, version
-from .publish.release import citation_cff
+from .publish.release import citation_cff, release_date
 from .publish.sqlite import write_sqlite
 from .publish.stage import stage, swap_into_place
 
@@ -115,7 +115,7 @@ def generated_files(root: Path, registry: Registry, frames, candidates) -> dict[
     """Everything the build publishes besides the tables: documentation, charts, citation, the evidence
     viewer and the evidence as Web Annotations."""
     package_version = version(root)
-    metadata = read_package_metadata(root / "validation")
+    metadata = package_metadata(root, frames)
     files = {
         "docs/codebook.md": docs.codebook(registry, frames),
         "docs/datasheet.md": docs.datasheet(registry, frames, candidates, package_version),
@@ -140,6 +140,24 @@ def _quiet(_message: str) -> None:
     pass
 
 
+def package_metadata(root: Path, frames: dict[str, pd.DataFrame]) -> dict:
+    """validation/package.yaml with its counts filled in from the tables (`{documents}`)."""
+    metadata = read_package_metadata(root / "validation")
+    metadata["description"] = str(metadata["description"]).format(documents=len(frames[Sources.table]))
+    return metadata
+
+
+def check_release_heading(root: Path) -> None:
+    """The version must have its CHANGELOG heading: CITATION.cff's release date is read from it."""
+    package_version = version(root)
+    if release_date(root, package_version) is None:
+        raise ProblemsFound("release notes", [Problem(
+            "changelog-heading",
+            f"version {package_version} (pyproject.toml) has no heading in CHANGELOG.md; add "
+            f"`## [{package_version}] - YYYY-MM-DD` (the release date) above the previous version, with what changed",
+            file="CHANGELOG.md")])
+
+
 @contextmanager
 def _step(report: Callable[[str], None], label: str):
     """Announce a step; say how long it took when that was more than a second."""
@@ -156,12 +174,13 @@ def build(root: Path, *, use_frictionless: bool = True, publish: bool = True,
     """Build the package under `root`; nothing it publishes changes unless all of it validates."""
     root = Path(root).resolve()
     registry = read_registry(root / "validation")
+    check_release_heading(root)
     with _step(report, "checking raw/, reading build/, locating excerpts, checking the tables"):
         assembled, frames = make_tables(root, registry)
     with _step(report, "auditing coverage of the raw documents"):
         candidates = coverage(assembled)
     with _step(report, "writing CSV, Parquet, datapackage.json, docs and charts"):
-        files = render_package(registry, frames, read_package_metadata(root / "validation"), version(root))
+        files = render_package(registry, frames, package_metadata(root, frames), version(root))
         files.update(generated_files(root, registry, frames, candidates))
     if publish:
         staging = stage(root, files)

@@ -179,6 +179,12 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
          "A column holding the document's own words (a quotation, a stance, the words a value was read from) "
          "is not inside any excerpt of the record from the source that wrote them."),
     ),
+    *_catalogue(
+        "publish",
+        ("changelog-heading", "Version without its CHANGELOG heading",
+         "pyproject.toml's version has no `## [x.y.z] - YYYY-MM-DD` heading in CHANGELOG.md, so the release "
+         "would have no date; add the heading with what changed."),
+    ),
 ]}
 
 

@@ -1,9 +1,10 @@
 """`belarus-china diff OLD NEW`: what a change did to the data, and the version bump it needs.
 
 Compares two packages (folders, datapackage.json files or release zips) table by table, rows
-matched by primary key, plus the schemas in their descriptors. The bump follows the Data Package
-versioning recipe: major when a table or column is removed or a column's type changes; minor when
-tables, columns or rows are added; patch when existing values are corrected or rows removed.
+matched by primary key, plus the schemas in their descriptors; a changed cell is shown old → new.
+The bump follows the Data Package versioning recipe: major when a table or column is removed or a
+column's type changes; minor when tables, columns or rows are added; patch when existing values are
+corrected or rows removed. The versions the two descriptors carry are compared with the bump needed.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ class TableDiff:
     name: str
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    changed: dict[str, list[str]] = field(default_factory=dict)  # record id -> changed columns
+    changed: dict[str, dict[str, tuple[object, object]]] = field(default_factory=dict)  # id -> column -> (old, new)
     columns_added: list[str] = field(default_factory=list)
     columns_removed: list[str] = field(default_factory=list)
     columns_retyped: list[str] = field(default_factory=list)
@@ -32,11 +33,16 @@ class TableDiff:
                     or self.columns_retyped)
 
 
+BUMPS = ("none", "patch", "minor", "major")
+
+
 @dataclass
 class PackageDiff:
     tables: list[TableDiff]
     tables_added: list[str]
     tables_removed: list[str]
+    old_version: str | None = None
+    new_version: str | None = None
 
     def bump(self) -> str:
         if self.tables_removed or any(t.columns_removed or t.columns_retyped for t in self.tables):
@@ -46,6 +52,43 @@ class PackageDiff:
         if any(t.changed or t.removed for t in self.tables):
             return "patch"
         return "none"
+
+    def bump_made(self) -> str | None:
+        """The bump from OLD's version to NEW's (None when either is not x.y.z)."""
+        old, new = _semver(self.old_version), _semver(self.new_version)
+        if old is None or new is None:
+            return None
+        if new[0] > old[0]:
+            return "major"
+        if new[0] == old[0] and new[1] > old[1]:
+            return "minor"
+        if new[:2] == old[:2] and new[2] > old[2]:
+            return "patch"
+        return "none" if new == old else "backwards"
+
+    def version_advice(self) -> str:
+        needed, made = self.bump(), self.bump_made()
+        if made is None:
+            return f"version bump needed: {needed} (the versions {self.old_version!r} → {self.new_version!r} are not x.y.z)"
+        said = f"version {self.old_version} → {self.new_version}"
+        if made == "backwards":
+            return f"{said} goes backwards; the change needs a {needed} bump"
+        if BUMPS.index(made) >= BUMPS.index(needed):
+            return f"{said} is a {made} bump; the change needs {needed}: enough"
+        return f"{said} is a {made} bump, but the change needs {needed}: bump the version in pyproject.toml to " \
+               f"{_next(self.old_version or '', needed)} and add its CHANGELOG heading"
+
+
+def _semver(version: str | None) -> tuple[int, int, int] | None:
+    parts = (version or "").split(".")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return None
+    return int(parts[0]), int(parts[1]), int(parts[2])
+
+
+def _next(version: str, bump: str) -> str:
+    major, minor, patch = _semver(version) or (0, 0, 0)
+    return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0"}.get(bump, f"{major}.{minor}.{patch + 1}")
 
 
 def _schemas(source: PackageSource) -> dict[str, dict]:
@@ -77,9 +120,10 @@ def diff_table(name: str, old: PackageSource, new: PackageSource, old_schema: di
     common_rows = sorted(set(before.index) & set(after.index))
     common_columns = [c for c in new_types if c in old_types and c not in result.columns_retyped]
     for column in common_columns:
-        same = _same(before.loc[common_rows, column], after.loc[common_rows, column])
+        old_values, new_values = before.loc[common_rows, column], after.loc[common_rows, column]
+        same = _same(old_values, new_values)
         for key in same[~same].index:
-            result.changed.setdefault(key, []).append(column)
+            result.changed.setdefault(key, {})[column] = (old_values[key], new_values[key])
     return result
 
 
@@ -89,7 +133,23 @@ def diff_packages(old_path, new_path) -> PackageDiff:
     tables = [diff_table(name, old, new, old_schemas[name], new_schemas[name])
               for name in new_schemas if name in old_schemas]
     return PackageDiff(tables=tables, tables_added=[n for n in new_schemas if n not in old_schemas],
-                       tables_removed=[n for n in old_schemas if n not in new_schemas])
+                       tables_removed=[n for n in old_schemas if n not in new_schemas],
+                       old_version=_version(old), new_version=_version(new))
+
+
+def _version(source: PackageSource) -> str | None:
+    version = source.descriptor.get("version")
+    return version if isinstance(version, str) else None
+
+
+def _shown(value: object, limit: int = 80) -> str:
+    if value is None or (not isinstance(value, list | tuple) and pd.isna(value)):
+        return "(empty)"
+    text = " | ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+    if hasattr(value, "date") and getattr(value, "hour", 0) == 0 and getattr(value, "minute", 0) == 0:
+        text = str(value.date())
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def render(result: PackageDiff) -> str:
@@ -106,6 +166,9 @@ def render(result: PackageDiff) -> str:
                              ("column retyped", table.columns_retyped), ("row added", table.added),
                              ("row removed", table.removed)):
             lines += [f"  {label}: {item}" for item in items]
-        lines += [f"  row changed: {key} ({', '.join(columns)})" for key, columns in sorted(table.changed.items())]
+        for key, columns in sorted(table.changed.items()):
+            lines.append(f"  row changed: {key}")
+            lines += [f"    {column}: {_shown(old)} → {_shown(new)}" for column, (old, new) in columns.items()]
     lines.append(f"version bump needed: {result.bump()}")
+    lines.append(result.version_advice())
     return "\n".join(lines)

@@ -41,16 +41,27 @@ class Claim:
 
 
 def _groups(table: Table) -> dict[str, tuple[str, ...]]:
+    """The claim groups; columns the build derives from a window (precision, EDTF) are no claims:
+    they are recomputed from the curated window."""
+    role = table.window
+    derived = set(role.derived) - {role.day, role.first, role.last} if role is not None else set()
     grouped = {c for cols in table.claim_groups.values() for c in cols}
     groups = dict(table.claim_groups)
     for name in table.column_names:
-        if name not in grouped and name not in table.primary_key and name not in table.curator_only:
+        if name not in grouped and name not in table.primary_key and name not in table.curator_only \
+                and name not in derived:
             groups[name] = (name,)
     return groups
 
 
 def _conflict(table: Table, a: dict, b: dict, keys: list[str]) -> bool:
-    return any(k in a and k in b and a[k] != b[k] and not table.is_list(k) for k in keys)
+    """Two claims conflict when both state a column (None states nothing) with different values."""
+    return any(a.get(k) is not None and b.get(k) is not None and a[k] != b[k] and not table.is_list(k) for k in keys)
+
+
+def _stated(table: Table, values: dict, keys: list[str]) -> tuple[str, ...]:
+    """What a claim states for a group's single-valued columns, as a vote."""
+    return tuple(str(values[k]) for k in keys if values.get(k) is not None and not table.is_list(k))
 
 
 def _render(table: Table, values: dict, keys: list[str]) -> str:
@@ -82,7 +93,7 @@ class _Merger:
                                              column=group))
                 return None
             else:
-                votes = Counter(tuple(str(c.values.get(k)) for k in keys if not table.is_list(k)) for c in candidates)
+                votes = Counter(_stated(table, c.values, keys) for c in candidates)
                 (top, count), *rest = votes.most_common()
                 if rest and rest[0][1] == count:
                     said = "; ".join(f"{c.source}: {_render(table, c.values, keys)}" for c in candidates)
@@ -90,14 +101,13 @@ class _Merger:
                         f"sources disagree and no rule decides ({said}); add `resolve: {{{group}: <reason>}}` "
                         "to the record in the file whose value is right"), record=self.label, column=group))
                     return None
-                candidates = [c for c in candidates
-                              if tuple(str(c.values.get(k)) for k in keys if not table.is_list(k)) == top]
+                candidates = [c for c in candidates if _stated(table, c.values, keys) == top]
                 rule = f"majority of sources ({count} of {len(stated)})"
         # Combine the agreeing candidates, the most complete claim first; lists take every item.
         chosen: dict = {}
         for claim in sorted(candidates, key=lambda c: (-len(c.values), c.source)):
             for column in columns:
-                if column not in claim.values:
+                if claim.values.get(column) is None:
                     continue
                 if table.is_list(column) and column in chosen:
                     chosen[column] = chosen[column] + [i for i in claim.values[column] if i not in chosen[column]]
@@ -107,13 +117,13 @@ class _Merger:
             self.rules[column] = rule
         return chosen
 
-    def window(self, columns: tuple[str, ...], stated: list[Claim]) -> dict | None:
+    def window(self, group: str, columns: tuple[str, ...], stated: list[Claim]) -> dict | None:
         """The curated window: fixed days decided first, then the intersection of the claims consistent with them."""
         role = self.table.window
         assert role is not None
         fixed_columns = tuple(c for c in (role.day, role.first, role.last) if c)
         fixing = [c for c in stated if any(c.values.get(col) is not None for col in fixed_columns)]
-        fixed = self.decide("dates", fixed_columns, fixing) if fixing else {}
+        fixed = self.decide(group, fixed_columns, fixing) if fixing else {}
         if fixed is None:
             return None
         first = fixed.get(role.first or role.day or "")
@@ -129,16 +139,16 @@ class _Merger:
             assert claim.window is not None and result is not None
             result = result.intersect(claim.window) if result else None
         if result is None or not consistent:
-            resolvers = [c for c in stated if "dates" in c.record.resolve and c.window is not None]
+            resolvers = [c for c in stated if group in c.record.resolve and c.window is not None]
             if len(resolvers) != 1:
                 said = "; ".join(f"{c.source}: {c.window}" for c in stated)
                 self.problems.append(Problem("merge-tie", f"the sources' date windows do not meet ({said}); add "
-                                                          "`resolve: {dates: <reason>}` to the file whose window is right",
+                                                          f"`resolve: {{{group}: <reason>}}` to the file whose window is right",
                                              record=self.label, column=role.earliest))
                 return None
             winner = resolvers[0]
             assert winner.window is not None
-            result, rule = winner.window, f"curator's resolution: {winner.record.resolve['dates']}"
+            result, rule = winner.window, f"curator's resolution: {winner.record.resolve[group]}"
             consistent = [winner]
         else:
             excluded = len(stated) - len(consistent)
@@ -185,7 +195,7 @@ def merge(table: Table, claims: list[Claim], evidence_of: Callable[[Record], lis
         stated = [c for c in claims if any(col in c.values for col in columns)]
         if not stated:
             continue
-        chosen = (merger.window(columns, stated) if window_group in columns else
+        chosen = (merger.window(group, columns, stated) if window_group in columns else
                   merger.decide(group, columns, stated))
         if chosen is not None:
             merged.update(chosen)
