@@ -13,9 +13,9 @@ by one of its aliases) or marked as an inference. Every excerpt really occurs in
 (exactly once, or with the `within:`/`occurrence:` the format offers); every record kind is there
 (sources, actors, visits, visit events, agreements, trade figures, quotes, one of them by two
 speakers, assessments, inferences read from the text and known from outside, claims that agree
-and conflict, dismissals, a video summary's timestamps), and the coverage audit passes: every
-candidate fact in the text lies inside an evidence excerpt, is the alias of a curated actor, or is
-dismissed.
+and conflict, renamed ids, dismissals, a video summary's timestamps), and the coverage audit
+passes: every candidate fact in the text lies inside an excerpt that supports a column of its kind
+(or inside the record's own words), is the alias of a curated actor, or is dismissed.
 
 Deterministic: the output depends only on --docs and --seed (no clock, no hash randomisation).
 Document i does not depend on N except that the visits it shares with later documents are only
@@ -330,8 +330,8 @@ def document(i: int, docs: int, seed: int) -> tuple[str, dict]:
         byline = doc.add(f"By {author.full}")
         source_evidence.append(_ev(byline, ["author"]))
         if kind == "news":
-            words = dmy(published)
-            dateline = doc.add(f"Published by {publisher} on {WEEKDAYS[published.weekday()]}, {words}")
+            words = f"on {WEEKDAYS[published.weekday()]}, {dmy(published)}"   # the weekday is part of the date's words
+            dateline = doc.add(f"Published by {publisher} {words}")
         elif kind == "analysis":
             words = f"{MONTHS[published.month - 1]} {published.day}, {published.year}"
             dateline = doc.add(f"Published by {publisher} on {words}")
@@ -386,6 +386,8 @@ def document(i: int, docs: int, seed: int) -> tuple[str, dict]:
     })
     if i % 5 == 2:  # document i+2 gives another start day; this one is the curator's choice
         record["resolve"] = {"dates": "the introducing report gives the schedule day by day"}
+    if i % 7 == 0:  # an id that replaced a vaguer one, which stays resolvable (renamed_ids)
+        record["replaces"] = [f"{v['id']}-first-report"]
     visits.append(record)
     t1 = doc.add(f"Talks between {leader.surname} and {host.surname} were held at the {v['venue']} on "
                  f"{dmy(v['talks'])}.")

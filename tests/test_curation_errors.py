@@ -229,6 +229,15 @@ CASES += [
      "basis-external", (DOC, "actors[lukashenko-office]: name", "basis external")),
 ]
 
+# Growth: a known record curated again under another id.
+CASES += [
+    ("a known visit under a new id",
+     lambda r: _edit(r, "  - visit_id: lukashenko-china-2023-02-28\n", "  - visit_id: lukashenko-china-2023-03-01\n",
+                     path="build/004_736d6101656b867f.yaml"),
+     "lookalike-record", ("build/004_736d6101656b867f.yaml", "visits[lukashenko-china-2023-03-01]",
+                          "lukashenko-china-2023-02-28", "distinct_from")),
+]
+
 # Release: a version without its CHANGELOG heading.
 CASES += [
     ("version without its CHANGELOG heading",

@@ -41,6 +41,9 @@ PUBLISHED_IN_AUTUMN = Window(date(2021, 10, 5), date(2021, 12, 31))  # an anchor
     ("earlier in March", PUBLISHED_IN_MARCH, date(2021, 3, 1), date(2021, 3, 5)),
     ("yesterday", PUBLISHED_IN_MARCH, date(2021, 3, 2), date(2021, 3, 4)),
     ("the other day", Window.day(date(2021, 3, 31)), date(2021, 3, 1), date(2021, 3, 31)),
+    # An abbreviated month, with its dot; a weekday with the date in brackets.
+    ("Dec. 6, 2021", None, date(2021, 12, 6), date(2021, 12, 6)),
+    ("on Monday (Dec 6)", Window.day(date(2021, 12, 7)), date(2021, 12, 6), date(2021, 12, 6)),
 ])
 def test_words_give_their_window(words, anchor, earliest, latest):
     window = read_window(words, anchor=anchor)
@@ -153,3 +156,8 @@ def test_any_window_written_as_edtf_parses_back_to_itself(earliest, width, open_
         assert low == window.earliest
     if window.latest is not None:
         assert high == window.latest
+
+
+def test_a_weekday_must_match_the_date_in_its_brackets():
+    with pytest.raises(DateWordsError, match="is not a Tuesday"):
+        read_window("Tuesday (Dec 6)", anchor=Window.day(date(2021, 12, 7)))

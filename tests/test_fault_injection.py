@@ -179,6 +179,12 @@ def _shift_quote_window(root, reg):
     _with_frame("quotes", mutate)(root, reg)
 
 
+def _rename_to_an_id_in_use(root, reg):
+    visits = read_table(root, reg, "visits")["visit_id"].tolist()
+    row = pd.DataFrame([{"record_table": "visits", "old_id": visits[0], "record_id": visits[1]}])
+    edit_table(root, reg, "renamed_ids", lambda f: pd.concat([f, row.astype(f.dtypes.to_dict())]))
+
+
 def _drop_bound_inference(root, reg):
     edit_table(root, reg, "inferences", lambda f: f[~((f.record_id == "putin-china-high-profile-visits") &
                                                       (f.field == "date_earliest"))])
@@ -259,6 +265,15 @@ CORRUPTIONS = [
                                                         agrees=True), "claim-agrees", "claims"),
     ("actor name no document uses", _on_row("actors", "actor_id", "xi-jinping", name="Xi J. Ping"), "name-not-shown",
      "actors"),
+    ("renamed id that is still a record's id", _rename_to_an_id_in_use, "renamed-id-in-use", "renamed_ids"),
+    ("quotation in another language without its English",
+     _on_row("quotes", "quote_id", "putin-agreeing-to-come", text_language="ru"), "translation-missing", "quotes"),
+    ("English quotation with a translation",
+     _on_row("quotes", "quote_id", "putin-agreeing-to-come", text_en="agreeing to come", translated_by="curator"),
+     "translation-needless", "quotes"),
+    ("translation said to be the document's but not in its words",
+     _on_row("quotes", "quote_id", "putin-agreeing-to-come", text_language="ru", text_en="having agreed to come",
+             translated_by="printed"), "not-verbatim", "quotes"),
     ("outside knowledge marked as read from the text",
      _with_frame("inferences", lambda f: f.assign(basis=f.basis.where(f.record_id != "lukashenko-office", "text"))),
      "basis-external", "inferences"),

@@ -49,6 +49,10 @@ UNIT_INJECTED = {"column-dtype", "min-length"}
 BY_TABLE = {code for _, _, code, _ in test_fault_injection.CORRUPTIONS}
 BY_CURATION = {code for _, _, code, _ in test_curation_errors.CASES}
 OTHER_TESTS = {"raw-file-unlisted": "test_foundation.test_build_names_a_missing_and_an_extra_raw_file",
+               "document-not-text": "test_adding_a_document.test_add_refuses_what_is_not_a_text_document_and_bad_metadata",
+               "capture-metadata": "test_adding_a_document.test_add_refuses_what_is_not_a_text_document_and_bad_metadata",
+               "document-present": "test_adding_a_document.test_a_document_already_in_raw_is_refused_and_named",
+               "curation-file-exists": "test_adding_a_document.test_add_refuses_to_overwrite_a_curation_file",
                "frictionless": "test_fault_injection.test_an_error_only_frictionless_sees_is_reported_with_its_code"}
 
 

@@ -87,7 +87,8 @@ def test_rows_equal_the_csvs_in_primary_key_order(db, registry, built_package):
     for table in registry:
         expected = csv_rows(built_package, table.name)
         rows = db.execute(f'SELECT * FROM "{table.name}" ORDER BY rowid').fetchall()
-        assert len(rows) == len(expected) > 0, table.name
+        assert len(rows) == len(expected), table.name
+        assert rows or table.name == "renamed_ids", table.name  # no record of the real data was renamed yet
         keys = [tuple(row[table.column_names.index(c)] for c in table.primary_key) for row in rows]
         assert keys == sorted(keys), f"{table.name} is not in primary-key order"
         by_key = {tuple(r[c] for c in table.primary_key): r for r in expected}

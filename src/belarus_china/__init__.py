@@ -27,6 +27,8 @@ _LIBRARY = {
     "write_sqlite": "publish.sqlite",
     "start_server": "browse.serve",
     "stop_server": "browse.serve",
+    "resolve_id": "browse.renames",
+    "add_document": "curate.add",
 }
 
 __all__ = ["DataPackageError", "datapackage_path", "load", "load_all", "tables", *_LIBRARY]

@@ -47,6 +47,29 @@ def cmd_build(args) -> int:
     return EXIT_OK
 
 
+def cmd_add(args) -> int:
+    from datetime import date
+
+    from .curate.add import add_document
+
+    root = _checkout(args.root)
+    if root is None:
+        return EXIT_USAGE
+    try:
+        retrieved_on = date.fromisoformat(args.retrieved_on) if args.retrieved_on else None
+    except ValueError:
+        print(f"--retrieved-on {args.retrieved_on!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        added = add_document(root, Path(args.path), language=args.language, doc_kind=args.kind,
+                             retrieved_from=args.retrieved_from, retrieved_on=retrieved_on, partial=args.partial)
+    except ProblemsFound as exc:
+        _print_problems("nothing was added", exc.problems)
+        return EXIT_INVALID
+    print(added.next_steps())
+    return EXIT_OK
+
+
 def cmd_package(args) -> int:
     from .contract.validate import validate_package
     from .publish.descriptor import version
@@ -119,6 +142,23 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--root", default=".", help="the checkout to build (default: current folder)")
     build.add_argument("--no-frictionless", action="store_true", help="skip the frictionless pass (faster)")
     build.set_defaults(func=cmd_build)
+
+    add = commands.add_parser(
+        "add", help="add a document: copy it into raw/, record its checksum, start its curation file",
+        description="Copy a UTF-8 text file into raw/ as NNN_<16 hex of its SHA-256>.txt, append its line to "
+                    "raw/SHA256SUMS, and write build/<that name>.yaml with the source block and, as comments, every "
+                    "candidate fact the coverage audit finds in it. Refuses a document already in raw/ (same bytes). "
+                    "Then: fill in the source block, curate or dismiss the candidates (`belarus-china audit`), "
+                    "`belarus-china build`. build/README.md, \"Adding a document\", walks through it.")
+    add.add_argument("path", help="the document, as UTF-8 text (convert a web page or PDF to text first)")
+    add.add_argument("--root", default=".", help="the checkout to add it to (default: current folder)")
+    add.add_argument("--language", default="en", help="the document's language, ISO 639-1 (default: en)")
+    add.add_argument("--kind", default=None, help="what kind of document it is (doc_kind; see docs/codebook.md)")
+    add.add_argument("--retrieved-from", default=None, metavar="URL", help="the address the copy was taken from")
+    add.add_argument("--retrieved-on", default=None, metavar="YYYY-MM-DD", help="the day the copy was taken")
+    add.add_argument("--partial", "--excerpt", action="store_true",
+                     help="the copy is only part of the document (an excerpt or truncated copy)")
+    add.set_defaults(func=cmd_add)
 
     audit = commands.add_parser("audit", help="coverage audit: candidate facts in raw/ covered, dismissed or not")
     audit.add_argument("--root", default=".", help="the checkout to audit (default: current folder)")

@@ -12,7 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +27,8 @@ from .contract.validate import validate_package
 from .contract.vocabulary import Claims, Evidence, Inferences, Sources
 from .curate.assemble import Assembled, assemble
 from .curate.audit import KINDS, Candidate, report_table, run_audit
+from .curate.review import ReviewItem, review
+from .loader import load_all
 from .publish import charts, docs, viewer, web_annotations
 from .publish.descriptor import render_package, version
 from .publish.release import citation_cff, release_date
@@ -44,6 +46,7 @@ class BuildResult:
     candidates: list[Candidate]
     root: Path
     frictionless: bool = True
+    review: list[ReviewItem] = field(default_factory=list)
 
     def summary(self) -> str:
         """What the build published, as `belarus-china build` prints it."""
@@ -64,6 +67,9 @@ class BuildResult:
             "evidence viewer sources/, Web Annotations annotations/), "
             f"CITATION.cff; {SQLITE_PATH} for `belarus-china serve`",
         ]
+        if self.review:
+            lines.append(f"merge review: {len(self.review)} text(s) may state a value this build changed; look at:")
+            lines += [f"  - {item}" for item in self.review]
         return "\n".join(lines)
 
 
@@ -86,9 +92,9 @@ def make_tables(root: Path, registry: Registry) -> tuple[Assembled, dict[str, pd
     return assembled, frames
 
 
-def coverage(assembled: Assembled) -> list[Candidate]:
+def coverage(assembled: Assembled, registry: Registry) -> list[Candidate]:
     """The coverage audit; raises while any candidate fact is neither curated nor dismissed."""
-    candidates = run_audit(assembled)
+    candidates = run_audit(assembled, registry)
     uncovered = [
         Problem("coverage-uncovered", f"{c.text!r} is covered by no evidence excerpt and no `dismissed` entry",
                 file=f"{RAW_FOLDER}/{c.raw_file}", record=f"chars {c.start}-{c.end}", column=c.kind)
@@ -103,11 +109,12 @@ def audit_report(root: Path) -> tuple[str, bool]:
     """`belarus-china audit`: the coverage table of the raw documents, and whether nothing is uncovered.
     Raises ProblemsFound when the documents or curation files cannot be read."""
     root = Path(root).resolve()
-    assembled = assemble(root, read_registry(root / "validation"))
+    registry = read_registry(root / "validation")
+    assembled = assemble(root, registry)
     hard = [p for p in assembled.problems if p.code in ("yaml-syntax", "yaml-encoding", "curation-shape")]
     if hard:
         raise ProblemsFound("curation", hard)
-    candidates = run_audit(assembled)
+    candidates = run_audit(assembled, registry)
     return report_table(candidates, list(assembled.texts)), not any(c.status == "uncovered" for c in candidates)
 
 
@@ -178,10 +185,11 @@ def build(root: Path, *, use_frictionless: bool = True, publish: bool = True,
     with _step(report, "checking raw/, reading build/, locating excerpts, checking the tables"):
         assembled, frames = make_tables(root, registry)
     with _step(report, "auditing coverage of the raw documents"):
-        candidates = coverage(assembled)
+        candidates = coverage(assembled, registry)
     with _step(report, "writing CSV, Parquet, datapackage.json, docs and charts"):
         files = render_package(registry, frames, package_metadata(root, frames), version(root))
         files.update(generated_files(root, registry, frames, candidates))
+    changes = review(registry, frames, published_frames(root))
     if publish:
         staging = stage(root, files)
         try:
@@ -196,4 +204,15 @@ def build(root: Path, *, use_frictionless: bool = True, publish: bool = True,
         with _step(report, "writing the SQLite database for Datasette (dist/, not committed)"):
             write_sqlite(root, root / SQLITE_PATH, registry)
     return BuildResult(frames=frames, assembled=assembled, files=files, candidates=candidates, root=root,
-                       frictionless=use_frictionless)
+                       frictionless=use_frictionless, review=changes)
+
+
+def published_frames(root: Path) -> dict[str, pd.DataFrame] | None:
+    """The tables published before this build, for the merge review; None when there are none (or they
+    cannot be read: the build replaces them, and validation says what was wrong)."""
+    if not (root / DESCRIPTOR).is_file():
+        return None
+    try:
+        return load_all(root)
+    except Exception:  # noqa: BLE001 (any damage: there is simply nothing to compare with)
+        return None

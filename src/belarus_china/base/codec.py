@@ -89,6 +89,7 @@ class TypeCodec:
     sqlite_value: Callable[[Any], Any]
     is_text: bool = False     # held as text: blank and padded values are refused
     is_list: bool = False     # items joined by the field's delimiter
+    is_number: bool = False   # a quantity (the coverage audit: an amount, count or rank may be read into it)
     schema_extras: tuple[tuple[str, str], ...] = ()   # Table Schema field properties the type implies
     sqlite_check: str | None = None                   # CHECK on the SQLite column, "{column}" filled in
     reader_note: str = ""                             # what a reader of the SQLite column needs to know
@@ -101,8 +102,8 @@ CODECS: dict[str, TypeCodec] = {c.name: c for c in [
     TypeCodec("list", pa.string(), "string", "TEXT", _parse_string, str, str, is_text=True, is_list=True,
               schema_extras=(("itemType", "string"),), reader_note='A list, items joined by "{delimiter}".',
               codebook_name="list of text (joined by `{delimiter}`)"),
-    TypeCodec("integer", pa.int64(), "Int64", "INTEGER", _parse_integer, lambda v: str(int(v)), int),
-    TypeCodec("number", pa.float64(), "Float64", "REAL", _parse_number, _csv_number, float),
+    TypeCodec("integer", pa.int64(), "Int64", "INTEGER", _parse_integer, lambda v: str(int(v)), int, is_number=True),
+    TypeCodec("number", pa.float64(), "Float64", "REAL", _parse_number, _csv_number, float, is_number=True),
     TypeCodec("boolean", pa.bool_(), "boolean", "INTEGER", _parse_boolean, lambda v: "true" if v else "false",
               lambda v: 1 if bool(v) else 0, sqlite_check="{column} IN (0, 1)", reader_note="1 = true, 0 = false."),
     TypeCodec("date", pa.date32(), "datetime64[ns]", "TEXT", _parse_date,

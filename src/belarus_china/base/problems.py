@@ -43,9 +43,17 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
         ("raw-file-not-regular", "Raw document not a regular file", "A raw document is a link, folder or other special file."),
         ("raw-checksum", "Raw document changed", "A raw document's SHA-256 differs from its manifest line (edited or damaged)."),
         ("raw-not-utf8", "Raw document not UTF-8", "A raw document cannot be decoded as UTF-8."),
+        ("document-not-text", "Not a text document",
+         "`belarus-china add` was given something that is not a non-empty UTF-8 text file."),
+        ("document-present", "Document already in raw/",
+         "`belarus-china add` was given a document whose bytes are already in raw/; the message names it."),
+        ("capture-metadata", "Capture metadata malformed",
+         "`belarus-china add` was given a language that is not ISO 639-1 or an address that is not http(s)."),
     ),
     *_catalogue(
         "curation",
+        ("curation-file-exists", "Curation file exists",
+         "`belarus-china add` would write a curation file that is already there."),
         ("yaml-syntax", "Not valid YAML", "A curation file cannot be parsed as YAML; the message gives line and column."),
         ("yaml-encoding", "Curation file not UTF-8", "A curation file cannot be decoded as UTF-8."),
         ("yaml-duplicate-key", "Key written twice",
@@ -81,6 +89,9 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
         ("inferred-without-source", "Inference without its document",
          "An inference in a shared file (actors.yaml) has no document to belong to; define the record in the file of "
          "the document the value is read from, and infer it there."),
+        ("lookalike-record", "Looks like another record",
+         "Two records of a table look like one thing curated twice under two ids (tables.yaml `lookalike`); use "
+         "the existing id, or say why they differ with `distinct_from`."),
         ("curator-text-conflict", "Curator's text differs between files",
          "A shared record's summary or notes are written in two files with different text; write them once."),
         ("merge-tie", "Sources disagree and no rule decides",
@@ -175,6 +186,13 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
         ("source-length", "Source length wrong", "A source's char_count is not the number of code points of its raw document."),
         ("column-reference", "Names no column",
          "evidence.supports or inferences.field names a column the record's table does not have."),
+        ("renamed-id-in-use", "Renamed id still in use",
+         "An id listed as renamed (renamed_ids.old_id) is still the id of a record of its table."),
+        ("translation-missing", "Translation missing",
+         "A quotation printed in a language other than English has no English translation, or a translation does "
+         "not say who made it."),
+        ("translation-needless", "Translation of an English text",
+         "An English quotation carries a translation or a translator."),
         ("not-verbatim", "Words not in the evidence",
          "A column holding the document's own words (a quotation, a stance, the words a value was read from) "
          "is not inside any excerpt of the record from the source that wrote them."),

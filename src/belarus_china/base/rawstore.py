@@ -30,8 +30,9 @@ def parse_manifest(text: str | None) -> tuple[dict[str, str], list[Problem]]:
             continue
         digest, _, name = line.partition("  ")
         if len(digest) != 64 or not name:
-            problems.append(Problem("raw-manifest-malformed", f"line {number} is not '<sha256>  <file name>': {line!r}",
-                                    file=label))
+            problems.append(Problem("raw-manifest-malformed", f"line {number} is not '<64 hex digits of the SHA-256>"
+                                                              f"<two spaces><file name>' (as sha256sum writes it): {line!r}; "
+                                                              "`belarus-china add` writes these lines", file=label))
             continue
         entries[name] = digest
     return entries, problems
@@ -47,18 +48,24 @@ def check_documents(manifest_text: str | None, present: dict[str, bool],
     manifest, problems = parse_manifest(manifest_text)
     names = sorted(name for name in present if name != MANIFEST)
     for name in sorted(set(manifest) - set(names)):
-        problems.append(Problem("raw-file-missing", "is listed in the manifest but missing", file=f"{RAW_FOLDER}/{name}"))
+        problems.append(Problem("raw-file-missing", f"is listed in {MANIFEST} but missing: restore it (git checkout), or, "
+                                                    "if the document is withdrawn, remove its manifest line and its "
+                                                    "curation file", file=f"{RAW_FOLDER}/{name}"))
     for name in names:
         label = f"{RAW_FOLDER}/{name}"
         if name not in manifest:
-            problems.append(Problem("raw-file-unlisted", "is not in the manifest (an extra or renamed file)", file=label))
+            problems.append(Problem("raw-file-unlisted", f"is not in {MANIFEST} (an extra or renamed file): add a "
+                                                         "document with `belarus-china add PATH`, which copies it and "
+                                                         "writes its manifest line, or remove the stray file", file=label))
         elif not present[name]:
             problems.append(Problem("raw-file-not-regular", "is not a regular file", file=label))
         else:
             data = read(name)
             if sha256_bytes(data) != manifest[name]:
-                problems.append(Problem("raw-checksum", "differs from the manifest checksum (edited or damaged)",
-                                        file=label))
+                problems.append(Problem("raw-checksum", f"differs from its {MANIFEST} checksum (edited or damaged): raw "
+                                                        "documents are never edited; restore the original (git "
+                                                        "checkout); a corrected text is a new document "
+                                                        "(`belarus-china add`)", file=label))
             else:
                 try:
                     data.decode("utf-8")

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..base.package_source import PackageSource
 from ..loader import load_from
+from .renames import renamed
 
 
 @dataclass
@@ -26,11 +27,12 @@ class TableDiff:
     columns_added: list[str] = field(default_factory=list)
     columns_removed: list[str] = field(default_factory=list)
     columns_retyped: list[str] = field(default_factory=list)
+    renamed: dict[str, str] = field(default_factory=dict)  # old id -> new id (NEW's renamed_ids)
 
     @property
     def empty(self) -> bool:
         return not (self.added or self.removed or self.changed or self.columns_added or self.columns_removed
-                    or self.columns_retyped)
+                    or self.columns_retyped or self.renamed)
 
 
 BUMPS = ("none", "patch", "minor", "major")
@@ -49,7 +51,7 @@ class PackageDiff:
             return "major"
         if self.tables_added or any(t.columns_added or t.added for t in self.tables):
             return "minor"
-        if any(t.changed or t.removed for t in self.tables):
+        if any(t.changed or t.removed or t.renamed for t in self.tables):
             return "patch"
         return "none"
 
@@ -105,7 +107,8 @@ def _same(a: pd.Series, b: pd.Series) -> pd.Series:
     return (a.isna() & b.isna()) | (a == b).fillna(False).astype(bool)
 
 
-def diff_table(name: str, old: PackageSource, new: PackageSource, old_schema: dict, new_schema: dict) -> TableDiff:
+def diff_table(name: str, old: PackageSource, new: PackageSource, old_schema: dict, new_schema: dict,
+               renames: dict[tuple[str, str], str] | None = None) -> TableDiff:
     result = TableDiff(name)
     old_types = {f["name"]: f["type"] for f in old_schema.get("fields", [])}
     new_types = {f["name"]: f["type"] for f in new_schema.get("fields", [])}
@@ -117,6 +120,13 @@ def diff_table(name: str, old: PackageSource, new: PackageSource, old_schema: di
     before.index, after.index = _keys(before, old_schema), _keys(after, new_schema)
     result.added = sorted(set(after.index) - set(before.index))
     result.removed = sorted(set(before.index) - set(after.index))
+    # A removed id that NEW lists as renamed to an added one is a rename, not a removal and an addition.
+    for old_id in list(result.removed):
+        new_id = (renames or {}).get((name, old_id))
+        if new_id in result.added:
+            result.renamed[old_id] = new_id
+            result.removed.remove(old_id)
+            result.added.remove(new_id)
     common_rows = sorted(set(before.index) & set(after.index))
     common_columns = [c for c in new_types if c in old_types and c not in result.columns_retyped]
     for column in common_columns:
@@ -130,7 +140,8 @@ def diff_table(name: str, old: PackageSource, new: PackageSource, old_schema: di
 def diff_packages(old_path, new_path) -> PackageDiff:
     old, new = PackageSource(old_path), PackageSource(new_path)
     old_schemas, new_schemas = _schemas(old), _schemas(new)
-    tables = [diff_table(name, old, new, old_schemas[name], new_schemas[name])
+    renames = renamed(new)
+    tables = [diff_table(name, old, new, old_schemas[name], new_schemas[name], renames)
               for name in new_schemas if name in old_schemas]
     return PackageDiff(tables=tables, tables_added=[n for n in new_schemas if n not in old_schemas],
                        tables_removed=[n for n in old_schemas if n not in new_schemas],
@@ -166,6 +177,7 @@ def render(result: PackageDiff) -> str:
                              ("column retyped", table.columns_retyped), ("row added", table.added),
                              ("row removed", table.removed)):
             lines += [f"  {label}: {item}" for item in items]
+        lines += [f"  row renamed: {old} → {new}" for old, new in sorted(table.renamed.items())]
         for key, columns in sorted(table.changed.items()):
             lines.append(f"  row changed: {key}")
             lines += [f"    {column}: {_shown(old)} → {_shown(new)}" for column, (old, new) in columns.items()]

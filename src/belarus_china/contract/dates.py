@@ -21,12 +21,19 @@ Reading rules, stated once:
   duration ("three-day"), the last day follows.
 - Any other window is the whole stay (or the day) within it: "for three days in early March 2023"
   (a duration and the window of the stay).
+- A weekday with a date in brackets or after a comma ("Monday (Dec 4)", "Wednesday, 5 January 2000")
+  is the date, which must fall on that weekday;
+  a month may be abbreviated, with or without its dot ("Dec. 4").
 - Relative to an anchor day d: "on Monday" (the latest Monday on or before d), "yesterday", "last
   year", "this year", "earlier in <month>", "the other day" (within the 30 days before d), "this
   week" (Monday to Sunday of d's week).
 - Relative to an anchor record: "After X" (on or after the anchor's first day, within the row's
   container), "ahead of X" / "before X" / "prior to X" (on or before the anchor's first day),
   "during X" (within the anchor's window).
+A record that lies within another (an event, agreement or quotation with its visit: tables.yaml
+`window.within`) has the window its own words (or its sources' claims) give, narrowed to the
+container's window; with no window of its own it takes the container's (`contained`). Each source's
+claim keeps the window its own words give.
 A window read against an anchor window is the hull over every day the anchor allows; every reading
 above is monotone in the anchor day, so the hull is the readings at the anchor's two ends.
 """
@@ -79,6 +86,22 @@ class Window:
         if low and high and low > high:
             return None
         return Window(low, high)
+
+
+def contained(window: Window | None, container: Window | None) -> Window | None:
+    """The window of a record that lies within another (an event in its visit): its own window narrowed to
+    the container's, or the container's when it has none. Disjoint windows are left as they are (the
+    contract reports them as date-container)."""
+    if container is None or (container.earliest is None and container.latest is None):
+        return window
+    if window is None:
+        return Window(container.earliest, container.latest)
+    narrowed = window.intersect(container)
+    if narrowed is None:
+        return window
+    inside = lambda day: day is not None and narrowed.earliest <= day <= narrowed.latest if narrowed.bounded else day
+    return Window(narrowed.earliest, narrowed.latest, window.first if inside(window.first) else None,
+                  window.last if inside(window.last) else None)
 
 
 class DateWordsError(ValueError):
@@ -157,7 +180,9 @@ _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 def _normal(words: str) -> str:
     text = words.replace("’", "'").replace("‘", "'").replace(",", " ").replace("–", " - ").replace("—", " - ")
     text = re.sub(r"\s+at\s+\d{1,2}:\d{2}\s*$", "", text.strip(), flags=re.IGNORECASE)
-    return " ".join(text.lower().split()).rstrip(".")
+    text = " ".join(text.lower().split()).rstrip(".")
+    # "Dec. 4": the dot of an abbreviated month.
+    return re.sub(r"\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.", r"\1", text)
 
 
 def duration_days(words: str) -> int:
@@ -339,7 +364,17 @@ def _event(text: str) -> str | None:
 def kind_of(words: str) -> str:
     """What the words need: 'absolute' (nothing), 'yearless' or 'relative' (an anchor day), 'event'
     (an anchor record). DateWordsError when they are not a form this module reads."""
-    return _parse(words)[0]
+    named = _named_weekday(words)
+    return kind_of(named[1]) if named else _parse(words)[0]
+
+
+def _named_weekday(words: str) -> tuple[int, str] | None:
+    """ "Monday (Dec 4)", "Wednesday, 5 January 2000" -> (the weekday, the date after it)."""
+    match = (re.fullmatch(r"\s*(?:on\s+)?([a-z]+)\s*\((.+)\)\s*", words, flags=re.IGNORECASE)
+             or re.fullmatch(r"\s*(?:on\s+)?([a-z]+),\s+(.*\d.*)", words, flags=re.IGNORECASE))
+    if match and match.group(1).lower() in WEEKDAYS:
+        return WEEKDAYS[match.group(1).lower()], match.group(2)
+    return None
 
 
 def _parse(words: str) -> tuple[str, str, Reader | str]:
@@ -368,6 +403,14 @@ def read_window(words: str, *, anchor: Window | None = None, container: Window |
     record's), needed by yearless, relative and event words. container: the window of the record
     this row lies within (an agreement's visit), which bounds event words. duration: the length of
     a stay in days. stay: the row is a visit (a stay with a first and a last day)."""
+    named = _named_weekday(words)
+    if named is not None:
+        # "Monday (Dec 4)": the date in brackets, which must fall on the weekday named.
+        weekday, inner = named
+        window = read_window(inner, anchor=anchor, container=container, duration=duration, stay=stay)
+        if window.earliest is not None and window.earliest == window.latest and window.earliest.weekday() != weekday:
+            raise DateWordsError(f"{words!r}: {window.earliest} is not a {calendar.day_name[weekday]}")
+        return window
     stated = re.match(r"\s*for\s+(\d+|[a-z]+)\s+days?\s+(?:in|on|during)\s+(.+)", words, flags=re.IGNORECASE)
     if stated:  # "for three days in early March 2023": a duration and the window of the whole stay
         duration = duration_days(f"{stated.group(1)} days")

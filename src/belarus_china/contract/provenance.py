@@ -18,7 +18,7 @@ from ..base.problems import Problem
 from .dates import DateWordsError, duration_days
 from .registry import Column, Registry, Table, field_descriptor
 from .text_match import shows_word, shows_words
-from .vocabulary import Actors, Claims, Evidence, Inferences, Sources
+from .vocabulary import Actors, Claims, Evidence, Inferences, Quotes, Sources
 
 EXTERNAL = Inferences.external
 
@@ -131,11 +131,14 @@ def _check_verbatim(index: _Index, ids: dict[str, pd.Series]) -> list[Problem]:
     problems = []
     for table in index.registry:
         columns = sorted(table.verbatim_columns)
-        if not columns:
+        if not columns and table.translation is None:
             continue
+        role = table.translation
         for record_id, row in zip(ids[table.name].tolist(), index.frames[table.name].to_dict("records"), strict=True):
             excerpts = [e[Evidence.excerpt] for e in index.cited.get((table.name, record_id), [])]
-            for name in columns:
+            # A translation the document prints is its words too; the curator's own is not.
+            own = [role.translation] if role is not None and _text(row.get(role.by)) == Quotes.by_document else []
+            for name in [*columns, *own]:
                 words = _text(row.get(name))
                 if words is not None and not _inside(words, excerpts):
                     problems.append(Problem("not-verbatim", f"{words!r} is not inside any excerpt of the record",

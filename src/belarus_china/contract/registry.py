@@ -27,12 +27,12 @@ FIELD_KEYS = {
     "min_length", "enum", "check", "references", "example", "shown_as", "verbatim",
 }
 TABLE_KEYS = {"title", "description", "primary_key", "fields", "rules", "merge", "curation", "points_at", "words",
-              "full_text", "browse", "window", "period"}
+              "full_text", "browse", "window", "period", "translation", "lookalike"}
 RULE_KEYS = {"has_evidence", "ordered"}
 SHOWN_AS = {"place", "country", "actor"}
-CURATION_KEYS = {"section", "one_per_file", "shared_file", "filled_by_build"}
+CURATION_KEYS = {"section", "one_per_file", "shared_file", "filled_by_build", "default_by_build"}
 # What the build can fill a column with (tables.yaml `curation.filled_by_build`).
-BUILD_FILLS = {"document_path", "document_sha256", "document_length", "document_source"}
+BUILD_FILLS = {"document_path", "document_sha256", "document_length", "document_source", "document_language"}
 WORDS_KINDS = {"quantity": {"number", "qualifier", "unit_column", "parser"}, "change": {"number"}, "label": {"of"}}
 BROWSE_KEYS = {"facets", "sort_desc", "label_column", "fact_label"}
 
@@ -102,6 +102,26 @@ class PeriodRole:
     anchor: str | None = None
 
 
+@dataclass(frozen=True)
+class TranslationRole:
+    """A text that may be printed in any language, with its English translation (tables.yaml `translation`)."""
+    text: str
+    language: str           # the language the text is printed in
+    translation: str        # its English translation, when that language is not English
+    by: str                 # who made the translation (the document itself, or the curator)
+
+
+@dataclass(frozen=True)
+class LookalikeRole:
+    """When two records of a table look like one thing described twice (tables.yaml `lookalike`): every
+    `same` column equal (lists as sets), no `compatible` column stated differently, overlapping date
+    windows when `window`, and one `overlapping_text` inside the other."""
+    same: tuple[str, ...] = ()
+    compatible: tuple[str, ...] = ()
+    window: bool = False
+    overlapping_text: str | None = None
+
+
 def _keys(role: type) -> set[str]:
     """The tables.yaml keys of a role: its dataclass fields (a window's keys are the role's columns)."""
     return {f.name for f in dataclass_fields(role)}
@@ -138,6 +158,9 @@ class Table:
     one_per_file: bool = False                    # one record per document file (its `source`)
     shared_file: str | None = None                # a curation file of its own (actors.yaml)
     filled_by_build: dict[str, str] = field(default_factory=dict)
+    default_by_build: dict[str, str] = field(default_factory=dict)   # filled in only when the curator leaves it out
+    translation: TranslationRole | None = None
+    lookalike: LookalikeRole | None = None
     points_at: tuple[str, str] | None = None      # (table column, record id column): rows about a record of any table
     words: tuple[Words, ...] = ()
     full_text: tuple[str, ...] = ()
@@ -317,6 +340,20 @@ def _role(name: str, key: str, spec: dict | None, keys: set[str], kind, fields: 
         raise RegistryError(f"tables.yaml: {name}: {key}: {exc}") from None
 
 
+def _lookalike(name: str, spec: dict | None, fields: list[str], dated: bool) -> LookalikeRole | None:
+    if spec is None:
+        return None
+    if set(spec) - _keys(LookalikeRole):
+        raise RegistryError(f"tables.yaml: {name}: unknown lookalike keys {sorted(set(spec) - _keys(LookalikeRole))}")
+    same, compatible = tuple(spec.get("same") or ()), tuple(spec.get("compatible") or ())
+    text = spec.get("overlapping_text")
+    if not set(same) | set(compatible) | ({text} if text else set()) <= set(fields):
+        raise RegistryError(f"tables.yaml: {name}: lookalike names columns the table does not have")
+    if spec.get("window") and not dated:
+        raise RegistryError(f"tables.yaml: {name}: lookalike compares windows, but the table has none")
+    return LookalikeRole(same, compatible, bool(spec.get("window")), text)
+
+
 def _table(name: str, spec: dict, columns: dict[str, Column], list_delimiter: str) -> Table:
     unknown = set(spec) - TABLE_KEYS
     if unknown:
@@ -339,10 +376,14 @@ def _table(name: str, spec: dict, columns: dict[str, Column], list_delimiter: st
     if set(curation) - CURATION_KEYS:
         raise RegistryError(f"tables.yaml: {name}: unknown curation keys {sorted(set(curation) - CURATION_KEYS)}")
     filled = dict(curation.get("filled_by_build") or {})
-    if not set(filled) <= set(fields) or not set(filled.values()) <= BUILD_FILLS:
-        raise RegistryError(f"tables.yaml: {name}: filled_by_build must map its columns to one of {sorted(BUILD_FILLS)}")
+    defaults = dict(curation.get("default_by_build") or {})
+    for key, mapping in (("filled_by_build", filled), ("default_by_build", defaults)):
+        if not set(mapping) <= set(fields) or not set(mapping.values()) <= BUILD_FILLS:
+            raise RegistryError(f"tables.yaml: {name}: {key} must map its columns to one of {sorted(BUILD_FILLS)}")
     window = _role(name, "window", spec.get("window"), _keys(WindowRole), WindowRole, fields)
     period = _role(name, "period", spec.get("period"), _keys(PeriodRole), PeriodRole, fields)
+    translation = _role(name, "translation", spec.get("translation"), _keys(TranslationRole), TranslationRole, fields)
+    lookalike = _lookalike(name, spec.get("lookalike"), fields, window is not None)
     points_at = tuple(spec["points_at"]) if spec.get("points_at") else None
     browse = dict(spec.get("browse") or {})
     if set(browse) - BROWSE_KEYS:
@@ -366,6 +407,9 @@ def _table(name: str, spec: dict, columns: dict[str, Column], list_delimiter: st
         one_per_file=bool(curation.get("one_per_file", False)),
         shared_file=curation.get("shared_file"),
         filled_by_build=filled,
+        default_by_build=defaults,
+        translation=translation,
+        lookalike=lookalike,
         points_at=points_at,
         words=_words(name, spec.get("words"), fields),
         full_text=tuple(spec.get("full_text") or ()),

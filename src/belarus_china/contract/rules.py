@@ -23,7 +23,7 @@ from ..base.problems import CATALOGUE, Problem
 from .checks import DOMAIN_CHECKS, domain_check
 from .provenance import check_provenance
 from .registry import Column, Registry, Table, table_schema
-from .vocabulary import Evidence, Inferences, Sources
+from .vocabulary import Evidence, Inferences, RenamedIds, Sources
 from .windows import check_windows
 
 # pandera's built-in check names -> our problem codes (our own checks are named by their codes).
@@ -205,6 +205,50 @@ def check_tables(registry: Registry, frames: dict[str, pd.DataFrame], texts: dic
     ids = {t.name: record_ids(t, frames[t.name]) for t in registry}
     problems.extend(check_windows(registry, frames, ids))
     problems.extend(check_provenance(registry, frames, texts, ids))
+    problems.extend(_check_translations(registry, frames, ids))
+    problems.extend(_check_renamed_ids(registry, frames, ids))
+    return problems
+
+
+def _check_renamed_ids(registry: Registry, frames: dict[str, pd.DataFrame], ids: dict[str, pd.Series]) -> list[Problem]:
+    """An old id is no longer the id of a record of its table (else a link to it would mean two things)."""
+    renamed = frames[RenamedIds.table]
+    current = {t.name: set(ids[t.name].tolist()) for t in registry}
+    problems = []
+    for label, table, old in zip(ids[RenamedIds.table].tolist(), renamed[RenamedIds.record_table].tolist(),
+                                 renamed[RenamedIds.old_id].tolist(), strict=True):
+        if old in current.get(table, set()):
+            problems.append(Problem("renamed-id-in-use", f"{old!r} is renamed but is still the id of a row of {table}",
+                                    table=RenamedIds.table, record=label, column=RenamedIds.old_id))
+    return problems
+
+
+ENGLISH = "en"  # ISO 639-1: the language translations are made into
+
+
+def _check_translations(registry: Registry, frames: dict[str, pd.DataFrame], ids: dict[str, pd.Series]) -> list[Problem]:
+    """A text printed in another language has its English translation and says who made it; an English
+    text has none (that a document's own translation is in its words is checked with the other words)."""
+    problems = []
+    for table in registry:
+        role = table.translation
+        if role is None:
+            continue
+        frame = frames[table.name]
+        for record_id, language, translation, by in zip(ids[table.name].tolist(), *(
+                frame[c].astype(object).where(frame[c].notna(), None).tolist()
+                for c in (role.language, role.translation, role.by)), strict=True):
+            where = {"table": table.name, "record": record_id}
+            if language not in (None, ENGLISH) and translation is None:
+                problems.append(Problem("translation-missing", f"{role.text} is in {language!r}: give {role.translation} "
+                                                               f"(its English) and {role.by}", column=role.translation,
+                                        **where))
+            elif translation is not None and by is None:
+                problems.append(Problem("translation-missing", f"{role.translation} is given: say who made it "
+                                                               f"({role.by})", column=role.by, **where))
+            elif language == ENGLISH and (translation is not None or by is not None):
+                problems.append(Problem("translation-needless", f"{role.text} is English: leave {role.translation} and "
+                                                                f"{role.by} empty", column=role.translation, **where))
     return problems
 
 

@@ -34,6 +34,11 @@ class Sources:
     sha256 = "sha256"
     char_count = "char_count"
     date_edtf = "date_edtf"
+    retrieved_from = "retrieved_from"
+    retrieved_on = "retrieved_on"
+    copy_extent = "copy_extent"
+    whole = "whole"              # copy_extent: the complete text
+    partial = "partial"          # copy_extent: an excerpt or a truncated copy
     video_summary = "video_summary"  # doc_kind whose excerpts carry the video time of their timestamp anchor
 
 
@@ -97,6 +102,7 @@ class Quotes:
     table = "quotes"
     id = "quote_id"
     text = "text"
+    by_document = "printed"      # translated_by: the document prints the English itself
 
 
 class Evidence:
@@ -136,4 +142,12 @@ class Claims:
     evidence_ids = "evidence_ids"
 
 
-NAMESPACES = (Precision, Sources, Actors, Visits, Agreements, TradeFigures, Quotes, Assessments, Evidence, Inferences, Claims)
+class RenamedIds:
+    table = "renamed_ids"
+    record_table = "record_table"
+    old_id = "old_id"
+    record_id = "record_id"
+
+
+NAMESPACES = (Precision, Sources, Actors, Visits, Agreements, TradeFigures, Quotes, Assessments, Evidence, Inferences,
+              Claims, RenamedIds)

@@ -16,7 +16,7 @@ from datetime import date
 import pandas as pd
 
 from ..base.problems import Problem
-from .dates import DateWordsError, Window, duration_days, edtf, precision, read_window
+from .dates import DateWordsError, Window, contained, duration_days, edtf, precision, read_window
 from .registry import Registry, Table
 from .vocabulary import Claims, Inferences, Sources
 
@@ -171,10 +171,12 @@ def _check_words(ctx: _Context, table: Table, record_id: str, row: dict, window:
             problems.append(Problem("date-anchor", f"{anchor_name!r} names no dated record", column=role.anchor, **where))
             return problems
         try:
-            expected = words_window(table, words, anchor, container,
-                                    _text(row.get(role.duration)) if role.duration else None)
+            expected: Window | None = words_window(table, words, anchor, container,
+                                                   _text(row.get(role.duration)) if role.duration else None)
         except DateWordsError:
             expected = None
+        if expected is not None and claimed is None:
+            expected = contained(expected, container)   # a curated row lies within its container
         if expected is not None:
             # A bound the words leave open may be narrowed by a marked inference.
             for bound, got, want in ((role.earliest, window.earliest, expected.earliest),
@@ -184,6 +186,10 @@ def _check_words(ctx: _Context, table: Table, record_id: str, row: dict, window:
                                                           f"(anchor {anchor_name or 'none'}) gives {want}",
                                             column=bound, **where))
             return problems
+    if words is None and claimed is None and container is not None:
+        inherited = contained(None, container)
+        if inherited is not None and _same(window, inherited):
+            return problems   # a row with no date of its own takes its container's window
     for bound, value in ((role.earliest, window.earliest), (role.latest, window.latest)):
         if value is not None and bound not in inferred and (claimed is None or bound in claimed):
             said = f"{role.words} {words!r} gives no window" if words else f"no {role.words}"

@@ -19,14 +19,16 @@ from pathlib import Path
 
 from ..base.problems import Problem, ProblemsFound
 from ..base.rawstore import RAW_FOLDER, check_raw, read_text, sha256_bytes
-from ..contract.dates import DateWordsError, Window, kind_of, read_window
+from ..contract.dates import DateWordsError, Window, contained, kind_of, read_window
+from ..contract.provenance import claim_agrees, value_text
 from ..contract.registry import Registry, Table
-from ..contract.vocabulary import Claims, Evidence, Inferences, Sources
+from ..contract.vocabulary import Claims, Evidence, Inferences, RenamedIds, Sources
 from ..contract.windows import SOURCE_ANCHOR, derived, words_window
 from ..contract.words import word_problems
 from . import file_format as F
 from .evidence import EvidenceLocator
 from .locate import LocateError, locate
+from .lookalikes import find_lookalikes
 from .merge import Claim, merge
 from .records import CurationFile, Record, read_curation
 
@@ -75,6 +77,7 @@ class _Assembly:
         self.origins: dict[tuple[str, str], list[Origin]] = defaultdict(list)
         self.source_of: dict[str, str] = {}          # curation file -> source_id
         self.source_of_raw: dict[str, str] = {}      # raw file -> source_id
+        self.language_of_raw: dict[str, str | None] = {}    # raw file -> the document's language
         self.video_sources: set[str] = set()
         self.windows: dict[tuple[str, str], Window] = {}   # (table, id) -> curated window, for anchors
 
@@ -94,9 +97,13 @@ class _Assembly:
         values = dict(record.values)
         text = self.texts.get(raw_file or "", "")
         fill = {"document_path": f"{RAW_FOLDER}/{raw_file}", "document_sha256": sha256_bytes(text.encode("utf-8")),
-                "document_length": len(text), "document_source": self.source_of_raw.get(raw_file or "")}
+                "document_length": len(text), "document_source": self.source_of_raw.get(raw_file or ""),
+                "document_language": self.language_of_raw.get(raw_file or "")}
         for column, role in table.filled_by_build.items():
             values[column] = fill[role]
+        for column, role in table.default_by_build.items():
+            if values.get(column) is None:
+                values[column] = fill[role]
         return values
 
     # --- the steps ---
@@ -125,6 +132,7 @@ class _Assembly:
                     continue  # the contract reports the duplicate key; this document's evidence would be misfiled
                 self.source_of[f.path] = record.id
                 self.source_of_raw[f.raw_file] = record.id
+                self.language_of_raw[f.raw_file] = record.values.get(Sources.language)
                 if record.values.get(Sources.doc_kind) == Sources.video_summary:
                     self.video_sources.add(record.id)
         for record in found:
@@ -279,23 +287,48 @@ class _Assembly:
             claims = [self.claim(table, r) for r in sharing]
             if table.mergeable:
                 values, rows = merge(table, claims, self.evidence.cited, self.problems)
+                window = None
                 if table.window is not None and (values.get(table.window.earliest) or values.get(table.window.latest)):
                     window = Window(values.get(table.window.earliest), values.get(table.window.latest),
                                     values.get(table.window.first or table.window.day or ""),
                                     values.get(table.window.last or table.window.day or ""))
-                    values.update(derived(table, window))
-                    self.windows[key] = window
+                window = self.within(table, values, window, rows)
                 self.emit(table, values, sharing, {c.record.file: c.values for c in claims})
                 for row in rows:
                     source = next(c.record for c in claims if c.source == row[Claims.source_id])
                     self.emit(claims_table, row, [source])
             else:
                 claim = claims[0]
-                if claim.window is not None:
-                    self.windows[key] = claim.window
-                self.emit(table, claim.values, sharing)
+                values = dict(claim.values)
+                window = self.within(table, values, claim.window, [])
+                self.emit(table, values, sharing)
+            if window is not None:
+                self.windows[key] = window
             for record in extra:  # reported by the contract as a duplicate key
                 self.emit(table, self.filled(table, record, record.raw_file), [record])
+
+    def within(self, table: Table, values: dict, window: Window | None, claims_rows: list[dict]) -> Window | None:
+        """The curated window of a record that lies within another (contract.dates.contained), written into
+        `values`; the claims of the record's window bounds say the rule that narrowed them."""
+        role = table.window
+        if role is None:
+            return window
+        container = None
+        if role.within and values.get(role.within):
+            references = table.column(role.within).references
+            container = self.windows.get((references[0], values[role.within])) if references else None
+        result = contained(window, container)
+        if result is None:
+            return None
+        if window is None or (result.earliest, result.latest) != (window.earliest, window.latest):
+            values[role.earliest], values[role.latest] = result.earliest, result.latest
+            for row in claims_rows:
+                if row[Claims.field] in (role.earliest, role.latest):
+                    curated = value_text(values[row[Claims.field]], table, table.column(row[Claims.field]))
+                    row[Claims.agrees] = claim_agrees(table, row[Claims.field], row[Claims.claimed_value], curated)
+                    row[Claims.rule] = f"{row[Claims.rule]}, narrowed to the window of {role.within} {values[role.within]}"
+        values.update(derived(table, result))
+        return result
 
     def claim(self, table: Table, record: Record) -> Claim:
         """One file's values for a record, with the build's columns filled in and its window read."""
@@ -356,6 +389,18 @@ class _Assembly:
                 self.emit(table, {Inferences.record_table: record.table, Inferences.record_id: record.id,
                                   Inferences.field: column, Inferences.source_id: source,
                                   Inferences.basis: inferred.basis, Inferences.reason: inferred.reason}, [record])
+
+    def renamed(self, records: list[Record]) -> None:
+        """Each earlier id a record `replaces`, as a row of renamed_ids (once, whichever files say it)."""
+        table = self.registry[RenamedIds.table]
+        seen: set[tuple[str, str, str]] = set()
+        for record in records:
+            for old in record.replaces:
+                if (record.table, old, record.id) in seen:
+                    continue
+                seen.add((record.table, old, record.id))
+                self.emit(table, {RenamedIds.record_table: record.table, RenamedIds.old_id: old,
+                                  RenamedIds.record_id: record.id}, [record])
 
     def evidence_rows(self) -> None:
         table = self.registry[Evidence.table]
@@ -418,6 +463,10 @@ def assemble(root: Path, registry: Registry) -> Assembled:
     by_id = work.facts(files)
     work.merged(by_id)
     work.inferences(files, shared_records)
+    all_records = [r for f in files for r in f.records] + shared_records
+    work.renamed(all_records)
+    files_of = {key: tuple(sorted({o.file for o in origins})) for key, origins in work.origins.items()}
+    problems.extend(find_lookalikes(registry, work.rows, all_records, files_of))
     work.evidence_rows()
     dismissed = work.dismissals(files)
     spans: dict[str, list[tuple[int, int]]] = defaultdict(list)

@@ -1,41 +1,152 @@
 """What a candidate fact looks like in a document's text: the coverage audit's vocabulary.
 
-English word lists and patterns for quotations, money, percentages, counts, dates and names of
-people; `audit` uses them to find candidates. A vocabulary module: its words are not registry names.
+Patterns for quotations, money, percentages, counts, ranks, dates and names of people, built for
+the document's language (sources.language). Month and weekday names and relative date phrases
+("sidste år", "на прошлой неделе", "去年") come from the CLDR data that Babel ships, so a language
+is not a hand-made list; English patterns are always applied as well, because documents in other
+languages quote English names and dates. Quotation marks differ by language and CLDR as Babel
+ships it does not carry them, so they are the small table below; dash-led quotations are looked
+for in the languages whose typography uses them. A vocabulary module: its words are not registry
+names.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
 
-KINDS = ("quotation", "money", "percentage", "count", "date", "person_name")
+from babel import Locale, UnknownLocaleError
+from babel.dates import get_day_names, get_month_names
+
+KINDS = ("quotation", "money", "percentage", "count", "rank", "date", "person_name")
+QUANTITIES = frozenset({"money", "percentage", "count", "rank"})   # what a number column can hold
+DURATION_KINDS = frozenset({"count"})                             # "for three days": a count of days
 
 _NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                  "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|hundred|dozens?|several|a few")
+_ORDINALS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTHS_SHORT = r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _RELATIVE = (r"last year|this year|next year|last week|this week|last month|this month|the other day|yesterday|"
              r"today|tomorrow|earlier this year|recent years|past (?:few )?(?:years|decades?|months)|"
              r"a few (?:days|weeks|months) (?:before|ago|earlier)|yearlong|decades?")
+_QUALIFIERS = r"more than|over|at least|about|around|nearly|almost|up to|fewer than|less than|some"
+# Letters of the scripts the corpus can hold (Latin with its accents, Cyrillic): upper case, then any case.
+_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽА-ЯЁІЇЄҐЎ"
+_LOWER = "a-zß-öø-ÿāăąćčďđēėęěğģīįıķĺļľłńņňōőœŕřśşšţťūůűųźżžа-яёіїєґў"
 
-PATTERNS = {
-    "money": re.compile(r"(?:US)?\$\s?\d[\d,]*(?:\.\d+)?(?:\s*(?:billion|million|thousand|trillion|bn|mn)\b)?",
-                        re.IGNORECASE),
-    "percentage": re.compile(r"\b\d+(?:\.\d+)?\s*(?:%|percent\b|per cent\b)", re.IGNORECASE),
-    "count": re.compile(rf"(?<![\d:.,])\b(?:\d{{1,3}}(?:,\d{{3}})*(?!\d)(?![.:,]\d)|(?:{_NUMBER_WORDS})\b)[ \xa0-]+"
-                        rf"(?!(?:{_MONTHS})\b)(?!percent\b|per cent\b|billion\b|million\b)[A-Za-z][a-z]+",
-                        re.IGNORECASE),
-    # Month and weekday names are matched with their capital ("may" is a verb); relative phrases in any case.
-    "date": re.compile(rf"\b(?:(?:\d{{1,2}}\s+)?(?:{_MONTHS})(?:\s+\d{{1,2}})?(?:,?\s+\d{{4}})?|(?:19|20)\d{{2}}s?"
-                       rf"|(?:[Oo]n\s+)?(?:{_WEEKDAYS})|(?i:{_RELATIVE}))\b"),
-    # Capitalised words joined by spaces on one line; leading titles and place words are dropped below.
-    "person_name": re.compile(r"\b[A-Z][a-z]+(?:[’']s)?(?:[ \xa0]+[A-Z][a-z]+(?:[’']s)?)+\b"),
+ENGLISH = "en"
+# Quotation marks each language uses (opening, closing); English pairs are looked for in every document.
+QUOTE_MARKS: dict[str, tuple[tuple[str, str], ...]] = {
+    "en": (("“", "”"), ("‘", "’"), ('"', '"')),
+    "da": (("”", "”"), ("»", "«"), ("„", "“")),
+    "sv": (("”", "”"), ("»", "»")),
+    "no": (("«", "»"), ("“", "”")),
+    "de": (("„", "“"), ("»", "«"), ("‚", "‘")),
+    "nl": (("„", "”"), ("“", "”"), ("‘", "’")),
+    "fr": (("«", "»"), ("‹", "›")),
+    "ru": (("«", "»"), ("„", "“")),
+    "be": (("«", "»"), ("„", "“")),
+    "uk": (("«", "»"), ("„", "“")),
+    "pl": (("„", "”"), ("«", "»")),
+    "zh": (("“", "”"), ("「", "」"), ("『", "』")),
 }
-QUOTES = [
-    re.compile(r"“([^”\n]+)”"),
-    re.compile(r"(?<![\w])‘([^’\n]+?)’(?![\w])"),
-    re.compile(r"(?<![=\w])\"([^\"\n<>=]+)\"(?![\w>])"),
-]
+# Languages whose typography sets a quotation as a line or clause led by a dash ("– Vi er klar, siger han.").
+DASH_QUOTES = {"da", "sv", "no", "ru", "be", "uk", "fr", "pl", "es", "it", "pt"}
+_SPACELESS = {"zh", "ja"}   # scripts without spaces: no word boundaries around names
+
+
+@dataclass(frozen=True)
+class Patterns:
+    language: str
+    quotations: tuple[re.Pattern, ...]
+    kinds: dict[str, re.Pattern]
+
+
+def _quote_pattern(opening: str, closing: str) -> re.Pattern:
+    if (opening, closing) == ("‘", "’"):   # not an apostrophe: no letter just outside the marks
+        return re.compile(r"(?<![\w])‘([^’\n]+?)’(?![\w])")
+    if (opening, closing) == ('"', '"'):   # not HTML attributes
+        return re.compile(r"(?<![=\w])\"([^\"\n<>=]+)\"(?![\w>])")
+    return re.compile(f"{re.escape(opening)}([^{re.escape(closing)}\\n]+?){re.escape(closing)}")
+
+
+def _locale(language: str) -> Locale | None:
+    try:
+        return Locale.parse(language)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+def _alternation(words) -> str:
+    unique = sorted({w.strip() for w in words if w and w.strip()}, key=len, reverse=True)
+    return "|".join(re.escape(w) for w in unique)
+
+
+def _local_date_words(locale: Locale) -> tuple[str, str, str]:
+    """The language's month names (wide and abbreviated, format and stand-alone forms), weekday names and
+    relative phrases (last/this/next year, month, week; yesterday, today, ...), from CLDR."""
+    months, days = [], []
+    for width in ("wide", "abbreviated"):
+        for context in ("format", "stand-alone"):
+            months += list(get_month_names(width, context=context, locale=locale).values())
+            days += list(get_day_names(width, context=context, locale=locale).values()) if width == "wide" else []
+    relative = []
+    fields = locale._data["date_fields"]   # Babel exposes no public accessor for CLDR's relative fields
+    for name in ("year", "quarter", "month", "week", "day"):
+        if name in fields and "relative" in fields[name]:
+            relative += list(dict(fields[name]["relative"]).values())
+    # An abbreviation may end in a dot ("jan."); match it with or without.
+    months = [m.rstrip(".") for m in months if len(m.rstrip(".")) > 1]
+    return _alternation(months), _alternation(days), _alternation(relative)
+
+
+@cache
+def patterns_for(language: str | None) -> Patterns:
+    """The audit's patterns for a document in `language` (ISO 639-1); English ones are always included."""
+    language = (language or ENGLISH).lower()
+    pairs = list(QUOTE_MARKS[ENGLISH])
+    pairs += [p for p in QUOTE_MARKS.get(language, tuple(p for ps in QUOTE_MARKS.values() for p in ps))
+              if p not in pairs]
+    quotations = [_quote_pattern(o, c) for o, c in pairs]
+    if language in DASH_QUOTES:
+        # "– Words, words, siger han." : the words after a line-leading dash, up to the next dash or line end.
+        quotations.append(re.compile(r"(?m)^[ \t]*[–—][ \t]+([^–—\n]+?)(?=[ \t]+[–—][ \t]|[ \t]*$)"))
+    numeric_dates = (r"\d{4}-\d{2}-\d{2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?!\d)")
+    english_dates = (rf"(?:\d{{1,2}}\.?\s+)?(?:{_MONTHS}|(?:{_MONTHS_SHORT})\b\.?)(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?"
+                     rf"(?:,?\s+\d{{4}})?|(?:19|20)\d{{2}}s?|(?:[Oo]n\s+)?(?:{_WEEKDAYS})|(?i:{_RELATIVE})")
+    # Longest forms first: an alternation takes the first that matches ("2023-12-01" before "2023").
+    date_parts = [numeric_dates]
+    if language in _SPACELESS:
+        date_parts.append(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日")
+    date_parts.append(english_dates)
+    locale = _locale(language) if language != ENGLISH else None
+    if locale is not None:
+        months, days, relative = _local_date_words(locale)
+        local = [rf"(?:\d{{1,2}}\.?\s*)?(?:{months})\.?(?:\s+\d{{1,2}}\.?)?(?:,?\s+\d{{4}})?" if months else "",
+                 days, relative]
+        date_parts += [f"(?i:{part})" for part in local if part]
+    edge_start, edge_end = (r"(?<![\w])", r"(?![\w])") if language not in _SPACELESS else ("", "")
+    kinds = {
+        "money": re.compile(r"(?:US)?\$\s?\d[\d,]*(?:\.\d+)?(?:\s*(?:billion|million|thousand|trillion|bn|mn)\b)?"
+                            r"|\b\d[\d,.]*\s?(?:€|euros?|dollars?|rubles?|roubles?|yuan)\b", re.IGNORECASE),
+        "percentage": re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|percent\b|per cent\b|procent\b|prozent\b)", re.IGNORECASE),
+        "count": re.compile(
+            rf"(?<![\d:.,])\b(?:(?:{_QUALIFIERS})\s+)?(?:\d{{1,3}}(?:,\d{{3}})*(?!\d)(?![.:,]\d)|(?:{_NUMBER_WORDS})\b)"
+            rf"[ \xa0-]+(?!(?:{_MONTHS})\b)(?!percent\b|per cent\b|billion\b|million\b)[{_UPPER}{_LOWER}][{_LOWER}]+"
+            rf"|\b(?:{_QUALIFIERS})\s+\d[\d,]*(?:\.\d+)?\b(?!\s*(?:%|percent))", re.IGNORECASE),
+        "rank": re.compile(rf"\b(?:\d+(?:st|nd|rd|th)|(?:{_ORDINALS}))(?:[ \xa0-](?:largest|biggest|highest|"
+                           rf"lowest|most|top|smallest))\b|\b\d+(?:st|nd|rd|th)\b", re.IGNORECASE),
+        "date": re.compile(f"{edge_start}(?:{'|'.join(date_parts)}){edge_end}"),
+        # Capitalised words joined by spaces on one line; leading titles and place words are dropped by the audit.
+        "person_name": re.compile(rf"(?<![\w])[{_UPPER}][{_LOWER}]+(?:[’']s)?(?:[ \xa0]+[{_UPPER}][{_LOWER}]+(?:[’']s)?)+"
+                                  rf"(?![\w])"),
+    }
+    return Patterns(language, tuple(quotations), kinds)
+
+
 # Words that begin capitalised sequences that are not people (titles, places, institutions).
 NOT_PEOPLE = {
     "President", "Chinese", "Russian", "Belarusian", "Prime", "Minister", "Foreign", "First", "Deputy", "Great",

@@ -12,6 +12,8 @@ DISMISSED = "dismissed"          # audit candidates the curator dismisses, with 
 EVIDENCE = "evidence"            # a record's excerpts
 INFERRED = "inferred"            # field -> why the value is not stated literally
 RESOLVE = "resolve"              # claim group -> why this file's claim wins a disagreement
+DISTINCT_FROM = "distinct_from"  # id of a record this one looks like -> why it is another
+REPLACES = "replaces"            # earlier ids of this record (a renamed id stays resolvable)
 
 EXCERPT = "excerpt"
 WITHIN = "within"
@@ -22,6 +24,6 @@ BASIS = "basis"                  # of an inference: text (read from the document
 BASIS_TEXT = "text"
 BASES = ("text", "external")
 
-RECORD_EXTRAS = {EVIDENCE, INFERRED, RESOLVE}
+RECORD_EXTRAS = {EVIDENCE, INFERRED, RESOLVE, DISTINCT_FROM, REPLACES}
 EVIDENCE_KEYS = {EXCERPT, WITHIN, OCCURRENCE, SUPPORTS, RAW_FILE}
 DISMISSED_KEYS = {EXCERPT, WITHIN, OCCURRENCE, REASON}

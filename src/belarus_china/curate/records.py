@@ -8,6 +8,7 @@ problems are mapped back to the file and record that produced the row.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +46,8 @@ class Record:
     evidence: tuple[EvidenceItem, ...]
     inferred: dict[str, Inferred] = field(default_factory=dict)
     resolve: dict[str, str] = field(default_factory=dict)
+    distinct_from: dict[str, str] = field(default_factory=dict)   # other id -> why this record is not that one
+    replaces: tuple[str, ...] = ()                                # earlier ids of this record
 
     @property
     def label(self) -> str:
@@ -153,9 +156,26 @@ class _Reader:
         evidence = tuple(e for e in (self.evidence_item(file, label, item, evidence_keys) for item in evidence_raw) if e)
         inferred = self.inferences(file, label, raw)
         resolve = self.mapping(file, label, raw, F.RESOLVE)
+        distinct = self.mapping(file, label, raw, F.DISTINCT_FROM)
+        replaces = self.ids(file, label, table, raw.get(F.REPLACES))
         if record_id is None:
             return None
-        return Record(table.name, record_id, file, raw_file, values, evidence, inferred, resolve)
+        return Record(table.name, record_id, file, raw_file, values, evidence, inferred, resolve, distinct, replaces)
+
+    def ids(self, file: str, label: str, table: Table, value) -> tuple[str, ...]:
+        """A list of earlier ids (`replaces:`), each a valid id of the table."""
+        if value is None:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        key = table.column(table.primary_key[0])
+        good = []
+        for item in items:
+            if not isinstance(item, str) or (key.pattern and not re.fullmatch(key.pattern, item)):
+                self.problem("curation-shape", file, label, F.REPLACES,
+                             f"must list earlier ids of the record, each matching {key.pattern}, not {item!r}")
+                continue
+            good.append(item)
+        return tuple(good)
 
     def inferences(self, file: str, label: str, raw: dict) -> dict[str, Inferred]:
         """`inferred:` maps a field to its reason, or to {reason, basis} (basis text or external)."""

@@ -1,0 +1,173 @@
+"""`belarus-china add PATH`: bring a new document into raw/ and start its curation file.
+
+What it does, so that a maintainer never edits raw/ by hand:
+1. refuses a file that is not UTF-8 text, and a document whose bytes are already in raw/ (naming it);
+2. copies it to raw/ as `NNN_<16 hex>.txt`: NNN the next number after the highest in raw/ (three
+   digits, more when needed), the hex the first 16 hex digits of the file's SHA-256 (the five
+   founding documents carry opaque ids of the same shape, given when they were supplied);
+3. appends its line to raw/SHA256SUMS;
+4. writes build/<stem>.yaml: the source block with what is known (the capture metadata given on
+   the command line, the first line of the text as a title to check) and, as comments, every
+   candidate fact the coverage audit finds in it, to curate as evidence or dismiss.
+Each step writes through a temporary file and a rename; a refusal writes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from ..base.problems import Problem, ProblemsFound
+from ..base.rawstore import MANIFEST, RAW_FOLDER, parse_manifest, sha256_bytes
+from ..contract.registry import read_registry
+from ..contract.vocabulary import Sources
+from . import file_format as F
+from .audit import scan
+
+NAME = re.compile(r"^(\d{3,})_[0-9a-f]{16}\.txt$")
+LANGUAGE = re.compile(r"^[a-z]{2}$")
+URL = re.compile(r"^https?://\S+$")
+
+
+@dataclass(frozen=True)
+class Added:
+    raw_file: str
+    curation_file: str
+    candidates: int
+
+    def next_steps(self) -> str:
+        stem = Path(self.raw_file).stem
+        return "\n".join([
+            f"added raw/{self.raw_file} (and its line in raw/{MANIFEST}); started build/{stem}.yaml "
+            f"with {self.candidates} candidate facts listed as comments",
+            "next:",
+            f"  1. fill in the source block of build/{stem}.yaml (title, publisher, author, date words, doc_kind);",
+            "  2. before writing a visit, event, agreement, quotation or figure, look for the record it may "
+            "already be (datasets/csv/, or `belarus-china serve`): use its id so the documents' claims merge; "
+            "the build stops on a record that looks like an existing one under another id;",
+            "  3. curate each candidate as evidence of a record, or dismiss it with a reason, until "
+            "`belarus-china audit` shows nothing uncovered for the document;",
+            "  4. `belarus-china build`: read its merge review (other files' notes that may now be out of date);",
+            "  5. `belarus-china diff <last release> .`, then bump the version in pyproject.toml and add its "
+            "CHANGELOG heading as diff advises.",
+            "build/README.md, \"Adding a document\", has the details.",
+        ])
+
+
+def _refuse(code: str, message: str, file: str) -> ProblemsFound:
+    return ProblemsFound("adding a document", [Problem(code, message, file=file)])
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def next_name(raw_dir: Path, digest: str) -> str:
+    numbers = [int(m.group(1)) for p in raw_dir.iterdir() if (m := NAME.match(p.name))] if raw_dir.is_dir() else []
+    return f"{(max(numbers) + 1 if numbers else 0):03d}_{digest[:16]}.txt"
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
+def _skeleton(section: str, kinds: list[str], raw_file: str, text: str, *, language: str, doc_kind: str | None,
+              retrieved_from: str | None, retrieved_on: date | None, partial: bool) -> tuple[str, int]:
+    title = _first_line(text)[:300]
+    source: dict = {Sources.id: f"document-{raw_file.split('_', 1)[0]}", Sources.title: title}
+    if doc_kind:
+        source[Sources.doc_kind] = doc_kind
+    source[Sources.language] = language
+    if retrieved_from:
+        source[Sources.retrieved_from] = retrieved_from
+    if retrieved_on:
+        source[Sources.retrieved_on] = retrieved_on.isoformat()
+    source[Sources.copy_extent] = Sources.partial if partial else Sources.whole
+    if title:
+        source[F.EVIDENCE] = [{F.EXCERPT: title, F.SUPPORTS: [Sources.title]}]
+    body = yaml.safe_dump({F.RAW_FILE: raw_file, section: source}, sort_keys=False, allow_unicode=True, width=100)
+    candidates = scan(raw_file, text, language)
+    lines = [
+        f"# Curation file for raw/{raw_file}, started by `belarus-china add`. See build/README.md,",
+        "# \"Adding a document\". Rename source_id to a slug of the title; check the title (the first line",
+        "# of the text); add publisher, author, the date words (date_as_reported) or a window marked as",
+        f"# inferred, and doc_kind ({' | '.join(kinds)}).",
+        "",
+        body.rstrip("\n"),
+        "",
+        "# Candidate facts the coverage audit finds in the document (kind, characters, text). Curate each",
+        "# as the evidence of a record (a visit, event, agreement, figure, quotation, actor, assessment),",
+        "# or list it under `dismissed:` with the reason it is not a fact of the tables.",
+    ]
+    lines += [f"#   {c.kind:<12} {c.start:>6}-{c.end:<6} {c.text[:100]!r}" for c in candidates]
+    lines += ["", f"{F.DISMISSED}: []", ""]
+    return "\n".join(lines), len(candidates)
+
+
+def add_document(root: Path, path: Path, *, language: str = "en", doc_kind: str | None = None,
+                 retrieved_from: str | None = None, retrieved_on: date | None = None,
+                 partial: bool = False) -> Added:
+    """Copy `path` into root/raw/, record its checksum and start its curation file; refuses (raising
+    ProblemsFound, nothing written) a file that is not UTF-8 text, a document already in raw/, a
+    curation file that already exists, and malformed capture metadata."""
+    root, path = Path(root), Path(path)
+    raw_dir, build_dir = root / RAW_FOLDER, root / "build"
+    label = str(path)
+    if not path.is_file() or path.is_symlink():
+        raise _refuse("document-not-text", "is not a regular file", label)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _refuse("document-not-text", f"is not UTF-8 text ({exc}); convert it first, e.g. "
+                                           "`iconv -f <its encoding> -t UTF-8`", label) from None
+    if not text.strip():
+        raise _refuse("document-not-text", "is empty", label)
+    if not LANGUAGE.match(language):
+        raise _refuse("capture-metadata", f"--language {language!r} is not an ISO 639-1 code (two letters)", label)
+    if retrieved_from is not None and not URL.match(retrieved_from):
+        raise _refuse("capture-metadata", f"--retrieved-from {retrieved_from!r} is not an http(s) address", label)
+    registry = read_registry(root / "validation")
+    sources = next(t for t in registry if t.one_per_file)
+    kinds = sources.column(Sources.doc_kind).enum or {}
+    if doc_kind is not None and doc_kind not in kinds:
+        raise _refuse("capture-metadata", f"--kind {doc_kind!r} is none of {', '.join(kinds)}", label)
+    manifest_path = raw_dir / MANIFEST
+    manifest_text = manifest_path.read_text(encoding="utf-8") if manifest_path.is_file() else ""
+    manifest, problems = parse_manifest(manifest_text)
+    if problems:
+        raise ProblemsFound("adding a document", problems)
+    digest = sha256_bytes(data)
+    present = next((name for name, known in manifest.items() if known == digest), None)
+    if present is not None:
+        raise _refuse("document-present", f"is already in raw/ as {present} (same bytes); its curation file is "
+                                          f"build/{Path(present).stem}.yaml", label)
+    raw_file = next_name(raw_dir, digest)
+    curation = build_dir / f"{Path(raw_file).stem}.yaml"
+    if curation.exists():
+        raise _refuse("curation-file-exists", f"build/{curation.name} exists already; move it away first", label)
+    assert sources.section is not None
+    skeleton, count = _skeleton(sources.section, list(kinds), raw_file, text, language=language, doc_kind=doc_kind,
+                                retrieved_from=retrieved_from, retrieved_on=retrieved_on, partial=partial)
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    build_dir.mkdir(parents=True, exist_ok=True)
+    _write_atomically(raw_dir / raw_file, data)
+    ending = "" if not manifest_text or manifest_text.endswith("\n") else "\n"
+    _write_atomically(manifest_path, (manifest_text + ending + f"{digest}  {raw_file}\n").encode("utf-8"))
+    _write_atomically(curation, skeleton.encode("utf-8"))
+    return Added(raw_file, f"build/{curation.name}", count)
