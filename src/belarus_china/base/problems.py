@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from .limits import MAX_MESSAGE_CHARS
+
 
 @dataclass(frozen=True)
 class ProblemType:
@@ -153,6 +155,47 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
         ("quote-outside-excerpt", "Quotation not in its evidence",
          "A quotation's text is not inside any excerpt that cites the quotation."),
     ),
+    *_catalogue(
+        "trust",
+        ("descriptor-too-large", "Descriptor too large",
+         "datapackage.json is larger than the limit (see the README's limits); it is not read."),
+        ("descriptor-too-deep", "Descriptor nested too deeply",
+         "The descriptor's JSON nests objects and arrays deeper than the limit; it is not parsed."),
+        ("descriptor-shape", "Descriptor of the wrong shape",
+         "The descriptor is not the JSON the standard requires: the top level an object, `resources` a list of "
+         "objects, each `path` a string, `bytes` a whole number, `hash` a string, `schema` and `dialect` objects."),
+        ("remote-reference", "Reference to another file or URL",
+         "A `dialect`, `schema` or `$schema` names a URL or file instead of being written inline; nothing is "
+         "fetched, and the package is refused."),
+        ("file-not-regular", "Not a regular file",
+         "A package file (the descriptor, a declared file, a raw document) or zip member is a folder, FIFO, device "
+         "or other special file; it is not opened."),
+        ("file-too-large", "File too large",
+         "A file or zip member (its real or its declared size) is larger than the per-file limit; it is not read."),
+        ("zip-too-many-members", "Too many zip members", "A zip holds more entries than the limit; it is not opened."),
+        ("zip-too-large", "Zip too large when uncompressed",
+         "The entries of a zip add up, uncompressed, to more than the limit (a decompression bomb); nothing is read."),
+        ("zip-member-unreadable", "Zip member unreadable",
+         "A zip member is encrypted, compressed with a method other than stored or deflate, or fails its CRC check."),
+        ("zip-duplicate-member", "Duplicate zip member",
+         "Two entries of a zip have the same name, so tools would disagree about which one is the file."),
+    ),
+    *_catalogue(
+        "publish",
+        ("build-locked", "Another build holds the lock",
+         "Another build is running in the same folder (the message names its process). A second build waits for "
+         "it, up to `--lock-timeout` seconds, then stops; `validate` does not check a package while it is being "
+         "published."),
+        ("unknown-published-file", "File the build did not make",
+         "A file in datasets/ or docs/ was made neither by the previous build nor by this one. The build "
+         "replaces those folders whole, so it stops rather than delete the file: move it elsewhere."),
+        ("write-failed", "Writing the new package failed",
+         "Writing or staging the new package failed (for example the disk is full); nothing was published and "
+         "the partial staging folder was removed."),
+        ("publish-incomplete", "Interrupted publish not recovered",
+         "A publish was interrupted (its journal is present) and could neither be completed nor undone here "
+         "(a read-only folder, a damaged journal, or a second fault); both copies are kept for the next try."),
+    ),
 ]}
 
 
@@ -168,6 +211,10 @@ class Problem:
     def __post_init__(self) -> None:
         if self.code not in CATALOGUE:
             raise ValueError(f"problem code {self.code!r} is not in the catalogue (base/problems.py)")
+        # A message may quote a bad value; a huge one is cut so that no report repeats it whole.
+        if len(self.message) > MAX_MESSAGE_CHARS:
+            cut = len(self.message) - MAX_MESSAGE_CHARS
+            object.__setattr__(self, "message", f"{self.message[:MAX_MESSAGE_CHARS]}… ({cut:,} more characters)")
 
     def __str__(self) -> str:
         where = [part for part in (self.file, self.table, self.record, self.column) if part]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .problems import Problem
+from .safe_files import PackageFileError
 
 RAW_FOLDER = "raw"
 MANIFEST = "SHA256SUMS"
@@ -55,15 +56,20 @@ def check_documents(manifest_text: str | None, present: dict[str, bool],
         elif not present[name]:
             problems.append(Problem("raw-file-not-regular", "is not a regular file", file=label))
         else:
-            data = read(name)
+            try:
+                data = read(name)
+            except PackageFileError as exc:
+                problems.append(Problem(exc.code, str(exc), file=label))
+                continue
             if sha256_bytes(data) != manifest[name]:
                 problems.append(Problem("raw-checksum", "differs from the manifest checksum (edited or damaged)",
                                         file=label))
-            else:
-                try:
-                    data.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    problems.append(Problem("raw-not-utf8", f"is not UTF-8 text: {exc}", file=label))
+                continue
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                problems.append(Problem("raw-not-utf8", f"is not UTF-8 text: {exc}", file=label))
+                continue
     return problems
 
 
