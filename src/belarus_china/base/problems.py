@@ -179,6 +179,24 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
          "A zip member is encrypted, compressed with a method other than stored or deflate, or fails its CRC check."),
         ("zip-duplicate-member", "Duplicate zip member",
          "Two entries of a zip have the same name, so tools would disagree about which one is the file."),
+        ("raw-text-form", "Raw document with a BOM or CR line endings",
+         "A raw document starts with a byte-order mark or contains carriage returns: readers that drop them would "
+         "count every offset differently. Save it as UTF-8 without BOM, with LF line endings, and update the manifest."),
+        ("yaml-alias", "YAML anchor, alias or merge key",
+         "A curation file uses an anchor (`&`), an alias (`*`) or a merge key (`<<`). Curation files do not need "
+         "them, and a few of them can expand a small file into a huge value."),
+        ("yaml-duplicate-key", "Key written twice",
+         "A mapping in a curation file has the same key twice (at any level); the message gives both lines."),
+        ("yaml-too-deep", "Curation file nested too deeply",
+         "A curation file nests mappings and lists deeper than the limit."),
+        ("curation-file-too-large", "Curation file too large",
+         "A curation file is larger than the limit; it is not read."),
+        ("value-too-long", "Value too long",
+         "A curated value, excerpt or `within` passage is longer than its limit."),
+        ("unsafe-character", "Control or bidirectional-override character",
+         "A curated text holds a control character (other than tab and line breaks) or a bidirectional "
+         "formatting character (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), which can make text "
+         "display differently from what it is."),
     ),
     *_catalogue(
         "publish",

@@ -70,7 +70,26 @@ def check_documents(manifest_text: str | None, present: dict[str, bool],
             except UnicodeDecodeError as exc:
                 problems.append(Problem("raw-not-utf8", f"is not UTF-8 text: {exc}", file=label))
                 continue
+            problems.extend(text_form_problems(data, label))
     return problems
+
+
+def text_form_problems(data: bytes, label: str) -> list[Problem]:
+    """A byte-order mark or a carriage return makes offsets depend on the reader (one that drops the BOM, or
+    reads with universal newlines, counts every later character differently), so neither is accepted:
+    the document is to be saved as UTF-8 without BOM, with LF line endings, before it goes into raw/."""
+    found = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        found.append(Problem("raw-text-form", "starts with a byte-order mark (U+FEFF), which some readers drop and "
+                             "others count, so every offset would be one off for some: remove the first three bytes "
+                             "(e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`) and update raw/SHA256SUMS", file=label))
+    returns = data.count(b"\r")
+    if returns:
+        found.append(Problem("raw-text-form", f"contains {returns} carriage return(s) (CR or CRLF line "
+                             "endings), which readers with universal newlines drop, so offsets after them would "
+                             "differ: convert it to LF line endings (e.g. `dos2unix FILE`) and update raw/SHA256SUMS",
+                             file=label))
+    return found
 
 
 def check_raw(raw_dir: Path) -> list[Problem]:
