@@ -310,3 +310,30 @@ def test_a_build_waits_no_longer_than_its_lock_timeout(project):
         assert 0.9 < time.monotonic() - started < 10
     finally:
         holder.communicate("\n\n", timeout=30)
+
+
+def test_a_failing_build_after_a_kill_first_finishes_the_publish_then_says_nothing_was_published(versions, tmp_path,
+                                                                                                  capsys):
+    """The review's case: the old code printed "nothing was published" over a half-published package."""
+    from belarus_china.cli import main
+
+    root, staging = _prepare(versions, tmp_path)
+    assert _crash("publish", root, staging, 3).returncode == -signal.SIGKILL
+    path = root / EDITED_FILE
+    path.write_text(path.read_text(encoding="utf-8").replace("    change_pct: 83.6\n", "    change_pct: a lot\n", 1),
+                    encoding="utf-8")
+    assert main(["build", "--root", str(root), "--no-frictionless"]) == 1
+    out, err = capsys.readouterr()
+    assert "an interrupted publish was finished: the new package is in place" in out
+    assert "nothing was published" in err and "[value-unparseable]" in err
+    assert published_state(root) == versions[3] and _leftovers(root) == []
+
+
+@pytest.mark.parametrize("folder", ["raw", "datasets/csv", "docs", "build", "validation"])
+def test_package_refuses_to_write_the_zip_into_the_package(project, folder, capsys):
+    from belarus_china.cli import main
+
+    before = sorted(p.name for p in (project / folder).iterdir())
+    assert main(["package", "--root", str(project), "--out", str(project / folder / "x.zip")]) == 2
+    assert f"inside {folder.split('/')[0]}/" in capsys.readouterr().err
+    assert sorted(p.name for p in (project / folder).iterdir()) == before
