@@ -422,7 +422,8 @@ def test_zip_bombs_are_refused_in_under_a_second_and_200_mb(clean, names, tmp_pa
     for command in ("load", "validate"):
         outcome = measured(command, archive)
         assert code in outcome["result"], outcome
-        allowed = 1 if command == "load" or code == "zip-too-large" else clean_zip_seconds + 1
+        # (the rest of a validation varies with the machine's load: three times the clean package's, plus one)
+        allowed = 1 if command == "load" or code == "zip-too-large" else 3 * clean_zip_seconds + 1
         assert outcome["seconds"] < allowed and outcome["extra_mb"] < 200, outcome
 
 
