@@ -228,9 +228,23 @@ def test_a_waiting_build_cleans_dead_builds_staging_but_never_a_live_ones(projec
         holder.communicate("\n\n", timeout=30)
 
 
+# The first build lingers 3 s after reading its inputs (a test-side patch in its own process), so that the
+# second one certainly starts while the first still has to publish, whatever the machine's speed.
+SLOW_BUILD = """
+import sys, time
+import belarus_china.pipeline as pipeline
+audit = pipeline.coverage
+pipeline.coverage = lambda assembled: (time.sleep(3), audit(assembled))[1]
+from belarus_china.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
 def test_two_concurrent_builds_publish_the_newer_inputs_and_never_traceback(project):
-    command = [sys.executable, "-m", "belarus_china.cli", "build", "--root", str(project), "--no-frictionless"]
-    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    arguments = ["build", "--root", str(project), "--no-frictionless"]
+    command = [sys.executable, "-m", "belarus_china.cli", *arguments]
+    first = subprocess.Popen([sys.executable, "-c", SLOW_BUILD, *arguments], stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
     seen = []
     for line in first.stdout:  # the first build holds the lock once it starts reading its inputs
         seen.append(line)
