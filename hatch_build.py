@@ -2,7 +2,8 @@
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-PACKAGE_DATA = ("datapackage.json", "datasets", "raw", "validation")
+# docs/ and CITATION.cff too: the descriptor lists them (generated_files), so `validate` checks them.
+PACKAGE_DATA = ("datapackage.json", "datasets", "docs", "CITATION.cff", "raw", "validation")
 
 
 class PackageDataHook(BuildHookInterface):

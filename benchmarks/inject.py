@@ -51,13 +51,15 @@ _CSV: dict[str, Any] = {"lineterminator": "\n", "quoting": csv.QUOTE_MINIMAL}
 
 
 def copy_package(built: Path, target: Path) -> Path:
-    """The published files and raw/ of a built project, without its inputs."""
+    """The published files (tables, generated docs and citation, which the descriptor lists) and raw/ of a
+    built project, without its inputs."""
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    for name in ("datasets", "raw"):
+    for name in ("datasets", "docs", "raw"):
         shutil.copytree(built / name, target / name)
-    shutil.copy2(built / "datapackage.json", target / "datapackage.json")
+    for name in ("datapackage.json", "CITATION.cff"):
+        shutil.copy2(built / name, target / name)
     return target
 
 

@@ -33,6 +33,18 @@ def _manifest_line(root, name):
     _append(root, "raw/SHA256SUMS", f"{digest}  {name}\n")
 
 
+def _raw_document(root, name, data: bytes):
+    (root / "raw" / name).write_bytes(data)
+    _manifest_line(root, name)
+
+
+def _alias_bomb(root):
+    """The billion laughs: about 1 KB that expands to 10^9 items (the old reader ran 47 s, 5.6 GB)."""
+    bomb = 'laughs0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'
+    bomb += "".join(f"laughs{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 10))
+    _append(root, DOC, bomb)
+
+
 def _not_regular_raw_file(root):
     (root / "raw/005_dir.txt").mkdir()
     _append(root, "raw/SHA256SUMS", f"{'0' * 64}  005_dir.txt\n")
@@ -114,6 +126,38 @@ A003 = "build/003_e34279620fbde07c.yaml"
 A001 = "build/001_25d60bc68a19f325.yaml"
 SHARED = "build/actors.yaml"
 PUTIN = "  - actor_id: vladimir-putin\n"
+
+# Bounded, unambiguous curation input: what YAML would expand, override or hide.
+CASES += [
+    ("YAML anchor and alias", lambda r: _edit(r, "    measure: total_trade\n", "    measure: &m total_trade\n"),
+     "yaml-alias", (DOC, "anchor &m")),
+    ("YAML alias bomb", _alias_bomb, "yaml-alias", (DOC, "anchor &a0")),
+    ("YAML merge key", lambda r: _edit(r, FIGURE, FIGURE + "    <<: {measure: exports}\n"), "yaml-alias",
+     (DOC, "merge key")),
+    ("a key written twice", lambda r: _edit(r, "  doc_kind: news\n", "  doc_kind: news\n  doc_kind: opinion\n"),
+     "yaml-duplicate-key", (DOC, "'doc_kind' is written twice", "first at line")),
+    ("a section written twice", lambda r: _append(r, DOC, "quotes: []\n"), "yaml-duplicate-key",
+     (DOC, "'quotes' is written twice")),
+    ("nesting too deep", lambda r: _append(r, DOC, "deep: " + "[" * 200_000 + "]" * 200_000 + "\n"), "yaml-too-deep",
+     (DOC, "deeper than 32")),
+    ("curation file over the size limit", lambda r: _append(r, DOC, "# " + "x" * (16 * 1024 * 1024) + "\n"),
+     "curation-file-too-large", (DOC, "16 MiB")),
+    ("value over the limit", lambda r: _edit(r, "    measure: total_trade\n", "    measure: " + "x" * 10_001 + "\n"),
+     "value-too-long", (DOC, "measure", "10,001 characters")),
+    ("excerpt over the limit", lambda r: _edit(r, 'excerpt: "Lukashenko told Xi on Monday"',
+                                               'excerpt: "' + "Lukashenko told Xi on Monday " * 200 + '"'),
+     "value-too-long", (DOC, "excerpt", "5,000")),
+    ("control character in curated text", lambda r: _edit(r, "    change_pct: 83.6\n", '    change_pct: "83.6\\a"\n'),
+     "unsafe-character", (DOC, "U+0007")),
+    ("bidirectional override in curated text",
+     lambda r: _edit(r, "  title: Putin Ally Turns to China To Balance Reliance on Russia\n",
+                     '  title: "Putin Ally \\u202Eanihc ot snruT"\n'),
+     "unsafe-character", (DOC, "U+202E")),
+    ("raw document with a byte-order mark", lambda r: _raw_document(r, "005_bom.txt", b"\xef\xbb\xbfMinsk, 2023."),
+     "raw-text-form", ("raw/005_bom.txt", "byte-order mark")),
+    ("raw document with CRLF line endings", lambda r: _raw_document(r, "005_crlf.txt", b"Minsk.\r\nBeijing.\r\n"),
+     "raw-text-form", ("raw/005_crlf.txt", "2 carriage return(s)")),
+]
 
 # Further kinds, so that every curation-side problem code has its bad input.
 CASES += [

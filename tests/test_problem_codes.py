@@ -8,6 +8,7 @@ import dataclasses
 import pytest
 import test_curation_errors
 import test_fault_injection
+import test_untrusted
 from conftest import ROOT
 from corrupt import read_table
 
@@ -48,16 +49,31 @@ def test_a_text_below_its_minimum_length_is_min_length(registry):
 UNIT_INJECTED = {"column-dtype", "min-length"}
 BY_TABLE = {code for _, _, code, _ in test_fault_injection.CORRUPTIONS}
 BY_CURATION = {code for _, _, code, _ in test_curation_errors.CASES}
+BY_UNTRUSTED = ({code for _, _, code in test_untrusted.FOLDER_ATTACKS}
+                | {code for _, _, code in test_untrusted.ZIP_ATTACKS if code != "valid"})
 OTHER_TESTS = {"raw-file-unlisted": "test_foundation.test_build_names_a_missing_and_an_extra_raw_file",
                "document-not-text": "test_adding_a_document.test_add_refuses_what_is_not_a_text_document_and_bad_metadata",
                "capture-metadata": "test_adding_a_document.test_add_refuses_what_is_not_a_text_document_and_bad_metadata",
                "document-present": "test_adding_a_document.test_a_document_already_in_raw_is_refused_and_named",
                "curation-file-exists": "test_adding_a_document.test_add_refuses_to_overwrite_a_curation_file",
-               "frictionless": "test_fault_injection.test_an_error_only_frictionless_sees_is_reported_with_its_code"}
+               "frictionless": "test_fault_injection.test_an_error_only_frictionless_sees_is_reported_with_its_code",
+               "zip-too-large": "test_untrusted.test_zip_bombs_are_refused_in_under_a_second_and_200_mb",
+               "build-locked": "test_crash_safety.test_a_second_build_refuses_with_a_clear_message_while_the_lock_is_held",
+               "unknown-published-file": "test_crash_safety.test_a_file_the_build_did_not_make_stops_it_and_is_kept",
+               "write-failed": "test_crash_safety.test_a_full_disk_changes_nothing_and_is_reported_without_a_traceback",
+               "publish-incomplete": "test_crash_safety.test_a_failed_swap_whose_undo_fails_too_loses_nothing"}
+
+
+def test_the_other_tests_named_exist():
+    import importlib
+
+    for test in OTHER_TESTS.values():
+        module, name = test.split(".")
+        assert callable(getattr(importlib.import_module(module), name)), test
 
 
 def test_every_code_in_the_catalogue_has_a_test_that_injects_it():
-    injected = UNIT_INJECTED | BY_TABLE | BY_CURATION | set(OTHER_TESTS)
+    injected = UNIT_INJECTED | BY_TABLE | BY_CURATION | BY_UNTRUSTED | set(OTHER_TESTS)
     assert sorted(set(CATALOGUE) - injected) == []
     assert sorted(injected - set(CATALOGUE)) == []
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+import test_crash_safety
 import test_curation_errors
 import test_fault_injection
+import test_fuzz
+import test_untrusted
 from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -34,6 +37,36 @@ def test_reliability_numbers_match_the_tests_and_the_catalogue():
     import test_normalise_properties
     assert len([n for n in dir(test_normalise_properties) if n.startswith("test_")]) == 8
     assert f"**{property_tests} property tests**" in README
+
+
+def _reliability() -> str:
+    return README.split("## Reliability", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_round_two_guarantees_match_the_tests():
+    section = _reliability()
+    assert f"**{len(test_untrusted.FOLDER_ATTACKS)} attacks on a package folder**" in section
+    assert f"**{len(test_untrusted.ZIP_ATTACKS)} kinds of zip**" in section
+    assert f"**{test_crash_safety.CRASH_POINTS} file operations**" in section
+    fuzz_tests = [n for n in dir(test_fuzz) if n.startswith("test_")]
+    assert f"**{len(fuzz_tests)} fuzz tests**" in section
+    examples = test_fuzz.EXAMPLES
+    assert (f"{examples['descriptors']} mutated descriptors, {examples['zips']} mutated zips and "
+            f"{examples['curation']}\n  mutated curation files") in section
+    assert f"within\n  {test_fuzz.SECONDS_PER_EXAMPLE} s and all within {test_fuzz.MEMORY_GROWTH_MB} MB" in section
+    assert "under a second and 200 MB" in section  # the bounds test_untrusted asserts on the zip bombs
+    for tested in ("tests/test_untrusted.py", "tests/test_crash_safety.py", "tests/test_fuzz.py",
+                   "tests/test_bounded_curation.py",
+                   "tests/test_sqlite_serve.py", "src/belarus_china/base/journal.py"):
+        assert f"`{tested}`" in section and (ROOT / tested).is_file()
+
+
+def test_the_readme_lists_every_limit_with_its_value():
+    from belarus_china.base import limits
+
+    table = _reliability().split("| limit | value |\n|---|---|\n", 1)[1].split("\n\n", 1)[0]
+    assert table.splitlines() == [f"| {label} | {value} |" for label, value in limits.DOCUMENTED.items()]
+    assert limits.size_text(limits.MAX_DESCRIPTOR_BYTES) == "8 MiB"  # the table's units are the constants' own
 
 
 def test_the_readme_duckdb_example_runs_on_the_parquet_files(monkeypatch):

@@ -220,16 +220,83 @@ def test_every_canned_query_runs_and_returns_rows_for_a_real_id(db, meta):
     assert {"visits", "quotes", "actors"} <= {r["record_table"] for r in facts}
 
 
-def test_default_location_is_the_package_dist_folder(built_package, registry, tmp_path):
+def _tree(folder: Path) -> dict[str, bytes | str]:
+    """Every entry under `folder`: a file's bytes, a link's target."""
+    return {str(p.relative_to(folder)): (os.readlink(p) if p.is_symlink() else p.read_bytes() if p.is_file() else "dir")
+            for p in sorted(folder.rglob("*"))}
+
+
+def test_default_location_is_a_private_folder_and_nothing_is_written_into_the_package(built_package, registry,
+                                                                                      tmp_path):
     package = tmp_path / "package"
     package.mkdir()
     shutil.copy2(built_package / "datapackage.json", package / "datapackage.json")
     shutil.copytree(built_package / "datasets", package / "datasets")
+    before = _tree(package)
     database, meta_path, temporary = serve.prepare(package / "datapackage.json", registry=registry)
-    assert temporary is None
-    assert database == package / "dist" / "belarus-china.sqlite" and database.is_file()
-    assert meta_path == package / "dist" / "belarus-china.metadata.json"
-    assert "belarus-china" in json.loads(meta_path.read_text(encoding="utf-8"))["databases"]
+    try:
+        assert temporary is not None and temporary.is_dir() and not temporary.is_relative_to(package)
+        assert database == temporary / "belarus-china.sqlite" and database.is_file()
+        assert meta_path == temporary / "belarus-china.metadata.json"
+        assert "belarus-china" in json.loads(meta_path.read_text(encoding="utf-8"))["databases"]
+        assert oct(temporary.stat().st_mode & 0o777) == oct(0o700)  # mkdtemp: only the user can plant anything
+        assert _tree(package) == before
+    finally:
+        shutil.rmtree(temporary)
+
+
+def test_a_symlinked_dist_and_planted_temporary_file_links_leave_their_targets_untouched(built_package, registry,
+                                                                                         tmp_path):
+    """The attack of the review: a package whose dist/ is a link to a folder of the user's, and links
+    planted under the names the old code wrote through (dist/.belarus-china.metadata.json.<pid>.tmp)."""
+    package = tmp_path / "package"
+    shutil.copytree(built_package, package, ignore=shutil.ignore_patterns("dist"))
+    victim_folder = tmp_path / "home"
+    victim_folder.mkdir()
+    victim = victim_folder / ".bashrc"
+    victim.write_text("the user's own file\n")
+    (package / "dist").symlink_to(victim_folder)
+    for pid in range(os.getpid() - 5, os.getpid() + 50):  # any pid serve might run as
+        (victim_folder / f".belarus-china.metadata.json.{pid}.tmp").symlink_to(victim)
+    for name in ("belarus-china.sqlite", "belarus-china.metadata.json"):
+        (victim_folder / name).symlink_to(victim)
+    before, victim_before = _tree(package), _tree(victim_folder)
+    database, meta_path, temporary = serve.prepare(package, registry=registry)
+    try:
+        assert database.is_file() and meta_path.is_file()
+        assert not database.is_relative_to(victim_folder) and not meta_path.is_relative_to(victim_folder)
+    finally:
+        shutil.rmtree(temporary)
+    assert victim.read_text() == "the user's own file\n"
+    assert _tree(victim_folder) == victim_before and _tree(package) == before
+
+
+def test_a_named_sqlite_path_replaces_a_planted_link_instead_of_writing_through_it(built_package, registry, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "db.sqlite").symlink_to(victim)
+    (out / "db.metadata.json").symlink_to(victim)
+    database, meta_path, temporary = serve.prepare(built_package, sqlite_path=out / "db.sqlite", registry=registry)
+    assert temporary is None and not database.is_symlink() and not meta_path.is_symlink()
+    assert victim.read_text() == "keep me"
+    assert sorted(p.name for p in out.iterdir()) == ["db.metadata.json", "db.sqlite"]
+
+
+def test_only_http_urls_from_the_package_become_links(registry, built_package):
+    descriptor = json.loads((built_package / "datapackage.json").read_text(encoding="utf-8"))
+    for bad in ("javascript:alert(document.cookie)", "data:text/html,<script>alert(1)</script>", "file:///etc/passwd",
+                "//evil.example/x", " javascript:alert(1)", "http:", 42, None):
+        descriptor["licenses"] = [{"name": "CC-BY-4.0", "path": bad}]
+        assert serve.metadata(registry, descriptor)["license_url"] == ""
+    descriptor["licenses"] = [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}]
+    assert serve.metadata(registry, descriptor)["license_url"] == "https://creativecommons.org/licenses/by/4.0/"
+    for malformed in ([], "CC-BY", [None], [["x"]]):
+        descriptor["licenses"] = malformed
+        assert serve.metadata(registry, descriptor)["license_url"] == ""
+    descriptor["title"] = ["not", "text"]
+    assert serve.metadata(registry, descriptor)["title"] == descriptor["name"]
 
 
 def test_only_loopback_addresses_are_served():
@@ -303,6 +370,9 @@ def test_datasette_serves_the_tables_search_metadata_and_canned_queries(server, 
     conflicts = get_json(f"{server}/{serve.DB_NAME}/conflicts.json?_shape=array")
     assert any(c["agrees"] == 0 for c in conflicts)
 
+    databases = get_json(f"{server}/-/databases.json")
+    assert [(d["name"], d["is_mutable"]) for d in databases] == [(serve.DB_NAME, False)]  # served immutable (-i)
+
     facets = get_json(f"{server}/{serve.DB_NAME}/visits.json")["facet_results"]
     assert "visit_type" in facets
 
@@ -344,6 +414,96 @@ def test_serve_runs_in_the_foreground_and_stops_on_interrupt(built_package, tmp_
             pass
         process.wait(timeout=10)
         process.stdout.close()
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan may wait a while to be reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _start_cli_serve(package: Path, port: int, tmp_path: Path) -> tuple[subprocess.Popen, int]:
+    """`belarus-china serve` in its own session; returns it and its Datasette child once the server answers."""
+    process = subprocess.Popen([sys.executable, "-m", "belarus_china.cli", "serve", "--package", str(package),
+                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True, cwd=tmp_path)
+    deadline = time.monotonic() + 60
+    while True:
+        assert process.poll() is None, f"serve exited with {process.returncode}"
+        try:
+            get_json(f"http://127.0.0.1:{port}/-/versions.json")
+            break
+        except (urllib.error.URLError, OSError):
+            assert time.monotonic() < deadline, "serve did not answer within 60 s"
+            time.sleep(0.2)
+    children = _children(process.pid)
+    assert len(children) == 1, children
+    return process, children[0]
+
+
+@pytest.fixture
+def hostile_package(built_package, tmp_path) -> Path:
+    """The package with a licence `path` that would run script in a browser."""
+    package = tmp_path / "hostile"
+    shutil.copytree(built_package, package, ignore=shutil.ignore_patterns("dist"))
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["licenses"][0]["path"] = "javascript:alert(document.cookie)"
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    return package
+
+
+def _stop_session(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # the session this test started, if anything is left in it
+    except ProcessLookupError:
+        pass
+    process.wait(timeout=10)
+
+
+def test_sigterm_stops_serve_and_its_datasette_and_no_package_url_is_a_script(hostile_package, tmp_path):
+    port = serve.free_port("127.0.0.1")
+    process, datasette = _start_cli_serve(hostile_package, port, tmp_path)
+    try:
+        for page in ("", f"/{serve.DB_NAME}", f"/{serve.DB_NAME}/quotes"):
+            text = serve.fetch(f"http://127.0.0.1:{port}{page}", timeout=10).decode("utf-8")
+            assert "javascript:" not in text and "CC-BY-4.0" in text, page
+        os.kill(process.pid, signal.SIGTERM)  # to serve alone, as a service manager or `kill` sends it
+        assert process.wait(timeout=30) == 0
+        assert not _running(datasette), "Datasette outlived serve"
+        assert not _listening(port), "something still listens on the port"
+    finally:
+        _stop_session(process)
+
+
+def test_a_killed_serve_takes_its_datasette_with_it(built_package, tmp_path):
+    """SIGKILL cannot be caught: the child is stopped by the kernel (PR_SET_PDEATHSIG)."""
+    port = serve.free_port("127.0.0.1")
+    process, datasette = _start_cli_serve(built_package, port, tmp_path)
+    try:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        deadline = time.monotonic() + 30
+        while _running(datasette) or _listening(port):
+            assert time.monotonic() < deadline, "Datasette still runs 30 s after serve was killed"
+            time.sleep(0.2)
+    finally:
+        _stop_session(process)
 
 
 # --- a headless browser ------------------------------------------------------------------------

@@ -23,6 +23,20 @@ def _print_problems(header: str, problems: list[Problem], stream=None) -> None:
         print(f"  - {problem}", file=stream)
 
 
+def _note(message: str) -> None:
+    print(f"note: {message}", file=sys.stderr)
+
+
+def _lock_timeout(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if not 0 <= seconds < float("inf"):
+        raise argparse.ArgumentTypeError("the lock timeout is a number of seconds, 0 or more")
+    return seconds
+
+
 def _checkout(root: str) -> Path | None:
     path = Path(root).resolve()
     if not (path / "build").is_dir() or not (path / "raw").is_dir():
@@ -39,9 +53,11 @@ def cmd_build(args) -> int:
         return EXIT_USAGE
     print(f"building {root}")
     try:
-        result = build(root, use_frictionless=not args.no_frictionless, report=print)
+        result = build(root, use_frictionless=not args.no_frictionless, report=print, lock_timeout=args.lock_timeout)
     except ProblemsFound as exc:
-        _print_problems(f"build failed in {exc.step}; nothing was published", exc.problems)
+        incomplete = any(p.code == "publish-incomplete" for p in exc.problems)
+        _print_problems(f"build failed in {exc.step}; " + ("publishing was interrupted and is not finished" if incomplete
+                                                          else "nothing was published"), exc.problems)
         return EXIT_INVALID
     print(result.summary())
     return EXIT_OK
@@ -73,14 +89,19 @@ def cmd_add(args) -> int:
 def cmd_package(args) -> int:
     from .contract.validate import validate_package
     from .publish.descriptor import version
-    from .publish.release import write_zip
+    from .publish.release import check_out_path, write_zip
 
     root = Path(args.root).resolve()
-    problems = validate_package(root, use_frictionless=False)
+    out = Path(args.out) if args.out else root / "dist" / f"belarus-china-{version(root)}.zip"
+    try:
+        check_out_path(root, out)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    problems = validate_package(root, use_frictionless=False, report=_note)
     if problems:
         _print_problems("the published package is invalid; not packaging it", problems)
         return EXIT_INVALID
-    out = Path(args.out) if args.out else root / "dist" / f"belarus-china-{version(root)}.zip"
     print(write_zip(root, out))
     return EXIT_OK
 
@@ -92,7 +113,7 @@ def cmd_diff(args) -> int:
     try:
         print(render(diff_packages(args.old, args.new)))
     except DataPackageError as exc:
-        print(exc, file=sys.stderr)
+        print(f"{exc} [{exc.code}]", file=sys.stderr)
         return EXIT_INVALID
     return EXIT_OK
 
@@ -115,10 +136,13 @@ def cmd_audit(args) -> int:
 def cmd_validate(args) -> int:
     from .contract.validate import validate_package
 
-    problems = validate_package(Path(args.package), use_frictionless=not args.no_frictionless)
+    recovered: list[str] = []
+    problems = validate_package(Path(args.package), use_frictionless=not args.no_frictionless, report=recovered.append)
+    for message in recovered:
+        _note(message)
     if args.json:
-        print(json.dumps({"valid": not problems, "problems": [p.to_dict() for p in problems]}, indent=2,
-                         ensure_ascii=False))
+        print(json.dumps({"valid": not problems, "problems": [p.to_dict() for p in problems], "recovered": recovered},
+                         indent=2, ensure_ascii=False))
     elif problems:
         _print_problems(f"{args.package} is INVALID", problems, sys.stdout)
     else:
@@ -129,7 +153,12 @@ def cmd_validate(args) -> int:
 def cmd_tables(args) -> int:
     from . import loader
 
-    for name in loader.tables(args.package):
+    try:
+        names = loader.tables(args.package)
+    except loader.DataPackageError as exc:
+        print(f"{exc} [{exc.code}]", file=sys.stderr)
+        return EXIT_INVALID
+    for name in names:
         print(name)
     return EXIT_OK
 
@@ -141,6 +170,8 @@ def parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="raw + curated records -> validated tables -> publish datasets/")
     build.add_argument("--root", default=".", help="the checkout to build (default: current folder)")
     build.add_argument("--no-frictionless", action="store_true", help="skip the frictionless pass (faster)")
+    build.add_argument("--lock-timeout", type=_lock_timeout, default=300.0, metavar="SECONDS",
+                       help="how long to wait for another build in the same folder (default: 300; 0: do not wait)")
     build.set_defaults(func=cmd_build)
 
     add = commands.add_parser(
@@ -173,7 +204,8 @@ def parser() -> argparse.ArgumentParser:
 
     package = commands.add_parser("package", help="write the release zip dist/belarus-china-<version>.zip")
     package.add_argument("--root", default=".", help="the published package to zip (default: current folder)")
-    package.add_argument("--out", default=None, help="where to write the zip")
+    package.add_argument("--out", default=None, help="where to write the zip (not inside raw/, datasets/, docs/, build/ "
+                         "or validation/)")
     package.set_defaults(func=cmd_package)
 
     diff = commands.add_parser("diff", help="rows and columns added, removed and changed between two packages")

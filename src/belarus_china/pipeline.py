@@ -2,12 +2,13 @@
 
 Each step is one function named for what it does; the data flows one way:
 raw -> curate (`curate.assemble`) -> contract check (`contract.rules`, problems mapped back to the
-curation files) -> coverage audit -> publish (render, stage, validate the written files, swap) -> SQLite.
+curation files) -> coverage audit -> publish (render, stage, validate the written files, write the
+SQLite database into staging, move it all into place through the journal), under the build lock.
 """
 
 from __future__ import annotations
 
-import shutil
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -17,6 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .base import journal
+from .base.journal import SQLITE_ITEM
+from .base.lock import BuildLock, LockHeld
 from .base.paths import DESCRIPTOR
 from .base.problems import Problem, ProblemsFound, catalogue_markdown
 from .base.rawstore import RAW_FOLDER, read_text
@@ -33,9 +37,11 @@ from .publish import charts, docs, viewer, web_annotations
 from .publish.descriptor import render_package, version
 from .publish.release import citation_cff, release_date
 from .publish.sqlite import write_sqlite
-from .publish.stage import stage, swap_into_place
+from .publish.stage import discard, read_journal_or_none, refuse_unknown_files, stage
+from .publish.stage import publish as publish_staged
 
-SQLITE_PATH = "dist/belarus-china.sqlite"
+SQLITE_PATH = SQLITE_ITEM
+LOCK_TIMEOUT = 300.0  # seconds a build waits for another build in the same folder
 
 
 @dataclass
@@ -47,12 +53,13 @@ class BuildResult:
     root: Path
     frictionless: bool = True
     review: list[ReviewItem] = field(default_factory=list)
+    published: str | None = None  # what publishing did (None when the build did not publish)
 
     def summary(self) -> str:
         """What the build published, as `belarus-china build` prints it."""
         frames = self.frames
         width = max(len(name) for name in frames)
-        lines = [f"published {self.root / DESCRIPTOR}"]
+        lines = [f"published {self.root / DESCRIPTOR}" + (f" ({self.published})" if self.published else "")]
         lines += [f"  {name:<{width}}  {len(frame):>5} rows" for name, frame in frames.items()]
         audit = Counter(c.status for c in self.candidates)
         conflicts = int((frames[Claims.table][Claims.agrees] == False).sum())  # noqa: E712  (nullable boolean)
@@ -176,10 +183,66 @@ def _step(report: Callable[[str], None], label: str):
         report(f"    done in {elapsed:.1f} s")
 
 
+def _publish(root: Path, registry: Registry, files: dict[str, bytes], use_frictionless: bool,
+             report: Callable[[str], None]) -> str | None:
+    """Stage, validate, write the SQLite database, then move it all into place (the build lock is held)."""
+    refuse_unknown_files(root, files)
+    if (root / "dist").is_symlink() or ((root / "dist").exists() and not (root / "dist").is_dir()):
+        raise ProblemsFound("publishing", [Problem("write-failed", "dist/ is a link or not a folder; the build "
+                                                   "moves files into place by renaming and writes through no link",
+                                                   file="dist")])
+    staging = stage(root, files)
+    try:
+        with _step(report, "validating the written package" + (" (with frictionless)" if use_frictionless else "")):
+            problems = validate_package(staging, registry, use_frictionless=use_frictionless, recover=False)
+        if problems:
+            raise ProblemsFound("validation of the written package", problems)
+        # Written into staging and published with the rest: a full disk here stops the build before
+        # anything changed, instead of failing it after the new package was already in place.
+        with _step(report, "writing the SQLite database for Datasette (dist/, not committed)"):
+            try:
+                write_sqlite(staging, staging / SQLITE_PATH, registry)
+            except (OSError, sqlite3.Error) as exc:
+                raise ProblemsFound("publishing", [Problem("write-failed", f"writing {SQLITE_PATH} failed ({exc}); "
+                                                           "nothing was published")]) from None
+        return publish_staged(root, staging)
+    finally:
+        if staging.exists() and read_journal_or_none(root) is None:
+            discard(staging)
+
+
 def build(root: Path, *, use_frictionless: bool = True, publish: bool = True,
-          report: Callable[[str], None] = _quiet) -> BuildResult:
-    """Build the package under `root`; nothing it publishes changes unless all of it validates."""
+          report: Callable[[str], None] = _quiet, lock_timeout: float = LOCK_TIMEOUT) -> BuildResult:
+    """Build the package under `root`; nothing it publishes changes unless all of it validates.
+
+    With publish=True the build holds the folder's build lock from before it reads anything until
+    its package is in place, waiting up to `lock_timeout` seconds for another build to finish
+    (ProblemsFound, build-locked, after that); it first finishes any publish a killed build left
+    (see base/journal.py) and removes dead builds' staging folders."""
     root = Path(root).resolve()
+    if not publish:
+        return _make(root, use_frictionless, report, publish=False)
+    try:
+        lock = BuildLock(root, timeout=lock_timeout, report=report).acquire()
+    except LockHeld as exc:
+        raise ProblemsFound("build lock", [Problem("build-locked", f"{exc}; nothing was read or published")]) from None
+    except OSError as exc:
+        raise ProblemsFound("build lock", [Problem("write-failed", f"cannot create the build lock: {exc}")]) from None
+    try:
+        try:
+            finished = journal.complete(root)
+        except (journal.JournalError, OSError) as exc:
+            raise ProblemsFound("recovery", [Problem("publish-incomplete", f"a previous build's publish could not be "
+                                                     f"finished: {exc}; nothing more was moved")]) from None
+        if finished:
+            report(f"  {finished}")
+        journal.clean_stale(root)
+        return _make(root, use_frictionless, report, publish=True)
+    finally:
+        lock.release()
+
+
+def _make(root: Path, use_frictionless: bool, report: Callable[[str], None], *, publish: bool) -> BuildResult:
     registry = read_registry(root / "validation")
     check_release_heading(root)
     with _step(report, "checking raw/, reading build/, locating excerpts, checking the tables"):
@@ -187,24 +250,15 @@ def build(root: Path, *, use_frictionless: bool = True, publish: bool = True,
     with _step(report, "auditing coverage of the raw documents"):
         candidates = coverage(assembled, registry)
     with _step(report, "writing CSV, Parquet, datapackage.json, docs and charts"):
-        files = render_package(registry, frames, package_metadata(root, frames), version(root))
-        files.update(generated_files(root, registry, frames, candidates))
+        generated = generated_files(root, registry, frames, candidates)
+        files = render_package(registry, frames, package_metadata(root, frames), version(root), generated)
+        files.update(generated)
     changes = review(registry, frames, published_frames(root))
+    published = None
     if publish:
-        staging = stage(root, files)
-        try:
-            with _step(report, "validating the written package" + (" (with frictionless)" if use_frictionless else "")):
-                problems = validate_package(staging, registry, use_frictionless=use_frictionless)
-            if problems:
-                raise ProblemsFound("validation of the written package", problems)
-            swap_into_place(root, staging)
-        finally:
-            if staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
-        with _step(report, "writing the SQLite database for Datasette (dist/, not committed)"):
-            write_sqlite(root, root / SQLITE_PATH, registry)
+        published = _publish(root, registry, files, use_frictionless, report)
     return BuildResult(frames=frames, assembled=assembled, files=files, candidates=candidates, root=root,
-                       frictionless=use_frictionless, review=changes)
+                       frictionless=use_frictionless, review=changes, published=published)
 
 
 def published_frames(root: Path) -> dict[str, pd.DataFrame] | None:

@@ -1,19 +1,48 @@
 """One resolver for a published package: a folder, its datapackage.json, or a release zip.
 
 The loader, `validate`, `diff` and `serve` all open packages through `open_package`, so a package is
-read the same way whatever its form: the descriptor is parsed once, and every file is read through
-the safe-file checks (inside the package, declared size and sha256). A zip member is looked up by
-name and never extracted.
+read the same way whatever its form, and always as untrusted input: the descriptor is read once
+(a regular file within the size limit, JSON within the depth limit, an object), and every file is
+read through the safe-file checks (inside the package, never through a link, declared size and
+sha256). A zip's central directory is checked first (member count, duplicate names, total
+uncompressed size); a member is looked up by name and never extracted, and only the members the
+descriptor (or the raw manifest) names are ever read. The limits are in `limits.py`.
 """
 
 from __future__ import annotations
 
-import json
+import os
+import struct
 import zipfile
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from . import paths
-from .safe_files import PackageFileError, check_relative, read_verified, read_verified_from_zip, resolve_inside
+from .limits import (
+    MAX_DESCRIPTOR_BYTES,
+    MAX_FILE_BYTES,
+    MAX_ZIP_DIRECTORY_BYTES,
+    MAX_ZIP_MEMBERS,
+    MAX_ZIP_TOTAL_BYTES,
+    size_text,
+)
+from .problems import Problem
+from .safe_files import (
+    PackageFileError,
+    check_relative,
+    entry_kind,
+    list_folder,
+    open_regular,
+    parse_json,
+    read_inside,
+    read_verified,
+    read_verified_from_zip,
+    read_zip_member,
+)
+
+# The `$schema` values frictionless knows without fetching anything; any other is refused, never fetched.
+STANDARD_PROFILES = ("https://datapackage.org/profiles/2.0/datapackage.json",
+                     "https://datapackage.org/profiles/1.0/datapackage.json")
 
 
 class DataPackageError(RuntimeError):
@@ -31,22 +60,205 @@ def datapackage_path(package: str | Path | None = None) -> Path:
     return root / paths.DESCRIPTOR if root.is_dir() else root
 
 
+# --- zips ------------------------------------------------------------------------------------------
+
+_EOCD = struct.Struct("<4s4H2LH")            # end of central directory record
+_ZIP64_LOCATOR = struct.Struct("<4sLQL")
+_ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
+
+
+def _directory_size(handle) -> tuple[int, int]:
+    """(entries, central directory bytes) from the end records, read before zipfile parses the
+    directory (which it holds in memory whole, one object per entry)."""
+    handle.seek(0, os.SEEK_END)
+    size = handle.tell()
+    tail_start = max(0, size - (_EOCD.size + 0xFFFF))
+    handle.seek(tail_start)
+    tail = handle.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < _EOCD.size:
+        raise DataPackageError("not a valid zip: no end-of-central-directory record")
+    _, _, _, _, entries, directory, _, _ = _EOCD.unpack_from(tail, at)
+    if at >= _ZIP64_LOCATOR.size and tail[at - _ZIP64_LOCATOR.size: at - _ZIP64_LOCATOR.size + 4] == b"PK\x06\x07":
+        _, _, offset, _ = _ZIP64_LOCATOR.unpack_from(tail, at - _ZIP64_LOCATOR.size)
+        handle.seek(offset)
+        record = handle.read(_ZIP64_EOCD.size)
+        if len(record) == _ZIP64_EOCD.size and record[:4] == b"PK\x06\x06":
+            fields = _ZIP64_EOCD.unpack(record)
+            entries, directory = fields[7], fields[8]
+    handle.seek(0)
+    return entries, directory
+
+
+def open_zip(handle, label: str) -> zipfile.ZipFile:
+    """A ZipFile over `handle` after the member count, directory size, duplicate-name and total-size checks."""
+    entries, directory = _directory_size(handle)
+    if entries > MAX_ZIP_MEMBERS or directory > MAX_ZIP_DIRECTORY_BYTES:
+        raise DataPackageError(f"{label} holds {entries:,} entries ({directory:,} bytes of directory), more than the "
+                               f"limit of {MAX_ZIP_MEMBERS:,}; it is not opened", code="zip-too-many-members")
+    try:
+        archive = zipfile.ZipFile(handle)
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
+        raise DataPackageError(f"{label} is not a valid zip: {exc}") from None
+    infos = archive.infolist()
+    names = [info.filename for info in infos]
+    if len(infos) > MAX_ZIP_MEMBERS:
+        archive.close()
+        raise DataPackageError(f"{label} holds {len(infos):,} entries, more than the limit of {MAX_ZIP_MEMBERS:,}",
+                               code="zip-too-many-members")
+    if len(set(names)) != len(names):
+        seen: set[str] = set()
+        twice = sorted({n for n in names if n in seen or seen.add(n)})  # type: ignore[func-returns-value]
+        archive.close()
+        raise DataPackageError(f"{label} holds several entries named {', '.join(map(repr, twice[:5]))}",
+                               code="zip-duplicate-member")
+    total = sum(info.file_size for info in infos)
+    if total > MAX_ZIP_TOTAL_BYTES:
+        archive.close()
+        raise DataPackageError(f"{label} would uncompress to {total:,} bytes, more than the limit of "
+                               f"{size_text(MAX_ZIP_TOTAL_BYTES)} (a decompression bomb?); nothing is read",
+                               code="zip-too-large")
+    return archive
+
+
+def _zip_prefix(archive: zipfile.ZipFile) -> str:
+    """"" when datapackage.json is at the top of the zip; "folder/" when the whole package sits in one
+    folder (as `zip -r package.zip package/` makes it)."""
+    names = archive.namelist()
+    if paths.DESCRIPTOR in names:
+        return ""
+    tops = {name.split("/", 1)[0] for name in names}
+    if len(tops) == 1:
+        prefix = f"{next(iter(tops))}/"
+        if prefix + paths.DESCRIPTOR in names:
+            return prefix
+    return ""
+
+
+# --- the descriptor's shape ---------------------------------------------------------------------------
+
+def _is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _file_entry_problems(entry, where: str, table: str | None) -> list[Problem]:
+    """A {path, bytes, hash} object (a resource, its Parquet copy, a generated file)."""
+    if not isinstance(entry, dict):
+        return [Problem("descriptor-shape", f"{where} must be an object", file=paths.DESCRIPTOR, table=table)]
+    found = []
+    if not isinstance(entry.get("path"), str):
+        found.append(Problem("descriptor-shape", f"{where}: `path` must be a string, not "
+                             f"{type(entry.get('path')).__name__}", file=paths.DESCRIPTOR, table=table))
+    if "bytes" in entry and not _is_count(entry["bytes"]):
+        found.append(Problem("descriptor-shape", f"{where}: `bytes` must be a whole number, not {str(entry['bytes'])[:40]}",
+                             file=paths.DESCRIPTOR, table=table))
+    if "hash" in entry and not isinstance(entry["hash"], str):
+        found.append(Problem("descriptor-shape", f"{where}: `hash` must be a string, not {type(entry['hash']).__name__}",
+                             file=paths.DESCRIPTOR, table=table))
+    return found
+
+
+def _inline_problems(resource: dict, table: str) -> list[Problem]:
+    found = []
+    for key in ("dialect", "schema"):
+        value = resource.get(key)
+        if value is None or isinstance(value, dict):
+            continue
+        if isinstance(value, str):
+            found.append(Problem("remote-reference", f"`{key}` names {value[:120]!r} instead of being written inline; "
+                                 "it is not fetched", file=paths.DESCRIPTOR, table=table))
+        else:
+            found.append(Problem("descriptor-shape", f"`{key}` must be an object, not {type(value).__name__}",
+                                 file=paths.DESCRIPTOR, table=table))
+    return found
+
+
+def shape_problems(descriptor: dict) -> list[Problem]:
+    """What in a descriptor (already known to be an object) is not the JSON shape the standard requires,
+    and every reference to another file or URL that frictionless would fetch."""
+    found: list[Problem] = []
+    profile = descriptor.get("$schema")
+    if profile is not None and profile not in STANDARD_PROFILES:
+        found.append(Problem("remote-reference", f"`$schema` is {str(profile)[:120]!r}, not a standard Data Package "
+                             "profile; custom profiles are not fetched", file=paths.DESCRIPTOR))
+    for key in ("licenses", "sources", "contributors"):
+        value = descriptor.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
+            found.append(Problem("descriptor-shape", f"`{key}` must be a list of objects", file=paths.DESCRIPTOR))
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list):
+        found.append(Problem("descriptor-shape", f"`resources` must be a list, not {type(resources).__name__}",
+                             file=paths.DESCRIPTOR))
+        resources = []
+    for index, resource in enumerate(resources):
+        where = f"resources[{index}]"
+        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
+            found.append(Problem("descriptor-shape", f"{where} must be an object with a `name` string",
+                                 file=paths.DESCRIPTOR))
+            continue
+        name = resource["name"]
+        found += _file_entry_problems(resource, where, name)
+        found += _inline_problems(resource, name)
+        if "parquet" in resource:
+            found += _file_entry_problems(resource["parquet"], f"{where}.parquet", name)
+    generated = descriptor.get("generated_files")
+    if generated is not None:
+        if not isinstance(generated, list):
+            found.append(Problem("descriptor-shape", "`generated_files` must be a list", file=paths.DESCRIPTOR))
+        else:
+            for index, entry in enumerate(generated):
+                found += _file_entry_problems(entry, f"generated_files[{index}]", None)
+    return found
+
+
+# --- the source ------------------------------------------------------------------------------------------
+
 class PackageSource:
     """A package folder or a release zip: its descriptor and verified access to its files."""
 
     def __init__(self, package: str | Path | None):
         self.path = datapackage_path(package)
         self.zip: zipfile.ZipFile | None = None
+        self.prefix = ""  # a zip's folder holding the package, if any
+        self._handle: BinaryIO | None = None
+        data = self._open_descriptor()
         try:
-            if zipfile.is_zipfile(self.path):
-                self.zip = zipfile.ZipFile(self.path)
-                self.descriptor = json.loads(self.zip.read(paths.DESCRIPTOR).decode("utf-8"))
-            else:
-                self.descriptor = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-            raise DataPackageError(f"cannot read the package descriptor {self.path}: {exc}") from None
+            self.descriptor = parse_json(data, f"the package descriptor {self.label}")
+        except PackageFileError as exc:
+            self.close()
+            raise DataPackageError(str(exc), code=exc.code) from None
         if not isinstance(self.descriptor, dict):
-            raise DataPackageError(f"the package descriptor {self.path} is not a JSON object")
+            self.close()
+            raise DataPackageError(f"the package descriptor {self.label} is not a JSON object "
+                                   f"(it is {type(self.descriptor).__name__})", code="descriptor-shape")
+
+    def _open_descriptor(self) -> bytes:
+        try:
+            if self.path.name == paths.DESCRIPTOR:
+                return read_inside(self.path.parent, paths.DESCRIPTOR, limit=MAX_DESCRIPTOR_BYTES)
+            # A file the user named: a release zip, or a descriptor under another name.
+            handle = self._handle = open_regular(self.path, f"the package descriptor {self.path}")
+            if handle.read(2) != b"PK":
+                handle.seek(0)
+                data = handle.read(MAX_DESCRIPTOR_BYTES + 1)
+                if len(data) > MAX_DESCRIPTOR_BYTES:
+                    raise PackageFileError("file-too-large", f"it is larger than {size_text(MAX_DESCRIPTOR_BYTES)}")
+                return data
+            handle.seek(0)
+            self.zip = open_zip(handle, str(self.path))
+            self.prefix = _zip_prefix(self.zip)
+            return read_zip_member(self.zip, self.prefix + paths.DESCRIPTOR, limit=MAX_DESCRIPTOR_BYTES)
+        except PackageFileError as exc:
+            self.close()
+            code = {"file-missing": "descriptor-unreadable", "file-too-large": "descriptor-too-large"}.get(exc.code, exc.code)
+            note = f" (the limit is {size_text(MAX_DESCRIPTOR_BYTES)})" if code == "descriptor-too-large" else ""
+            raise DataPackageError(f"cannot read the package descriptor {self.path}: {exc}{note}", code=code) from None
+        except DataPackageError:
+            self.close()
+            raise
+        except OSError as exc:
+            self.close()
+            raise DataPackageError(f"cannot read the package descriptor {self.path}: {exc.strerror or exc}") from None
 
     @property
     def root(self) -> Path:
@@ -59,44 +271,42 @@ class PackageSource:
 
     def read(self, resource: dict) -> bytes:
         """A declared file's bytes after the path, size and hash checks (PackageFileError otherwise)."""
+        if not isinstance(resource, dict):
+            raise PackageFileError("descriptor-shape", "a declared file must be an object")
         if self.zip is not None:
-            return read_verified_from_zip(self.zip, resource)
+            return read_verified_from_zip(self.zip, resource, self.prefix)
         return read_verified(self.root, resource)
 
-    def read_member(self, relative: str) -> bytes:
+    def read_member(self, relative: str, limit: int = MAX_FILE_BYTES) -> bytes:
         """An undeclared file of the package (a raw document, the manifest), by its relative path."""
         check_relative(relative)
         if self.zip is not None:
-            try:
-                return self.zip.read(relative)
-            except KeyError:
-                raise PackageFileError("file-missing", f"{relative!r} is missing from the zip") from None
-        return resolve_inside(self.root, relative).read_bytes()
+            return read_zip_member(self.zip, self.prefix + relative, limit=limit)
+        return read_inside(self.root, relative, limit=limit)
 
     def members(self, folder: str) -> dict[str, bool]:
         """The files directly inside `folder` (e.g. "raw"), each with whether it is a regular file."""
         if self.zip is not None:
             found = {}
             for info in self.zip.infolist():
-                path = PurePosixPath(info.filename)
+                if not info.filename.startswith(self.prefix):
+                    continue
+                path = PurePosixPath(info.filename[len(self.prefix):])
                 if len(path.parts) == 2 and path.parts[0] == folder and not info.is_dir():
                     found[path.name] = True
             return found
-        directory = self.root / folder
-        if not directory.is_dir():
-            return {}
-        return {p.name: p.is_file() and not p.is_symlink() for p in directory.iterdir()}
+        return list_folder(self.root, folder)
 
     def has_member(self, relative: str) -> bool:
         if self.zip is not None:
-            return relative in self.zip.namelist()
-        return (self.root / relative).is_file()
+            return self.prefix + relative in self.zip.NameToInfo
+        return entry_kind(self.root, relative) is not None
 
     def resources(self) -> dict[str, dict]:
         listed = self.descriptor.get("resources", [])
         if not isinstance(listed, list):
             return {}
-        return {str(r.get("name")): r for r in listed if isinstance(r, dict)}
+        return {r["name"]: r for r in listed if isinstance(r, dict) and isinstance(r.get("name"), str)}
 
     def tables(self) -> list[str]:
         return [name for name, r in self.resources().items() if r.get("type") == "table"]
@@ -104,6 +314,9 @@ class PackageSource:
     def close(self) -> None:
         if self.zip is not None:
             self.zip.close()
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
 
 
 def open_package(package: str | Path | PackageSource | None) -> PackageSource:

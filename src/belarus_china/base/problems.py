@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from .limits import MAX_MESSAGE_CHARS
+
 
 @dataclass(frozen=True)
 class ProblemType:
@@ -56,8 +58,6 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
          "`belarus-china add` would write a curation file that is already there."),
         ("yaml-syntax", "Not valid YAML", "A curation file cannot be parsed as YAML; the message gives line and column."),
         ("yaml-encoding", "Curation file not UTF-8", "A curation file cannot be decoded as UTF-8."),
-        ("yaml-duplicate-key", "Key written twice",
-         "A mapping in a curation file has the same key twice; YAML would silently keep the last one."),
         ("curation-shape", "Wrong shape", "A file, section or record is not the mapping or list its place requires."),
         ("unknown-section", "Unknown section", "A curation file has a top-level key that is not a known section."),
         ("unknown-field", "Unknown field", "A record has a key that is no column of its table and no curation key."),
@@ -198,10 +198,66 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
          "is not inside any excerpt of the record from the source that wrote them."),
     ),
     *_catalogue(
+        "trust",
+        ("descriptor-too-large", "Descriptor too large",
+         "datapackage.json is larger than the limit (see the README's limits); it is not read."),
+        ("descriptor-too-deep", "Descriptor nested too deeply",
+         "The descriptor's JSON nests objects and arrays deeper than the limit; it is not parsed."),
+        ("descriptor-shape", "Descriptor of the wrong shape",
+         "The descriptor is not the JSON the standard requires: the top level an object, `resources` a list of "
+         "objects, each `path` a string, `bytes` a whole number, `hash` a string, `schema` and `dialect` objects."),
+        ("remote-reference", "Reference to another file or URL",
+         "A `dialect`, `schema` or `$schema` names a URL or file instead of being written inline; nothing is "
+         "fetched, and the package is refused."),
+        ("file-not-regular", "Not a regular file",
+         "A package file (the descriptor, a declared file, a raw document) or zip member is a folder, FIFO, device "
+         "or other special file; it is not opened."),
+        ("file-too-large", "File too large",
+         "A file or zip member (its real or its declared size) is larger than the per-file limit; it is not read."),
+        ("zip-too-many-members", "Too many zip members", "A zip holds more entries than the limit; it is not opened."),
+        ("zip-too-large", "Zip too large when uncompressed",
+         "The entries of a zip add up, uncompressed, to more than the limit (a decompression bomb); nothing is read."),
+        ("zip-member-unreadable", "Zip member unreadable",
+         "A zip member is encrypted, compressed with a method other than stored or deflate, or fails its CRC check."),
+        ("zip-duplicate-member", "Duplicate zip member",
+         "Two entries of a zip have the same name, so tools would disagree about which one is the file."),
+        ("raw-text-form", "Raw document with a BOM or CR line endings",
+         "A raw document starts with a byte-order mark or contains carriage returns: readers that drop them would "
+         "count every offset differently. Save it as UTF-8 without BOM, with LF line endings, and update the manifest."),
+        ("yaml-alias", "YAML anchor, alias or merge key",
+         "A curation file uses an anchor (`&`), an alias (`*`) or a merge key (`<<`). Curation files do not need "
+         "them, and a few of them can expand a small file into a huge value."),
+        ("yaml-duplicate-key", "Key written twice",
+         "A mapping in a curation file has the same key twice (at any level); the message gives both lines."),
+        ("yaml-too-deep", "Curation file nested too deeply",
+         "A curation file nests mappings and lists deeper than the limit."),
+        ("curation-file-too-large", "Curation file too large",
+         "A curation file is larger than the limit; it is not read."),
+        ("value-too-long", "Value too long",
+         "A curated value, excerpt or `within` passage is longer than its limit."),
+        ("unsafe-character", "Control or bidirectional-override character",
+         "A curated text holds a control character (other than tab and line breaks) or a bidirectional "
+         "formatting character (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), which can make text "
+         "display differently from what it is."),
+    ),
+    *_catalogue(
         "publish",
         ("changelog-heading", "Version without its CHANGELOG heading",
          "pyproject.toml's version has no `## [x.y.z] - YYYY-MM-DD` heading in CHANGELOG.md, so the release "
          "would have no date; add the heading with what changed."),
+        ("build-locked", "Another build holds the lock",
+         "Another build is running in the same folder (the message names its process). A second build waits for "
+         "it, up to `--lock-timeout` seconds, then stops; `validate` does not check a package while it is being "
+         "published."),
+        ("unknown-published-file", "File the build did not make",
+         "A file in datasets/ or docs/ was made neither by the previous build nor by this one. The build "
+         "replaces those folders whole, so it stops rather than delete the file: move it elsewhere."),
+        ("write-failed", "Writing the new package failed",
+         "Writing or staging the new package failed (for example the disk is full); nothing was published and "
+         "the partial staging folder was removed."),
+        ("publish-incomplete", "Interrupted publish not recovered",
+         "A publish was interrupted (its journal is present) and could neither be completed nor undone here "
+         "(a read-only folder, a damaged journal, or a second fault); both copies are kept for the next try."),
     ),
 ]}
 
@@ -218,6 +274,10 @@ class Problem:
     def __post_init__(self) -> None:
         if self.code not in CATALOGUE:
             raise ValueError(f"problem code {self.code!r} is not in the catalogue (base/problems.py)")
+        # A message may quote a bad value; a huge one is cut so that no report repeats it whole.
+        if len(self.message) > MAX_MESSAGE_CHARS:
+            cut = len(self.message) - MAX_MESSAGE_CHARS
+            object.__setattr__(self, "message", f"{self.message[:MAX_MESSAGE_CHARS]}… ({cut:,} more characters)")
 
     def __str__(self) -> str:
         where = [part for part in (self.file, self.table, self.record, self.column) if part]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .problems import Problem
+from .safe_files import PackageFileError
 
 RAW_FOLDER = "raw"
 MANIFEST = "SHA256SUMS"
@@ -60,18 +61,42 @@ def check_documents(manifest_text: str | None, present: dict[str, bool],
         elif not present[name]:
             problems.append(Problem("raw-file-not-regular", "is not a regular file", file=label))
         else:
-            data = read(name)
+            try:
+                data = read(name)
+            except PackageFileError as exc:
+                problems.append(Problem(exc.code, str(exc), file=label))
+                continue
             if sha256_bytes(data) != manifest[name]:
                 problems.append(Problem("raw-checksum", f"differs from its {MANIFEST} checksum (edited or damaged): raw "
                                                         "documents are never edited; restore the original (git "
                                                         "checkout); a corrected text is a new document "
                                                         "(`belarus-china add`)", file=label))
-            else:
-                try:
-                    data.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    problems.append(Problem("raw-not-utf8", f"is not UTF-8 text: {exc}", file=label))
+                continue
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                problems.append(Problem("raw-not-utf8", f"is not UTF-8 text: {exc}", file=label))
+                continue
+            problems.extend(text_form_problems(data, label))
     return problems
+
+
+def text_form_problems(data: bytes, label: str) -> list[Problem]:
+    """A byte-order mark or a carriage return makes offsets depend on the reader (one that drops the BOM, or
+    reads with universal newlines, counts every later character differently), so neither is accepted:
+    the document is to be saved as UTF-8 without BOM, with LF line endings, before it goes into raw/."""
+    found = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        found.append(Problem("raw-text-form", "starts with a byte-order mark (U+FEFF), which some readers drop and "
+                             "others count, so every offset would be one off for some: remove the first three bytes "
+                             "(e.g. `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`) and update raw/SHA256SUMS", file=label))
+    returns = data.count(b"\r")
+    if returns:
+        found.append(Problem("raw-text-form", f"contains {returns} carriage return(s) (CR or CRLF line "
+                             "endings), which readers with universal newlines drop, so offsets after them would "
+                             "differ: convert it to LF line endings (e.g. `dos2unix FILE`) and update raw/SHA256SUMS",
+                             file=label))
+    return found
 
 
 def check_raw(raw_dir: Path) -> list[Problem]:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..base.package_source import PackageSource
-from ..loader import load_from
+from ..base.package_source import DataPackageError, PackageSource
+from ..loader import load_from, table_schema_of
 from .renames import renamed
 
 
@@ -94,12 +94,26 @@ def _next(version: str, bump: str) -> str:
 
 
 def _schemas(source: PackageSource) -> dict[str, dict]:
-    return {r["name"]: r.get("schema", {}) for r in source.descriptor.get("resources", []) if r.get("type") == "table"}
+    """Each table's schema, checked to be usable (the packages are untrusted: DataPackageError otherwise)."""
+    return {name: table_schema_of(resource, name) for name, resource in source.resources().items()
+            if resource.get("type") == "table"}
 
 
-def _keys(frame: pd.DataFrame, schema: dict) -> pd.Index:
+def _keys(frame: pd.DataFrame, schema: dict, name: str, label: str) -> pd.Index:
+    """The rows' keys; the rows must be unique by key to be matched (DataPackageError `unique` otherwise)."""
     key = schema.get("primaryKey") or [schema["fields"][0]["name"]]
-    return pd.Index(frame[key].astype("string").fillna("").agg("/".join, axis=1), name="key")
+    key = [key] if isinstance(key, str) else key
+    if not (isinstance(key, list) and key and all(isinstance(c, str) and c in frame.columns for c in key)):
+        raise DataPackageError(f"table {name!r} in {label}: its primaryKey {str(key)[:80]} names no columns of the table",
+                               code="descriptor-shape")
+    index = pd.Index(frame[key].astype("string").fillna("").agg("/".join, axis=1), name="key")
+    repeated = index[index.duplicated()].unique()
+    if len(repeated):
+        shown = ", ".join(repr(k) for k in repeated[:5])
+        raise DataPackageError(f"table {name!r} in {label}: {len(repeated)} key(s) occur more than once ({shown}); "
+                               "rows are matched by key, so each must be unique (`belarus-china validate` names them)",
+                               code="unique")
+    return index
 
 
 def _same(a: pd.Series, b: pd.Series) -> pd.Series:
@@ -117,7 +131,8 @@ def diff_table(name: str, old: PackageSource, new: PackageSource, old_schema: di
     result.columns_retyped = [c for c in new_types if c in old_types and new_types[c] != old_types[c]]
     before = load_from(old, name)
     after = load_from(new, name)
-    before.index, after.index = _keys(before, old_schema), _keys(after, new_schema)
+    before.index = _keys(before, old_schema, name, old.label)
+    after.index = _keys(after, new_schema, name, new.label)
     result.added = sorted(set(after.index) - set(before.index))
     result.removed = sorted(set(before.index) - set(after.index))
     # A removed id that NEW lists as renamed to an added one is a rename, not a removal and an addition.
@@ -138,14 +153,25 @@ def diff_table(name: str, old: PackageSource, new: PackageSource, old_schema: di
 
 
 def diff_packages(old_path, new_path) -> PackageDiff:
-    old, new = PackageSource(old_path), PackageSource(new_path)
-    old_schemas, new_schemas = _schemas(old), _schemas(new)
-    renames = renamed(new)
-    tables = [diff_table(name, old, new, old_schemas[name], new_schemas[name], renames)
-              for name in new_schemas if name in old_schemas]
+    """The differences between two packages (untrusted: anything wrong with either is a DataPackageError)."""
+    old = PackageSource(old_path)
+    try:
+        new = PackageSource(new_path)
+    except BaseException:
+        old.close()
+        raise
+    try:
+        old_schemas, new_schemas = _schemas(old), _schemas(new)
+        renames = renamed(new)
+        tables = [diff_table(name, old, new, old_schemas[name], new_schemas[name], renames)
+                  for name in new_schemas if name in old_schemas]
+        versions = _version(old), _version(new)
+    finally:
+        old.close()
+        new.close()
     return PackageDiff(tables=tables, tables_added=[n for n in new_schemas if n not in old_schemas],
                        tables_removed=[n for n in old_schemas if n not in new_schemas],
-                       old_version=_version(old), new_version=_version(new))
+                       old_version=versions[0], new_version=versions[1])
 
 
 def _version(source: PackageSource) -> str | None:

@@ -23,7 +23,12 @@ def renamed(source: PackageSource) -> dict[tuple[str, str], str]:
 
 def resolve_id(table: str, record_id: str, package: str | Path | None = None) -> str:
     """The id a record has now, following renames (an id never renamed is returned as it is)."""
-    renames = renamed(open_package(package))
+    source = open_package(package)
+    try:
+        renames = renamed(source)
+    finally:
+        if source is not package:
+            source.close()
     seen = {record_id}
     while (table, record_id) in renames:
         record_id = renames[(table, record_id)]

@@ -6,8 +6,15 @@ column with the meaning of every allowed value, licence, sources, default facets
 and canned queries), then runs Datasette on a loopback address and waits. `start_server()` does the
 same in the background and returns once the server answers; `stop_server()` ends it.
 
+The package is untrusted input (serve reads it like `load`): nothing is written into it. The
+database and metadata go to a new private folder (mkdtemp), removed when the server stops, or to
+the path the user gives with --sqlite. A URL taken from the package (the licence's) is shown only
+when it is http(s). Datasette serves the database immutable (`-i`: read-only, no locking).
+
 Datasette is only ever bound to a loopback address (127.0.0.0/8, ::1, localhost): the database
-holds nothing secret, but a development server has no business listening on a network.
+holds nothing secret, but a development server has no business listening on a network. It never
+outlives `serve`: SIGTERM, SIGINT and SIGHUP are passed on to it, and it is started through
+`datasette_launcher.py`, which asks Linux to send it SIGTERM when its parent dies (even by SIGKILL).
 """
 
 from __future__ import annotations
@@ -18,7 +25,9 @@ import ipaddress
 import json
 import os
 import shutil
+import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -116,24 +125,40 @@ def table_metadata(table: Table) -> dict:
     return entry
 
 
+def safe_url(value) -> str:
+    """`value` if it is an http(s) URL with a host, else "": a URL from a package becomes a link in every
+    page footer, and a `javascript:` or `data:` one would run in the reader's browser."""
+    if not isinstance(value, str):
+        return ""
+    parsed = urllib.parse.urlsplit(value.strip())
+    return value.strip() if parsed.scheme in ("http", "https") and parsed.netloc else ""
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def metadata(registry: Registry, package_descriptor: dict, database: str = DB_NAME) -> dict:
-    """Datasette metadata (metadata.json) for the SQLite export of a package."""
-    licence = (package_descriptor.get("licenses") or [{}])[0]
-    documents = package_descriptor.get("sources") or []
+    """Datasette metadata (metadata.json) for the SQLite export of a package (its descriptor untrusted:
+    only text is taken from it, and a URL only when it is http(s))."""
+    licences = package_descriptor.get("licenses")
+    licence = licences[0] if isinstance(licences, list) and licences and isinstance(licences[0], dict) else {}
+    documents = package_descriptor.get("sources")
+    documents = documents if isinstance(documents, list) else []
     # The documents themselves are listed, with publisher, author and checksum, in the sources table.
     source = f"{len(documents)} source documents, kept verbatim under raw/ (see the sources table)"
-    title = package_descriptor.get("title") or package_descriptor.get("name") or DB_NAME
-    description = package_descriptor.get("description", "")
-    version = package_descriptor.get("version")
+    title = _text(package_descriptor.get("title")) or _text(package_descriptor.get("name")) or DB_NAME
+    description = _text(package_descriptor.get("description"))
+    version = _text(package_descriptor.get("version"))
     return {
         "title": title,
         "description": description,
-        "license": licence.get("name", ""),
-        "license_url": licence.get("path", ""),
+        "license": _text(licence.get("name")),
+        "license_url": safe_url(licence.get("path")),
         "source": source,
         "source_url": f"/{database}/{Sources.table}",
         "extra_css_urls": [CSS_URL],
-        "about": f"{package_descriptor.get('name', DB_NAME)} data package" + (f" v{version}" if version else ""),
+        "about": f"{_text(package_descriptor.get('name')) or DB_NAME} data package" + (f" v{version}" if version else ""),
         "databases": {
             database: {
                 "title": title,
@@ -147,51 +172,53 @@ def metadata(registry: Registry, package_descriptor: dict, database: str = DB_NA
 
 # --- files ------------------------------------------------------------------------------------
 
-def _package_dir(package_dir) -> Path:
-    path = Path(package_dir).resolve()
-    if path.is_file():
-        path = path.parent
-    if not (path / DESCRIPTOR).is_file():
-        raise FileNotFoundError(f"{path} holds no {DESCRIPTOR}; point --package at a published package")
+def _package(package) -> Path:
+    """A package folder, its datapackage.json or a release zip, as the user named it."""
+    path = Path(package)
+    if path.is_dir() and not (path / DESCRIPTOR).exists():
+        raise FileNotFoundError(f"{path.resolve()} holds no {DESCRIPTOR}; point --package at a published package")
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist; point --package at a published package")
     return path
 
 
-def _writable_dir(directory: Path) -> bool:
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return False
-    return os.access(directory, os.W_OK | os.X_OK)
-
-
 def _write_json(path: Path, data: dict) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
+    """Write through a new temporary file (mkstemp: a name nobody can have planted) moved over `path`."""
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def prepare(package_dir, sqlite_path=None, registry: Registry | None = None) -> tuple[Path, Path, Path | None]:
     """Write the SQLite database and its Datasette metadata; returns (database, metadata, temp dir or None).
 
-    The database goes to `sqlite_path`, else <package_dir>/dist/belarus-china.sqlite, else (package dir
-    not writable) a new temporary folder, which the caller removes. The metadata file sits beside it.
+    The database goes to `sqlite_path` when given, else to a new private temporary folder, which the
+    caller removes (nothing is ever written into the package). The metadata file sits beside it.
     """
+    from ..base.package_source import PackageSource
     from ..contract.registry import load_registry
     from ..publish.sqlite import write_sqlite
 
-    package = _package_dir(package_dir)
+    package = _package(package_dir)
     registry = registry or load_registry()
     temporary = None
     if sqlite_path is not None:
-        database = Path(sqlite_path).resolve()
-    elif _writable_dir(package / "dist"):
-        database = package / "dist" / f"{DB_NAME}.sqlite"
+        database = Path(sqlite_path).absolute()
     else:
         temporary = Path(tempfile.mkdtemp(prefix="belarus-china-serve-"))
         database = temporary / f"{DB_NAME}.sqlite"
     try:
-        write_sqlite(package, database, registry)
-        descriptor = json.loads((package / DESCRIPTOR).read_text(encoding="utf-8"))
+        source = PackageSource(package)
+        try:
+            descriptor = source.descriptor
+            write_sqlite(source, database, registry)
+        finally:
+            source.close()
         meta_path = database.with_name(f"{database.stem}.metadata.json")
         _write_json(meta_path, metadata(registry, descriptor, database=database.stem))
     except BaseException:
@@ -235,8 +262,13 @@ def require_datasette() -> None:
         raise RuntimeError("Datasette is not installed: pip install 'belarus-china[serve]' (or pip install datasette)")
 
 
+LAUNCHER = Path(__file__).with_name("datasette_launcher.py")
+
+
 def datasette_command(database: Path, meta: Path, host: str, port: int) -> list[str]:
-    return [sys.executable, "-m", "datasette", "serve", str(database), "--metadata", str(meta),
+    """Datasette through the launcher (it dies with us), serving the database immutable (`-i`: opened
+    read-only, no locking, no change detection)."""
+    return [sys.executable, str(LAUNCHER), str(os.getpid()), "serve", "-i", str(database), "--metadata", str(meta),
             "--host", host, "--port", str(port)]
 
 
@@ -316,26 +348,53 @@ def stop_server(process: subprocess.Popen, timeout: float = 10.0) -> None:
         shutil.rmtree(temporary, ignore_errors=True)
 
 
-def serve(package_dir, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, sqlite_path=None,
-          registry: Registry | None = None) -> int:
-    """Write the database and metadata, run Datasette in the foreground until it exits or Ctrl-C; its exit code."""
-    host = loopback_host(host)
-    require_datasette()
-    database, meta, temporary = prepare(package_dir, sqlite_path, registry)
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+def _run_until_stopped(command: list[str]) -> int:
+    """Run Datasette in the foreground; SIGTERM, SIGINT and SIGHUP stop it (and then us, with 0)."""
+    stopping: list[int] = []
+    process: subprocess.Popen | None = None
+
+    def stop(signum, _frame) -> None:
+        stopping.append(signum)
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+
+    previous = {s: signal.signal(s, stop) for s in STOP_SIGNALS}  # before the child exists: no gap
     try:
-        print(f"database {database}\nmetadata {meta}\nserving  {base_url(host, port)}/{database.stem}  (Ctrl-C stops)",
-              flush=True)
-        process = subprocess.Popen(datasette_command(database, meta, host, port), stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+        if stopping:  # a signal came while it was starting
+            process.send_signal(signal.SIGTERM)
         try:
-            return process.wait()
-        except KeyboardInterrupt:
+            code = process.wait()
+        except KeyboardInterrupt:  # a SIGINT handler installed by someone else
+            stopping.append(signal.SIGINT)
+            code = -1
+        return 0 if stopping else code
+    finally:
+        if process is not None and process.poll() is None:
             process.terminate()
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-            return 0
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def serve(package_dir, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, sqlite_path=None,
+          registry: Registry | None = None) -> int:
+    """Write the database and metadata, run Datasette in the foreground until it exits or is stopped
+    (Ctrl-C, SIGTERM, SIGHUP: 0); its exit code otherwise. The temporary folder is removed either way."""
+    host = loopback_host(host)
+    require_datasette()
+    database, meta, temporary = prepare(package_dir, sqlite_path, registry)
+    try:
+        print(f"database {database}\nmetadata {meta}\nserving  {base_url(host, port)}/{database.stem}  (Ctrl-C stops)",
+              flush=True)
+        return _run_until_stopped(datasette_command(database, meta, host, port))
     finally:
         if temporary is not None:
             shutil.rmtree(temporary, ignore_errors=True)
@@ -369,7 +428,7 @@ def cmd_serve(args) -> int:
     except (FileNotFoundError, ValueError) as exc:
         print(f"cannot serve: {exc}", file=sys.stderr)
         return 2
-    except (DataPackageError, ExportError, RuntimeError) as exc:
+    except (DataPackageError, ExportError, RuntimeError, OSError, sqlite3.Error) as exc:
         print(f"cannot serve: {exc}", file=sys.stderr)
         return 1
 
@@ -377,11 +436,13 @@ def cmd_serve(args) -> int:
 def add_cli(subparsers) -> argparse.ArgumentParser:
     """Register `serve` on the `belarus-china` command's subparsers."""
     command = subparsers.add_parser("serve", help="browse the package in Datasette (SQLite + metadata) on localhost")
-    command.add_argument("--package", default=".", help="published package folder or its datapackage.json (default: .)")
+    command.add_argument("--package", default=".",
+                         help="published package folder, its datapackage.json or a release zip (default: .)")
     command.add_argument("--host", default=DEFAULT_HOST, type=_host_argument,
                          help="loopback address to listen on (default: 127.0.0.1; others are refused)")
     command.add_argument("--port", default=DEFAULT_PORT, type=_port_argument, help=f"port (default: {DEFAULT_PORT})")
     command.add_argument("--sqlite", default=None, metavar="PATH",
-                         help="where to write the SQLite file (default: <package>/dist/belarus-china.sqlite)")
+                         help="where to write the SQLite file (default: a temporary folder, removed when the server "
+                         "stops; nothing is written into the package)")
     command.set_defaults(func=cmd_serve)
     return command

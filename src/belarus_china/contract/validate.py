@@ -1,6 +1,7 @@
 """Validate a published package (a folder, its datapackage.json, or a release zip): descriptor,
-files, tables, cross-table rules, raw text, and frictionless as the standards gate. Every problem
-is collected; nothing here needs the code that built the package.
+files (tables and generated documentation), tables, cross-table rules, raw text, and frictionless
+as the standards gate (on a sanitised copy, `frictionless_gate.py`). Every problem is collected;
+nothing here needs the code that built the package, and nothing in the package is trusted.
 """
 
 from __future__ import annotations
@@ -10,15 +11,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
+from ..base.bounded_parquet import read_parquet
 from ..base.codec import arrow_schema, frame_from_arrow, frame_from_strings
-from ..base.package_source import DataPackageError, PackageSource, open_package
+from ..base.journal import recover_folder
+from ..base.package_source import DataPackageError, PackageSource, open_package, shape_problems
 from ..base.paths import DESCRIPTOR
-from ..base.problems import Problem
+from ..base.problems import CATALOGUE, Problem
 from ..base.rawstore import MANIFEST, RAW_FOLDER, check_documents
 from ..base.safe_files import PackageFileError
+from .frictionless_gate import SanitisedCopy
 from .registry import Registry, Table, load_registry, table_schema
 from .rules import check_tables, record_ids
 from .vocabulary import Sources
@@ -56,9 +58,9 @@ def _typed(text: pd.DataFrame, table: str, schema: dict, problems: list[Problem]
 def _read_parquet(data: bytes, table: str, schema: dict, problems: list[Problem]) -> pd.DataFrame | None:
     label = f"datasets/parquet/{table}.parquet"
     try:
-        arrow = pq.read_table(pa.BufferReader(data))
-    except (pa.ArrowException, OSError) as exc:
-        problems.append(Problem("parquet-unreadable", f"unreadable Parquet: {exc}", file=label, table=table))
+        arrow = read_parquet(data, label)
+    except PackageFileError as exc:
+        problems.append(Problem(exc.code, f"unreadable Parquet: {exc}", file=label, table=table))
         return None
     expected = arrow_schema(schema)
     if arrow.schema.names != expected.names:
@@ -90,35 +92,21 @@ def _compare(table: Table, csv_frame: pd.DataFrame, parquet_frame: pd.DataFrame,
                                     table=table.name, record=ids[index], column=column))
 
 
-def _frictionless(source: PackageSource) -> list[Problem]:
-    from frictionless import Package, system
-
-    problems: list[Problem] = []
-    with system.use_context(trusted=False):
-        report = Package(str(source.path)).validate()
-    if report.valid:
-        return problems
-    for error in report.errors:
-        problems.append(Problem("frictionless", f"frictionless: {error.message}", file=DESCRIPTOR))
-    for task in report.tasks:
-        for error in task.errors:
-            row = getattr(error, "row_number", None)
-            field = getattr(error, "field_name", None)
-            problems.append(Problem("frictionless", f"frictionless {error.type}: {error.note}", table=task.name,
-                                    record=f"row {row}" if row else None, column=field))
-    return problems
-
-
 def _raw_problems(source: PackageSource) -> list[Problem]:
     """The package's raw/ folder against its manifest, when the package carries one."""
-    if not source.has_member(f"{RAW_FOLDER}/{MANIFEST}"):
+    label = f"{RAW_FOLDER}/{MANIFEST}"
+    if not source.has_member(label):
         return []
-    manifest = source.read_member(f"{RAW_FOLDER}/{MANIFEST}").decode("utf-8", "replace")
+    try:
+        manifest = source.read_member(label).decode("utf-8", "replace")
+    except PackageFileError as exc:
+        return [Problem(exc.code, str(exc), file=label)]
     return check_documents(manifest, source.members(RAW_FOLDER),
                            lambda name: source.read_member(f"{RAW_FOLDER}/{name}"))
 
 
-def _read_tables(source: PackageSource, registry: Registry, problems: list[Problem]) -> dict[str, pd.DataFrame]:
+def _read_tables(source: PackageSource, registry: Registry, problems: list[Problem],
+                 gate: SanitisedCopy | None) -> dict[str, pd.DataFrame]:
     resources = source.resources()
     for name in sorted(set(registry.names) - set(resources)):
         problems.append(Problem("resource-missing", "resource missing from the descriptor", file=DESCRIPTOR, table=name))
@@ -130,7 +118,7 @@ def _read_tables(source: PackageSource, registry: Registry, problems: list[Probl
         if resource is None:
             continue
         schema = table_schema(table)
-        if resource.get("schema") != schema:
+        if isinstance(resource.get("schema"), dict) and resource["schema"] != schema:
             problems.append(Problem("schema-mismatch", "schema differs from the registry (stale or edited descriptor)",
                                     file=DESCRIPTOR, table=table.name))
         parquet = resource.get("parquet")
@@ -141,8 +129,12 @@ def _read_tables(source: PackageSource, registry: Registry, problems: list[Probl
             try:
                 data = source.read(declared)
             except PackageFileError as exc:
-                problems.append(Problem(exc.code, str(exc), file=declared.get("path"), table=table.name))
+                path = declared.get("path")
+                problems.append(Problem(exc.code, str(exc), file=path if isinstance(path, str) else None,
+                                        table=table.name))
                 continue
+            if kind == "csv" and gate is not None:
+                gate.add(resource, data)
             frame = reader(data, table.name, schema, problems)
             if frame is not None:
                 copies[kind] = frame
@@ -155,16 +147,58 @@ def _read_tables(source: PackageSource, registry: Registry, problems: list[Probl
     return csv_frames
 
 
-def validate_package(package, registry: Registry | None = None, *, use_frictionless: bool = True) -> list[Problem]:
-    """Every problem of a package (a folder, its datapackage.json, or a release zip); [] means valid."""
+def _generated_problems(source: PackageSource) -> list[Problem]:
+    """Every generated file the descriptor lists (docs/, CITATION.cff) is there, with its size and hash."""
+    listed = source.descriptor.get("generated_files")
+    problems = []
+    for entry in listed if isinstance(listed, list) else []:
+        if not isinstance(entry, dict):
+            continue  # reported as descriptor-shape
+        try:
+            source.read(entry)
+        except PackageFileError as exc:
+            path = entry.get("path")
+            problems.append(Problem(exc.code, str(exc), file=path if isinstance(path, str) else DESCRIPTOR))
+    return problems
+
+
+# Problems after which frictionless is not run: the package's files or descriptor cannot be trusted
+# to be what our checks saw (its findings would only repeat them, or it would read what we refused).
+_STOPS_FRICTIONLESS = {"path-unsafe", "file-missing", "size-mismatch", "hash-missing", "hash-unsupported", "hash-mismatch",
+                       "schema-mismatch", "descriptor-unreadable", "resource-missing"}
+
+
+def _stops_frictionless(problem: Problem) -> bool:
+    return problem.code in _STOPS_FRICTIONLESS or CATALOGUE[problem.code].group == "trust" or problem.file == DESCRIPTOR
+
+
+def validate_package(package, registry: Registry | None = None, *, use_frictionless: bool = True,
+                     recover: bool = True, report: Callable[[str], None] | None = None) -> list[Problem]:
+    """Every problem of a package (a folder, its datapackage.json, or a release zip); [] means valid.
+
+    The package is untrusted input: nothing is fetched, no link is followed, every limit of
+    base/limits.py holds. On a folder with a publishing journal (a build was killed while publishing),
+    the publish is first finished (recover=True, under the build lock) and `report` is told what was done."""
     registry = registry or load_registry()
+    problems: list[Problem] = []
+    if recover and not isinstance(package, PackageSource):
+        named = Path(package)
+        folder = named if named.is_dir() else named.parent if named.name == DESCRIPTOR else None
+        if folder is not None:
+            problems.extend(recover_folder(folder, report))
+            if problems:
+                return problems
     try:
         source = open_package(Path(package) if not isinstance(package, PackageSource) else package)
     except DataPackageError as exc:
         return [Problem(exc.code, str(exc), file=DESCRIPTOR)]
+    gate = SanitisedCopy() if use_frictionless else None
     try:
-        problems: list[Problem] = []
-        frames = _read_tables(source, registry, problems)
+        problems.extend(shape_problems(source.descriptor))
+        if not isinstance(source.descriptor.get("resources"), list):
+            return problems
+        frames = _read_tables(source, registry, problems, gate)
+        problems.extend(_generated_problems(source))
         if len(frames) == len(registry.names):
             problems.extend(_raw_problems(source))
             texts = {}
@@ -175,8 +209,10 @@ def validate_package(package, registry: Registry | None = None, *, use_frictionl
                     problems.append(Problem("raw-unreadable", f"cannot read raw document: {exc}", file=raw_path,
                                             table=Sources.table))
             problems.extend(check_tables(registry, frames, texts))
-        if use_frictionless and not any(p.file == DESCRIPTOR for p in problems):
-            problems.extend(_frictionless(source))
+        if gate is not None and not any(_stops_frictionless(p) for p in problems):
+            problems.extend(gate.validate(source.descriptor))
         return problems
     finally:
         source.close()
+        if gate is not None:
+            gate.close()

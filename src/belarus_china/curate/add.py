@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from ..base.problems import Problem, ProblemsFound
-from ..base.rawstore import MANIFEST, RAW_FOLDER, parse_manifest, sha256_bytes
+from ..base.rawstore import MANIFEST, RAW_FOLDER, parse_manifest, sha256_bytes, text_form_problems
 from ..contract.registry import read_registry
 from ..contract.vocabulary import Sources
 from . import file_format as F
@@ -138,6 +138,9 @@ def add_document(root: Path, path: Path, *, language: str = "en", doc_kind: str 
                                            "`iconv -f <its encoding> -t UTF-8`", label) from None
     if not text.strip():
         raise _refuse("document-not-text", "is empty", label)
+    form = text_form_problems(data, label)
+    if form:   # the build refuses a raw document with a BOM or CR line endings: so does adding one
+        raise ProblemsFound("adding a document", form)
     if not LANGUAGE.match(language):
         raise _refuse("capture-metadata", f"--language {language!r} is not an ISO 639-1 code (two letters)", label)
     if retrieved_from is not None and not URL.match(retrieved_from):

@@ -63,7 +63,8 @@ class Assembled:
                        record=stating[0].label, column=column)
 
 
-UNREADABLE_FILE = frozenset({"yaml-syntax", "yaml-encoding", "yaml-duplicate-key"})
+UNREADABLE_FILE = frozenset({"yaml-syntax", "yaml-encoding", "yaml-duplicate-key", "yaml-alias", "yaml-too-deep",
+                             "curation-file-too-large"})
 
 
 class _Assembly:

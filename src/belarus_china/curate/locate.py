@@ -13,10 +13,15 @@ The rule, stated once:
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 
-_WHITESPACE = re.compile(r"\s+")
+# Fixed patterns for a run of white space and a run of anything else (what str.split and rule 3 call
+# white space): the excerpt itself is never compiled into a pattern, so its size costs a plain string
+# search, no more.
+_WHITESPACE_RUN = re.compile(r"\s+")
+_TOKEN = re.compile(r"\s+|\S+")
 _QUOTE_FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
 
@@ -28,27 +33,52 @@ class LocateError(ValueError):
         self.code = code
 
 
-def _pattern(excerpt: str) -> re.Pattern:
-    parts = _WHITESPACE.split(excerpt)
-    return re.compile(r"\s+".join(re.escape(p) for p in parts))
+def _folded(text: str, lo: int, hi: int) -> tuple[str, list[int], list[int]]:
+    """text[lo:hi] with every white-space run written as one space, and for each run of other
+    characters its start in the folded text and in the text (to map a match back)."""
+    parts, folded_starts, starts = [], [], []
+    position = 0
+    for token in _TOKEN.finditer(text, lo, hi):
+        if token.group()[0].isspace():
+            parts.append(" ")
+            position += 1
+        else:
+            folded_starts.append(position)
+            starts.append(token.start())
+            parts.append(token.group())
+            position += len(token.group())
+    return "".join(parts), folded_starts, starts
 
 
-def _occurrences(text: str, excerpt: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    found = []
+# Occurrences are counted up to here (more only when `occurrence` asks for a later one): each further
+# one costs a search, and an excerpt of one repeated word in a long text could occur everywhere.
+COUNTED_OCCURRENCES = 100
+
+
+def _occurrences(text: str, excerpt: str, lo: int, hi: int, limit: int) -> list[tuple[int, int]]:
+    """At most `limit` occurrences of the excerpt in text[lo:hi] under rules 2 and 3."""
+    found: list[tuple[int, int]] = []
     start = text.find(excerpt, lo, hi)
-    while start != -1 and start + len(excerpt) <= hi:
+    while start != -1 and start + len(excerpt) <= hi and len(found) < limit:
         found.append((start, start + len(excerpt)))
         start = text.find(excerpt, start + 1, hi)
     if found:
         return found
-    pattern = _pattern(excerpt)
-    position = lo
-    while True:
-        match = pattern.search(text, position, hi)
-        if match is None:
-            return found
-        found.append(match.span())
-        position = match.start() + 1
+    # Rule 3, as a plain search: with every white-space run of the text and of the excerpt written as
+    # one space, the excerpt occurs where its words follow each other separated by runs of white space.
+    # A match starts and ends inside runs of other characters (the excerpt is stripped), which map back.
+    folded, folded_starts, starts = _folded(text, lo, hi)
+    needle = " ".join(excerpt.split())
+
+    def original(position: int) -> int:
+        token = bisect.bisect_right(folded_starts, position) - 1
+        return starts[token] + position - folded_starts[token]
+
+    start = folded.find(needle)
+    while start != -1 and len(found) < limit:
+        found.append((original(start), original(start + len(needle) - 1) + 1))
+        start = folded.find(needle, start + 1)
+    return found
 
 
 def _hint(text: str, excerpt: str) -> str:
@@ -74,19 +104,21 @@ def locate(text: str, excerpt: str, *, within: str | None = None, occurrence: in
             lo, hi = locate(text, within)
         except LocateError as exc:
             raise LocateError("excerpt-within", f"its `within` passage cannot be placed: {exc}") from None
-    found = _occurrences(text, excerpt, lo, hi)
+    limit = max(COUNTED_OCCURRENCES, (occurrence or 0) + 1)
+    found = _occurrences(text, excerpt, lo, hi, limit)
+    times = f"{len(found)}" if len(found) < limit else f"at least {len(found)}"
     where = " inside its `within` passage" if within is not None else ""
     if not found:
         raise LocateError("excerpt-not-found", f"not found in the document{where}{_hint(text[lo:hi], excerpt)}")
     if occurrence is not None:
         if not 1 <= occurrence <= len(found):
             raise LocateError("excerpt-occurrence",
-                              f"occurrence {occurrence} asked for, but it occurs {len(found)} time(s){where}")
+                              f"occurrence {occurrence} asked for, but it occurs {times} time(s){where}")
         return found[occurrence - 1]
     if len(found) > 1:
         starts = ", ".join(str(s) for s, _ in found[:5])
         raise LocateError(
-            "excerpt-ambiguous", f"occurs {len(found)} times{where} (at offsets {starts}); add `within:` with a longer passage "
+            "excerpt-ambiguous", f"occurs {times} times{where} (at offsets {starts}); add `within:` with a longer passage "
             "that occurs once, or `occurrence:`"
         )
     return found[0]

@@ -33,8 +33,9 @@ def _text(value) -> str | None:
 
 
 def descriptor(registry: Registry, metadata: dict, package_version: str, files: dict[str, bytes],
-               sources: pd.DataFrame) -> dict:
-    """The datapackage.json for the given written files (path -> bytes)."""
+               sources: pd.DataFrame, generated: dict[str, bytes] | None = None) -> dict:
+    """The datapackage.json for the given written files (path -> bytes), listing the generated
+    documentation files (`generated`) with their sizes and hashes."""
     resources = []
     for table in registry:
         csv_path, parquet_path = f"datasets/csv/{table.name}.csv", f"datasets/parquet/{table.name}.parquet"
@@ -59,7 +60,7 @@ def descriptor(registry: Registry, metadata: dict, package_version: str, files: 
         credits = [text for text in (_text(row[Sources.author]), _text(row[Sources.publisher])) if text]
         entry["description"] = f"{row[Sources.doc_kind]}" + (f" by {', '.join(credits)}" if credits else "")
         package_sources.append(entry)
-    return {
+    package = {
         "$schema": PROFILE,
         "name": metadata["name"],
         "id": metadata["id"],
@@ -72,16 +73,23 @@ def descriptor(registry: Registry, metadata: dict, package_version: str, files: 
         "sources": package_sources,
         "resources": resources,
     }
+    if generated:
+        # Every other file the build writes (docs/, CITATION.cff), so that `validate` can check them
+        # like the tables and a build knows which files in docs/ are its own. A custom property:
+        # Data Package v2 allows them, and frictionless ignores it.
+        package["generated_files"] = [{"path": path, "bytes": len(data), "hash": f"sha256:{sha256_bytes(data)}"}
+                                      for path, data in sorted(generated.items())]
+    return package
 
 
 def render_package(registry: Registry, frames: dict[str, pd.DataFrame], metadata: dict,
-                   package_version: str) -> dict[str, bytes]:
+                   package_version: str, generated: dict[str, bytes] | None = None) -> dict[str, bytes]:
     """Every table file and the descriptor as bytes, keyed by path relative to the package root."""
     files: dict[str, bytes] = {}
     for table in registry:
         schema = table_schema(table)
         files[f"datasets/csv/{table.name}.csv"] = csv_bytes(frames[table.name], schema)
         files[f"datasets/parquet/{table.name}.parquet"] = parquet_bytes(frames[table.name], schema)
-    package = descriptor(registry, metadata, package_version, files, frames[Sources.table])
+    package = descriptor(registry, metadata, package_version, files, frames[Sources.table], generated)
     files[DESCRIPTOR] = (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     return files

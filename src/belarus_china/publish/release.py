@@ -4,7 +4,9 @@ release zip, byte-identical across runs (fixed timestamps, sorted members, fixed
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -53,16 +55,36 @@ def release_members(root: Path) -> list[str]:
     return sorted(members)
 
 
+# Folders a release zip must not be written into: the build's inputs and outputs (a zip in raw/ would
+# be an unlisted raw document, one in datasets/ or docs/ a file the next build refuses to delete).
+PROTECTED_FOLDERS = ("raw", "datasets", "docs", "build", "validation")
+
+
+def check_out_path(root: Path, out: Path) -> None:
+    """ValueError when `out` lies inside one of the package's protected folders."""
+    target = Path(out).absolute().resolve()
+    for folder in PROTECTED_FOLDERS:
+        if target.is_relative_to((Path(root) / folder).resolve()):
+            raise ValueError(f"refusing to write the release zip to {out}: it is inside {folder}/, which the build "
+                             f"reads or replaces; write it elsewhere (default: dist/)")
+
+
 def write_zip(root: Path, out: Path) -> Path:
-    """Write the release zip to `out` (atomically) and return its path."""
+    """Write the release zip to `out` (atomically, through a new temporary file beside it) and return its path."""
+    check_out_path(root, out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_suffix(".zip.partial")
-    with zipfile.ZipFile(partial, "w") as archive:
-        for name in release_members(root):
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3  # Unix, whatever machine builds it
-            archive.writestr(info, (root / name).read_bytes(), compresslevel=9)
-    partial.replace(out)
+    fd, partial = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(handle, "w") as archive:
+            for name in release_members(root):
+                info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                info.create_system = 3  # Unix, whatever machine builds it
+                archive.writestr(info, (root / name).read_bytes(), compresslevel=9)
+        os.chmod(partial, 0o644)
+        os.replace(partial, out)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
     return out

@@ -15,8 +15,10 @@
   layout sqlite-utils writes and Datasette detects by itself: the table pages get a search box.
   The database is a read-only export, so there are no triggers keeping the index in sync.
 
-The file is written beside `out_path` under a temporary name and moved into place with os.replace,
-so readers never see a half-written database. `PRAGMA foreign_key_check` must come back empty,
+The file is written in a new private folder beside `out_path` (mkdtemp, so no name in it can have
+been planted, and SQLite's own journal goes there too) and moved into place with os.replace, which
+replaces whatever is at `out_path` (even a link) rather than writing through it; readers never see
+a half-written database. `PRAGMA foreign_key_check` must come back empty,
 otherwise nothing is published and ExportError names the dangling references.
 
 Deterministic: yes, for a given SQLite library version. The same package gives a byte-identical
@@ -29,8 +31,9 @@ version number of the SQLite library that wrote it, so a different SQLite may gi
 from __future__ import annotations
 
 import os
-import secrets
+import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -156,7 +159,7 @@ def _populate(connection: sqlite3.Connection, registry: Registry, frames: dict[s
     connection.execute("VACUUM")
 
 
-def write_sqlite(package_dir: Path, out_path: Path, registry: Registry) -> Path:
+def write_sqlite(package_dir, out_path: Path, registry: Registry) -> Path:
     """Write every table of the package at `package_dir` to the SQLite file `out_path`; returns out_path.
 
     Atomic (temporary file, then os.replace) and deterministic for a given SQLite version (see module doc).
@@ -169,16 +172,15 @@ def write_sqlite(package_dir: Path, out_path: Path, registry: Registry) -> Path:
                           f"missing from the package: {absent})")
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out_path.with_name(f".{out_path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    folder = Path(tempfile.mkdtemp(prefix=f".{out_path.name}.", dir=out_path.parent))
     try:
+        temporary = folder / out_path.name
         connection = sqlite3.connect(temporary, isolation_level=None)  # transactions are explicit
         try:
             _populate(connection, registry, frames)
         finally:
             connection.close()
         os.replace(temporary, out_path)
-    except BaseException:
-        for leftover in (temporary, temporary.with_name(temporary.name + "-journal")):
-            leftover.unlink(missing_ok=True)
-        raise
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     return out_path

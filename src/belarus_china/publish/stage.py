@@ -1,16 +1,39 @@
-"""Publishing the written files: a staging folder beside the published package, validated, then
-swapped into place; on failure the old files are restored."""
+"""Publishing the written files: a staging folder beside the published package, validated by the
+caller, then moved into place through the publishing journal (`base/journal.py`), so that an error,
+an interrupt or a SIGKILL at any moment leaves the old package or the new one, never a mixture.
+
+The caller holds the build lock (`base/lock.py`) from before it reads its inputs until `publish`
+returns. A build only replaces what builds make: a file in datasets/ or docs/ that neither the
+published package nor the new one lists stops it (`unknown_files`).
+"""
 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
+import tempfile
 from pathlib import Path
 
-from ..base.paths import DESCRIPTOR
+from ..base.journal import (
+    BACK,
+    ITEMS,
+    PREVIOUS_PREFIX,
+    STAGING_PREFIX,
+    Journal,
+    JournalError,
+    apply,
+    finish,
+    fsync_tree,
+    read_journal,
+    write_journal,
+)
+from ..base.package_source import DataPackageError, PackageSource
+from ..base.problems import Problem, ProblemsFound
 from ..base.rawstore import RAW_FOLDER
 
-PUBLISHED = ("datasets", "docs", DESCRIPTOR, "CITATION.cff")  # everything the build generates
+BUILT_FOLDERS = ("datasets", "docs")                             # replaced whole, so checked for strangers' files
+STEP = "publishing"
 
 
 def write_tree(directory: Path, files: dict[str, bytes]) -> None:
@@ -20,34 +43,127 @@ def write_tree(directory: Path, files: dict[str, bytes]) -> None:
         path.write_bytes(data)
 
 
+def _write_failed(what: str, exc: BaseException) -> ProblemsFound:
+    return ProblemsFound(STEP, [Problem("write-failed", f"{what} failed ({exc}); nothing was published and the "
+                                        "partial staging folder was removed")])
+
+
 def stage(root: Path, files: dict[str, bytes]) -> Path:
-    """Write the package beside the published one, with a copy of raw/ so it validates on its own."""
-    for stale in root.glob(".staging-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    staging = root / f".staging-{os.getpid()}"
-    write_tree(staging, files)
-    shutil.copytree(root / RAW_FOLDER, staging / RAW_FOLDER)
+    """Write the package beside the published one, with a copy of raw/ so it validates on its own.
+    A write that fails (a full disk) removes what was written and raises ProblemsFound (write-failed)."""
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=root))
+    try:
+        write_tree(staging, files)
+        shutil.copytree(root / RAW_FOLDER, staging / RAW_FOLDER)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise _write_failed("writing the new package", exc) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return staging
 
 
-def swap_into_place(root: Path, staging: Path) -> None:
-    """Replace the published files with the staged ones; on failure restore the old ones."""
-    previous = root / f".previous-{os.getpid()}"
-    shutil.rmtree(previous, ignore_errors=True)
-    previous.mkdir()
-    try:
-        for name in PUBLISHED:
-            if (root / name).exists():
-                os.replace(root / name, previous / name)
-        for name in PUBLISHED:
-            os.replace(staging / name, root / name)
-    except BaseException:
-        for name in PUBLISHED:
-            if (previous / name).exists():
-                if (root / name).is_dir():
-                    shutil.rmtree(root / name)
-                os.replace(previous / name, root / name)
-        raise
-    finally:
-        shutil.rmtree(previous, ignore_errors=True)
+def discard(staging: Path) -> None:
+    """Remove a staging folder that no journal refers to (a failed or refused build)."""
+    if staging.is_dir() and not staging.is_symlink():
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _made_by_builds(root: Path) -> set[str]:
+    """The files the published package's descriptor lists (tables and generated files)."""
+    try:
+        source = PackageSource(root)
+    except DataPackageError:
+        return set()
+    try:
+        descriptor = source.descriptor
+    finally:
+        source.close()
+    listed = set()
+    for resource in source.resources().values():
+        for entry in (resource, resource.get("parquet")):
+            if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+                listed.add(entry["path"])
+    generated = descriptor.get("generated_files")
+    for entry in generated if isinstance(generated, list) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+            listed.add(entry["path"])
+    return listed
+
+
+def unknown_files(root: Path, files: dict[str, bytes]) -> list[str]:
+    """Files (and links) in datasets/ and docs/ that neither the published package nor the new one lists."""
+    present: set[str] = set()
+    for folder in BUILT_FOLDERS:
+        for directory, folders, names in os.walk(root / folder):
+            here = Path(directory)
+            present.update((here / name).relative_to(root).as_posix() for name in names)
+            present.update((here / name).relative_to(root).as_posix() for name in folders if (here / name).is_symlink())
+        if (root / folder).is_symlink():
+            present.add(folder)
+    return sorted(present - _made_by_builds(root) - set(files))
+
+
+def refuse_unknown_files(root: Path, files: dict[str, bytes]) -> None:
+    unknown = unknown_files(root, files)
+    if unknown:
+        raise ProblemsFound(STEP, [Problem("unknown-published-file", "was not made by a build, and publishing replaces "
+                                           f"{path.split('/')[0]}/ whole: move it out of the folder, then build again",
+                                           file=path) for path in unknown])
+
+
+def publish(root: Path, staging: Path) -> str | None:
+    """Move the staged items into place through the journal; returns a note when something is left to tidy.
+
+    A failure while moving (an error or an interrupt) is undone: the old files are put back and the
+    failure is raised (an OSError as ProblemsFound, write-failed). When undoing fails too, nothing is
+    deleted: the journal and both copies stay, ProblemsFound (publish-incomplete) says so, and the next
+    build or validate finishes the job."""
+    items = tuple(item for item in ITEMS if os.path.lexists(staging / item))
+    journal = Journal(staging.name, f"{PREVIOUS_PREFIX}{os.getpid()}-{secrets.token_hex(4)}", items)
+    try:
+        fsync_tree(staging)
+        write_journal(root, journal)  # the commit point
+    except OSError as exc:
+        if read_journal_or_none(root) != journal:
+            discard(staging)
+            raise _write_failed("writing the publishing journal", exc) from None
+    try:
+        apply(root, journal)
+    except BaseException as failure:
+        _undo(root, journal, failure)
+        if isinstance(failure, OSError | JournalError):
+            raise ProblemsFound(STEP, [Problem("write-failed", f"moving the new files into place failed ({failure}); "
+                                               "it was undone: nothing was published")]) from None
+        raise
+    try:
+        finish(root, journal)
+        return None
+    except OSError as exc:  # the new package is in place; only leftovers remain, which the next run removes
+        return f"the new package is in place (removing the old copy failed: {exc}; the next build or validate does it)"
+
+
+def read_journal_or_none(root: Path) -> Journal | None:
+    try:
+        return read_journal(root)
+    except JournalError:
+        return None
+
+
+def _undo(root: Path, journal: Journal, failure: BaseException) -> None:
+    back = Journal(journal.staging, journal.previous, journal.items, BACK)
+    try:
+        write_journal(root, back)  # recorded first, so an interrupted undo is finished the same way
+        apply(root, back)
+    except (OSError, JournalError) as second:
+        raise ProblemsFound(STEP, [Problem(
+            "publish-incomplete",
+            f"moving the new files into place failed ({failure}), and so did putting the old ones back ({second}). "
+            f"Nothing was deleted: the journal {root.name}/.publish-journal.json, the new files in {journal.staging}/ "
+            f"and the old ones in {journal.previous}/ are kept; run `belarus-china build` or `validate` to finish it")]) \
+            from None
+    try:
+        finish(root, back)
+    except OSError:
+        pass  # the old package is in place; the next build or validate removes the leftovers
