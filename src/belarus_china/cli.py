@@ -1,14 +1,17 @@
 """The `belarus-china` command: build, validate and inspect the data package.
 
 A thin shell: each command parses its arguments, calls one library function and prints what it
-returns. Exit codes: 0 ok, 1 invalid (problems reported), 2 usage.
+returns. Exit codes: 0 ok, 1 invalid (problems reported), 2 usage (including an optional dependency
+that is not installed: the message names the extra that brings it).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+from importlib import metadata
 from pathlib import Path
 
 from .base.problems import Problem, ProblemsFound
@@ -163,6 +166,47 @@ def cmd_tables(args) -> int:
     return EXIT_OK
 
 
+DISTRIBUTION = "belarus-china"
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _extras() -> dict[str, set[str]]:
+    """Each extra of the installed distribution -> the distributions it adds (from its metadata, which
+    pyproject.toml's optional-dependencies become)."""
+    try:
+        requirements = metadata.requires(DISTRIBUTION) or []
+    except metadata.PackageNotFoundError:
+        return {}
+    extras: dict[str, set[str]] = {}
+    for requirement in requirements:
+        marker = re.search(r"""extra\s*==\s*['"]([^'"]+)['"]""", requirement)
+        name = re.match(r"[A-Za-z0-9._-]+", requirement)
+        if marker and name:
+            extras.setdefault(marker.group(1), set()).add(_normal(name.group(0)))
+    return extras
+
+
+def missing_dependency(error: ModuleNotFoundError, command: str, preferred: str | None) -> str | None:
+    """What to tell a user whose command needs a module an extra would have installed; None when the
+    module belongs to no extra (a broken installation, shown as it is)."""
+    module = _normal((error.name or "").split(".")[0])
+    if not module:
+        return None
+    extras = _extras()
+    offering = {extra for extra, names in extras.items() if module in names}
+    if not offering:
+        return None
+    if preferred in offering:
+        extra = preferred
+    else:  # the smallest extra that brings it (a development extra only if nothing else does)
+        extra = min(offering, key=lambda e: (e == "test", len(extras[e]), e))
+    return (f"belarus-china {command} needs {error.name}, which is not installed: it comes with the [{extra}] extra.\n"
+            f"  pip install '{DISTRIBUTION}[{extra}]'    (from a checkout: pip install '.[{extra}]')")
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="belarus-china", description=__doc__.split("\n\n")[0])
     commands = main.add_subparsers(dest="command", required=True)
@@ -172,7 +216,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--no-frictionless", action="store_true", help="skip the frictionless pass (faster)")
     build.add_argument("--lock-timeout", type=_lock_timeout, default=300.0, metavar="SECONDS",
                        help="how long to wait for another build in the same folder (default: 300; 0: do not wait)")
-    build.set_defaults(func=cmd_build)
+    build.set_defaults(func=cmd_build, extra="build")
 
     add = commands.add_parser(
         "add", help="add a document: copy it into raw/, record its checksum, start its curation file",
@@ -189,24 +233,24 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--retrieved-on", default=None, metavar="YYYY-MM-DD", help="the day the copy was taken")
     add.add_argument("--partial", "--excerpt", action="store_true",
                      help="the copy is only part of the document (an excerpt or truncated copy)")
-    add.set_defaults(func=cmd_add)
+    add.set_defaults(func=cmd_add, extra="build")
 
     audit = commands.add_parser("audit", help="coverage audit: candidate facts in raw/ covered, dismissed or not")
     audit.add_argument("--root", default=".", help="the checkout to audit (default: current folder)")
-    audit.set_defaults(func=cmd_audit)
+    audit.set_defaults(func=cmd_audit, extra="build")
 
     validate = commands.add_parser("validate", help="validate a published package (folder, descriptor or zip)")
     validate.add_argument("package", nargs="?", default=".",
                           help="package folder, its datapackage.json, or a release zip (default: .)")
     validate.add_argument("--json", action="store_true", help="machine-readable report (each problem has a code)")
     validate.add_argument("--no-frictionless", action="store_true", help="skip the frictionless pass (faster)")
-    validate.set_defaults(func=cmd_validate)
+    validate.set_defaults(func=cmd_validate, extra="build")
 
     package = commands.add_parser("package", help="write the release zip dist/belarus-china-<version>.zip")
     package.add_argument("--root", default=".", help="the published package to zip (default: current folder)")
     package.add_argument("--out", default=None, help="where to write the zip (not inside raw/, datasets/, docs/, build/ "
                          "or validation/)")
-    package.set_defaults(func=cmd_package)
+    package.set_defaults(func=cmd_package, extra="build")
 
     diff = commands.add_parser("diff", help="rows and columns added, removed and changed between two packages")
     diff.add_argument("old", help="package folder, datapackage.json or release zip")
@@ -219,13 +263,20 @@ def parser() -> argparse.ArgumentParser:
 
     from .browse.serve import add_cli as add_serve_cli  # imports nothing heavy until the command runs
 
-    add_serve_cli(commands)
+    add_serve_cli(commands).set_defaults(extra="serve")
     return main
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ModuleNotFoundError as exc:  # an optional dependency: say which extra brings it
+        message = missing_dependency(exc, args.command, getattr(args, "extra", None))
+        if message is None:
+            raise
+        print(message, file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

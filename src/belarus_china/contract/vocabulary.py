@@ -62,6 +62,11 @@ class Visits:
     visit_type = "visit_type"
 
 
+class VisitEvents:
+    table = "visit_events"
+    id = "event_id"
+
+
 class Agreements:
     table = "agreements"
     id = "agreement_id"
@@ -84,9 +89,15 @@ class TradeFigures:
     value = "value"
     unit = "unit"
     value_as_reported = "value_as_reported"
+    value_qualifier = "value_qualifier"
+    subject_as_reported = "subject_as_reported"
+    period_as_reported = "period_as_reported"
+    change_as_reported = "change_as_reported"
     reported_by = "reported_by"
     source_id = "source_id"
-    usd = "USD"                  # unit of money figures (the trade chart draws them)
+    usd = "USD"                  # unit of money figures (the trade chart scales its axis to billions)
+    rank = "rank"                # unit of rankings (the trade chart draws them as points, not bars)
+    exact = "exact"              # the qualifier of a figure stated without one (drawn solid)
     deal_value = "deal_value"    # measure drawn in its own colour
 
 
@@ -149,5 +160,5 @@ class RenamedIds:
     record_id = "record_id"
 
 
-NAMESPACES = (Precision, Sources, Actors, Visits, Agreements, TradeFigures, Quotes, Assessments, Evidence, Inferences,
-              Claims, RenamedIds)
+NAMESPACES = (Precision, Sources, Actors, Visits, VisitEvents, Agreements, TradeFigures, Quotes, Assessments, Evidence,
+              Inferences, Claims, RenamedIds)

@@ -14,6 +14,7 @@ import pandas as pd
 from ..base.codec import codec_of
 from ..contract.registry import Registry, Table
 from ..contract.vocabulary import Assessments, Claims, Evidence, Inferences, Sources
+from .charts import CLAIMS, TIMELINE, TRADE
 
 
 class Candidate(Protocol):
@@ -86,6 +87,11 @@ def _window_examples(registry: Registry, frames: dict[str, pd.DataFrame]) -> lis
 
 def _text(value) -> str:
     return "" if value is None or pd.isna(value) else str(value)
+
+
+def _figure(alt: str, path: str) -> str:
+    """A chart of the build, linked from docs/ (where the datasheet is)."""
+    return f"![{alt}]({path.removeprefix('docs/')})"
 
 
 WINDOWS = ("A dated row holds a **window**: `date_earliest` and `date_latest`, the bounds that certainly contain "
@@ -205,6 +211,13 @@ def datasheet(registry: Registry, frames: dict[str, pd.DataFrame], candidates: S
         "## Composition", "",
         f"{documents} source documents ({kinds}). The tables:", "", *per_table, "",
         "Per source (the date window is the source's publication window, see below):", "", *per_source, "",
+        "When things happened, as far as the documents tell: each visit, event and agreement as its date window "
+        "(pale: the days the documents allow; solid, with a diamond on each: the days they fix), then each visit "
+        "with the events and agreements inside it on its own scale:", "",
+        _figure("Timeline of visits, events and agreements as date windows", TIMELINE), "",
+        "The figures as the documents report them, one panel per measure, unit and kind of period (a nine-month "
+        "total, an annual figure and a project value never share an axis), labelled with the documents' words:", "",
+        _figure("Trade, investment and ranking figures, one panel per measure", TRADE), "",
         "Each fact row (visits, events within visits, agreements, trade figures, quotes, assessments, and sources "
         "and actors themselves) is cited by one or more rows of `evidence`: a verbatim excerpt with its code-point "
         "offsets in the raw document. A visit's talks, ceremonies and sessions are rows of `visit_events`, each "
@@ -230,6 +243,9 @@ def datasheet(registry: Registry, frames: dict[str, pd.DataFrame], candidates: S
         "that is consistent with the days the documents fix; otherwise agreeing claims combine, then a curator's "
         f"recorded resolution, otherwise the majority. Conflicts ({len(conflicts)} claims that disagree with the "
         "curated value):", "", *conflict_rows, "",
+        "Every record field that more than one document describes, against each document (agrees with the curated "
+        "value, disagrees, or not stated):", "",
+        _figure("Which documents agree on each shared record field", CLAIMS), "",
         f"Values the documents do not state literally are listed in `inferences` with their basis and reason "
         f"({len(inferences)} rows):", "", *inferred_rows, "",
         f"{len(external)} of them are known only from outside the documents (basis `external`); nothing else is "
