@@ -589,6 +589,8 @@ def shared_actors(docs: int, seed: int = 0) -> dict:
     ]
     actors = [{"actor_id": p.id, "name": p.full, "aliases": [p.full, p.surname], "actor_kind": "person",
                "country_code": code, "role": role, "wikidata_id": f"Q{900000 + k}",
+               # a made-up id with a made-up address: the shape a verified id takes, never a real claim
+               "wikidata_source": f"https://example.org/wikidata-check/Q{900000 + k}",
                "evidence": [{"raw_file": first, "excerpt": excerpt, "supports": ["country_code", "role"]}]}
               for k, (p, code, role, excerpt) in enumerate(people)]
     countries = [("BLR", "Belarus")] + [(code, country) for code, country, _ in HOSTS]

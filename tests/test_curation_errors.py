@@ -291,6 +291,20 @@ CASES += [
      "changelog-heading", ("CHANGELOG.md", "## [99.0.0] - YYYY-MM-DD")),
 ]
 
+XI_QID = "    wikidata_id: Q15031\n"
+XI_QID_SOURCE = ("    wikidata_source: "
+                 "https://github.com/apognu/motiva/blob/a4894c9cae8b0b78087fb28363d111d3bfce9cff/crates/libmotiva/src/matching/tests/comprehensive.rs\n")
+
+# Interoperability: Wikidata ids keep their source; event-data codes are the build's, never the curator's.
+CASES += [
+    ("Wikidata id without where it was verified",
+     lambda r: _edit(r, XI_QID + XI_QID_SOURCE, XI_QID, path=SHARED),
+     "pair-incomplete", (SHARED, "actors[xi-jinping]", "wikidata_source")),
+    ("event code written by hand",
+     lambda r: _edit(r, "    visit_type: working_visit\n", "    visit_type: working_visit\n    cameo_code: '042'\n"),
+     "computed-field", (DOC, SECOND_TRIP, "cameo_code")),
+]
+
 
 @pytest.mark.parametrize("name, edit, code, where", CASES, ids=[c[0] for c in CASES])
 def test_bad_input_is_named(project, name, edit, code, where):

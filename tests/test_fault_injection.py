@@ -331,6 +331,17 @@ CORRUPTIONS += [
     ("malformed video time", _set("evidence", "video_time", "1:2:3"), "video-time-format", "evidence"),
 ]
 
+# Interoperability: event-data codes are what their kind maps to; a Wikidata id keeps its source.
+CORRUPTIONS += [
+    ("event code not its kind's",
+     _on_row("visits", "visit_id", "lukashenko-china-2023-02-28", cameo_code="043"), "event-code", "visits"),
+    ("event code for a kind that has none",
+     _on_row("agreements", "agreement_id", "china-position-paper-ukraine-2023", plover_event_type="SUPPORT"),
+     "event-code", "agreements"),
+    ("Wikidata id without where it was verified",
+     _on_row("actors", "actor_id", "xi-jinping", wikidata_source=None), "pair-incomplete", "actors"),
+]
+
 
 @pytest.mark.parametrize("kind, corrupt, code, table", CORRUPTIONS, ids=[c[0] for c in CORRUPTIONS])
 def test_each_corruption_is_caught_and_named(project, registry, kind, corrupt, code, table):

@@ -83,3 +83,20 @@ def test_the_readme_counts_the_documents_the_package_has(built_package):
     from belarus_china.loader import load
 
     assert f"**{len(load('sources', built_package))} source documents**" in README
+
+
+def test_the_readme_gdelt_join_runs_and_matches_a_visit_from_both_sides(monkeypatch):
+    """The event-data example: made-up GDELT rows meet the visits on the two countries, the CAMEO code
+    (the guest's, or the host's with the actors reversed) and a day inside the visit's window."""
+    import belarus_china as bc
+
+    block = re.search(r"Joining with event data.*?```python\n(.+?)```", README, flags=re.DOTALL).group(1)
+    monkeypatch.chdir(ROOT)
+    namespace: dict = {}
+    exec(block, namespace)
+    rows = [(r["GLOBALEVENTID"], r["EventCode"], r["visit_id"]) for r in namespace["matches"].to_dict("records")]
+    assert rows == [(1, "042", "lukashenko-china-2023-02-28"), (2, "043", "lukashenko-china-2023-02-28"),
+                    (3, "042", "lukashenko-china-2023-second-trip")]  # event 4 (RUS to BLR) meets no visit
+    visits = bc.load("visits", package=ROOT).set_index("visit_id")
+    assert visits.loc["lukashenko-china-2023-02-28", "cameo_host_code"] == "043"
+    assert "# events 1 and 2: lukashenko-china-2023-02-28 (guest's and host's side); 3: the second trip; 4: no visit" in block

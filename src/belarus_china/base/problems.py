@@ -148,6 +148,12 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
         ("country-code", "Not an ISO 3166-1 alpha-3 code",
          "A country column holds something other than an ISO 3166-1 alpha-3 code."),
         ("wikidata-id", "Not a Wikidata id", "A Wikidata column holds something other than an item id such as Q2866."),
+        ("pair-incomplete", "Value without its companion",
+         "Of columns that go together (tables.yaml rules `together`: a Wikidata id and the address where it was "
+         "verified), one is given and another is empty."),
+        ("event-code", "Event code not its kind's",
+         "A CAMEO or PLOVER code is not what validation/event_codes.yaml gives the row's kind (written by hand, "
+         "stale, or edited); the build fills these columns, curators never write them."),
         ("sha256-format", "Not a SHA-256 digest", "A checksum column holds something other than 64 lowercase hex digits."),
         ("video-time-format", "Not a video time", "A video time is not HH:MM:SS."),
         ("column-dtype", "Column of the wrong type", "A table's column has the wrong type or is missing (internal consistency)."),

@@ -21,9 +21,11 @@ def _fullmatch(pattern: str):
     return lambda s: s.str.fullmatch(pattern).fillna(False).astype(bool)
 
 
+WIKIDATA_QID = "wikidata_qid"  # also checks the Wikidata ids of countries.yaml
+
 DOMAIN_CHECKS = {
     "iso3166_alpha3": ("country-code", "an ISO 3166-1 alpha-3 country code", lambda s: s.isin(_iso3166_alpha3())),
-    "wikidata_qid": ("wikidata-id", "a Wikidata item id such as Q2866", _fullmatch(r"Q[1-9][0-9]*")),
+    WIKIDATA_QID: ("wikidata-id", "a Wikidata item id such as Q2866", _fullmatch(r"Q[1-9][0-9]*")),
     "sha256_hex": ("sha256-format", "64 lowercase hexadecimal digits", _fullmatch(r"[0-9a-f]{64}")),
     "video_time": ("video-time-format", "a video time HH:MM:SS", _fullmatch(r"[0-9]{2}:[0-5][0-9]:[0-5][0-9]")),
 }

@@ -1,5 +1,6 @@
 """The column registry: validation/fields.yaml, tables.yaml, conventions.yaml (and queries.yaml, the
-Datasette canned queries; countries.yaml, the names of countries; package.yaml, the package
+Datasette canned queries; countries.yaml, the names and Wikidata ids of countries; event_codes.yaml,
+the CAMEO and PLOVER codes of each kind of visit, event and agreement; package.yaml, the package
 metadata), read once. No other module reads validation/*.yaml.
 
 Every column is defined once in fields.yaml; tables.yaml lists which columns each table has, its
@@ -12,15 +13,17 @@ pandas types in `base.codec`; pandera schemas in `contract.rules`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from dataclasses import fields as dataclass_fields
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from ..base import paths
 from ..base.codec import TYPE_NAMES, codec_of
+from .checks import WIKIDATA_QID, domain_check
 
 FIELD_KEYS = {
     "type", "description", "unit", "required", "pattern", "minimum", "maximum",
@@ -28,13 +31,16 @@ FIELD_KEYS = {
 }
 TABLE_KEYS = {"title", "description", "primary_key", "fields", "rules", "merge", "curation", "points_at", "words",
               "full_text", "browse", "window", "period", "translation", "lookalike"}
-RULE_KEYS = {"has_evidence", "ordered"}
+RULE_KEYS = {"has_evidence", "ordered", "together"}
 SHOWN_AS = {"place", "country", "actor"}
 CURATION_KEYS = {"section", "one_per_file", "shared_file", "filled_by_build", "default_by_build"}
 # What the build can fill a column with (tables.yaml `curation.filled_by_build`).
 BUILD_FILLS = {"document_path", "document_sha256", "document_length", "document_source", "document_language"}
 WORDS_KINDS = {"quantity": {"number", "qualifier", "unit_column", "parser"}, "change": {"number"}, "label": {"of"}}
 BROWSE_KEYS = {"facets", "sort_desc", "label_column", "fact_label"}
+COUNTRY_KEYS = {"names", "wikidata", "verified_at"}
+EVENT_CODE_KEYS = {"from", "codes"}
+SOURCE_KEYS = {"title", "link", "checked"}
 
 
 class RegistryError(ValueError):
@@ -142,6 +148,38 @@ class Words:
 
 
 @dataclass(frozen=True)
+class EventCodes:
+    """A table's event-data codes (event_codes.yaml): the column holding the row's kind, and for each kind
+    the code of each code column (a column a kind leaves out is empty for it). Filled in by the build,
+    checked by validation."""
+    source: str                                   # the kind column (visit_type, event_kind, ...)
+    columns: tuple[str, ...]                      # the code columns, in the table's order
+    mapping: dict[str, dict[str, str]]            # kind -> code column -> code
+
+    def codes_for(self, kind) -> dict[str, str | None]:
+        """Every code column's code for a kind (None where the kind has none, or is unknown)."""
+        given = self.mapping.get(kind, {}) if isinstance(kind, str) else {}
+        return {column: given.get(column) for column in self.columns}
+
+
+@dataclass(frozen=True)
+class Country:
+    """countries.yaml: how the documents name a country, and its Wikidata id with where it was verified."""
+    code: str
+    names: tuple[str, ...]
+    wikidata: str | None = None
+    verified_at: str | None = None
+
+
+@dataclass(frozen=True)
+class CodeSource:
+    """event_codes.yaml `sources`: a codebook the codes were checked against, and what it confirmed."""
+    title: str
+    link: str
+    checked: str
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     title: str
@@ -150,6 +188,7 @@ class Table:
     columns: tuple[Column, ...]
     has_evidence: bool = False
     ordered: tuple[str, str] | None = None
+    together: tuple[tuple[str, ...], ...] = ()    # columns present together or not at all
     window: WindowRole | None = None
     period: PeriodRole | None = None
     claim_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -166,6 +205,14 @@ class Table:
     full_text: tuple[str, ...] = ()
     browse: dict = field(default_factory=dict)
     list_delimiter: str = " | "                   # conventions.yaml, copied here so a schema needs only its table
+    event_codes: EventCodes | None = None         # event_codes.yaml: CAMEO and PLOVER codes from the row's kind
+
+    @property
+    def computed_columns(self) -> set[str]:
+        """Columns the build fills in and a curator never writes: document facts, a window's derived
+        columns and the event-data codes."""
+        computed = set(self.filled_by_build) | set(self.window.derived if self.window else [])
+        return computed | set(self.event_codes.columns if self.event_codes else ())
 
     @property
     def mergeable(self) -> bool:
@@ -263,6 +310,8 @@ class Registry:
         return {t.section: t for t in self if t.section}
 
     countries: dict[str, tuple[str, ...]] = field(default_factory=dict)  # countries.yaml: code -> names
+    country_records: dict[str, Country] = field(default_factory=dict)   # countries.yaml: code -> names and Wikidata id
+    event_code_sources: tuple[CodeSource, ...] = ()                    # event_codes.yaml `sources`: where codes were checked
 
     def precision_order(self, table: Table) -> list[str]:
         """A table's date precisions from finest to coarsest: the order of its precision column's enum."""
@@ -388,7 +437,8 @@ def _table(name: str, spec: dict, columns: dict[str, Column], list_delimiter: st
     browse = dict(spec.get("browse") or {})
     if set(browse) - BROWSE_KEYS:
         raise RegistryError(f"tables.yaml: {name}: unknown browse keys {sorted(set(browse) - BROWSE_KEYS)}")
-    for role_columns in (points_at or (), spec.get("full_text") or (), rules.get("ordered") or ()):
+    together = [c for pair in rules.get("together") or () for c in pair]
+    for role_columns in (points_at or (), spec.get("full_text") or (), rules.get("ordered") or (), together):
         if not set(role_columns) <= set(fields):
             raise RegistryError(f"tables.yaml: {name}: a rule or role names columns the table does not have")
     return Table(
@@ -399,6 +449,7 @@ def _table(name: str, spec: dict, columns: dict[str, Column], list_delimiter: st
         columns=tuple(columns[f] for f in fields),
         has_evidence=bool(rules.get("has_evidence", False)),
         ordered=tuple(rules["ordered"]) if "ordered" in rules else None,
+        together=tuple(tuple(pair) for pair in rules.get("together") or ()),
         window=window,
         period=period,
         claim_groups={g: tuple(cols) for g, cols in (merge.get("groups") or {}).items()},
@@ -425,14 +476,78 @@ def _read(directory: Path, name: str):
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+def _qid(where: str, value) -> str:
+    if not isinstance(value, str) or not bool(domain_check(WIKIDATA_QID, pd.Series([value])).iloc[0]):
+        raise RegistryError(f"{where}: {value!r} is not a Wikidata item id")
+    return value
+
+
+def _countries(spec: dict) -> dict[str, Country]:
+    countries = {}
+    for code, entry in spec.items():
+        where = f"countries.yaml: {code}"
+        if not isinstance(entry, dict) or set(entry) - COUNTRY_KEYS or not entry.get("names"):
+            raise RegistryError(f"{where}: give `names` (and `wikidata` with `verified_at`)")
+        qid, source = entry.get("wikidata"), entry.get("verified_at")
+        if (qid is None) != (source is None):
+            raise RegistryError(f"{where}: `wikidata` and `verified_at` go together (an id and where it was verified)")
+        countries[str(code)] = Country(str(code), tuple(entry["names"]), _qid(where, qid) if qid else None,
+                                       str(source) if source else None)
+    return countries
+
+
+def _event_codes(spec: dict, tables: dict[str, Table]) -> dict[str, EventCodes]:
+    """event_codes.yaml `tables`: each table's kind column and the codes of every kind, checked against the
+    columns (every kind of the enumeration mapped; every code a value its column allows)."""
+    found = {}
+    for name, entry in (spec or {}).items():
+        where = f"event_codes.yaml: {name}"
+        if name not in tables or not isinstance(entry, dict) or set(entry) != EVENT_CODE_KEYS:
+            raise RegistryError(f"{where}: a table of tables.yaml with exactly the keys {sorted(EVENT_CODE_KEYS)}")
+        table = tables[name]
+        source = entry["from"]
+        kinds = table.column(source).enum if source in table.column_names else None
+        if not kinds:
+            raise RegistryError(f"{where}: `from` must be a column of {name} with an enumeration")
+        mapping = {str(kind): {str(c): str(v) for c, v in (codes or {}).items()} for kind, codes in entry["codes"].items()}
+        if set(mapping) != set(kinds):
+            raise RegistryError(f"{where}: map every value of {source} exactly once (missing "
+                                f"{sorted(set(kinds) - set(mapping))}, unknown {sorted(set(mapping) - set(kinds))})")
+        used = {c for codes in mapping.values() for c in codes}
+        if not used <= set(table.column_names) - {source}:
+            raise RegistryError(f"{where}: codes name columns {name} does not have: {sorted(used - set(table.column_names))}")
+        for kind, codes in mapping.items():
+            for column, code in codes.items():
+                allowed = table.column(column).enum
+                if allowed is not None and code not in allowed:
+                    raise RegistryError(f"{where}: {kind}: {column} {code!r} is not among its allowed values")
+        columns = tuple(c for c in table.column_names if c in used)
+        found[name] = EventCodes(source, columns, mapping)
+    return found
+
+
+def _code_sources(spec) -> tuple[CodeSource, ...]:
+    sources = []
+    for entry in spec or ():
+        if not isinstance(entry, dict) or set(entry) != SOURCE_KEYS:
+            raise RegistryError(f"event_codes.yaml: every source has exactly the keys {sorted(SOURCE_KEYS)}")
+        sources.append(CodeSource(**{key: " ".join(str(value).split()) for key, value in entry.items()}))
+    return tuple(sources)
+
+
 def read_registry(directory: Path) -> Registry:
     columns = {name: _column(name, spec) for name, spec in _read(directory, "fields.yaml").items()}
     tables = _read(directory, "tables.yaml")
     delimiter = _read(directory, "conventions.yaml")["list_delimiter"]
     queries = _read(directory, "queries.yaml")
-    countries = {str(code): tuple(names) for code, names in _read(directory, "countries.yaml").items()}
-    registry = Registry({name: _table(name, spec, columns, delimiter) for name, spec in tables.items()}, fields=columns,
-                        list_delimiter=delimiter, queries=queries, countries=countries)
+    country_records = _countries(_read(directory, "countries.yaml"))
+    countries = {code: country.names for code, country in country_records.items()}
+    built = {name: _table(name, spec, columns, delimiter) for name, spec in tables.items()}
+    event_spec = _read(directory, "event_codes.yaml")
+    for name, codes in _event_codes(event_spec.get("tables"), built).items():
+        built[name] = replace(built[name], event_codes=codes)
+    registry = Registry(built, fields=columns, list_delimiter=delimiter, queries=queries, countries=countries,
+                        country_records=country_records, event_code_sources=_code_sources(event_spec.get("sources")))
     for table in registry:
         for column, ref_table, ref_column in table.foreign_keys():
             if ref_table not in registry.tables or registry[ref_table].primary_key != (ref_column,):

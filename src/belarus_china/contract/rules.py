@@ -203,6 +203,8 @@ def check_tables(registry: Registry, frames: dict[str, pd.DataFrame], texts: dic
     problems.extend(_check_evidence_text(frames, texts))
     problems.extend(_check_references_to_columns(registry, frames))
     ids = {t.name: record_ids(t, frames[t.name]) for t in registry}
+    problems.extend(_check_together(registry, frames, ids))
+    problems.extend(_check_event_codes(registry, frames, ids))
     problems.extend(check_windows(registry, frames, ids))
     problems.extend(check_provenance(registry, frames, texts, ids))
     problems.extend(_check_translations(registry, frames, ids))
@@ -370,4 +372,47 @@ def _check_references_to_columns(registry: Registry, frames: dict[str, pd.DataFr
         if table in registry.tables and field not in registry[table].column_names:
             problems.append(Problem("column-reference", f"{field!r} is no column of {table}", table=Inferences.table,
                                     record=label, column=Inferences.field))
+    return problems
+
+
+def _check_together(registry: Registry, frames: dict[str, pd.DataFrame], ids: dict[str, pd.Series]) -> list[Problem]:
+    """tables.yaml `together`: columns that are all present or all empty (a Wikidata id and where it was
+    verified); the problem names the empty column of a row that has the others."""
+    problems = []
+    for table in registry:
+        frame = frames[table.name]
+        for columns in table.together:
+            present = frame[list(columns)].notna()
+            partial = present.any(axis=1) & ~present.all(axis=1)
+            for index in frame.index[partial.to_numpy()]:
+                given = [c for c in columns if present.at[index, c]]
+                for column in columns:
+                    if not present.at[index, column]:
+                        problems.append(Problem("pair-incomplete", f"is empty although {', '.join(given)} is given: "
+                                                                   f"{', '.join(columns)} go together",
+                                                table=table.name, record=ids[table.name][index], column=column))
+    return problems
+
+
+def _check_event_codes(registry: Registry, frames: dict[str, pd.DataFrame], ids: dict[str, pd.Series]) -> list[Problem]:
+    """Every CAMEO and PLOVER code is the one event_codes.yaml gives the row's kind (and empty where it gives
+    none): the codes are derived, so a code written by hand, stale or edited is caught."""
+    problems = []
+    for table in registry:
+        role = table.event_codes
+        if role is None:
+            continue
+        frame = frames[table.name]
+        kinds = frame[role.source].astype("string")
+        expected = {kind: role.codes_for(kind) for kind in kinds.dropna().unique()}
+        for column in role.columns:
+            want = kinds.map({kind: codes[column] for kind, codes in expected.items()}).astype("string")
+            have = frame[column].astype("string")
+            wrong = ~((want.isna() & have.isna()) | (want == have).fillna(False).astype(bool))
+            for index in frame.index[wrong.to_numpy()]:
+                value = have[index]
+                problems.append(Problem(
+                    "event-code", f"is {None if pd.isna(value) else value!r} but {role.source} "
+                                  f"{kinds[index]!r} gives {want[index]!r} (validation/event_codes.yaml)",
+                    table=table.name, record=ids[table.name][index], column=column))
     return problems

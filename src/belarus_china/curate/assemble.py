@@ -3,7 +3,8 @@
 The orchestrator of the curation stage, one short step per concern:
 raw documents -> curation files (`records`) -> sources -> evidence (`evidence`) -> actors ->
 fact records (words checked, `contract.words`) -> date windows read from their words, records in
-the order their anchors need (`contract.dates`) -> merged claims (`merge`) -> inferences -> dismissals.
+the order their anchors need (`contract.dates`) -> merged claims (`merge`) -> event-data codes from each
+row's kind (the registry's `event_codes`) -> inferences -> dismissals.
 Per-table behaviour comes from the registry's roles, not from branches on table names.
 
 Every problem is collected, never raised one at a time. The rows keep their origin: which file
@@ -331,6 +332,16 @@ class _Assembly:
         values.update(derived(table, result))
         return result
 
+    def event_codes(self) -> None:
+        """The CAMEO and PLOVER codes of every row, from its curated kind (event_codes.yaml): never curated,
+        so never a claim of a source; the contract checks each published code against the same mapping."""
+        for table in self.registry:
+            role = table.event_codes
+            if role is None:
+                continue
+            for row in self.rows[table.name]:
+                row.update(role.codes_for(row.get(role.source)))
+
     def claim(self, table: Table, record: Record) -> Claim:
         """One file's values for a record, with the build's columns filled in and its window read."""
         values = self.filled(table, record, record.raw_file)
@@ -463,6 +474,7 @@ def assemble(root: Path, registry: Registry) -> Assembled:
     work.actors(shared_records)
     by_id = work.facts(files)
     work.merged(by_id)
+    work.event_codes()
     work.inferences(files, shared_records)
     all_records = [r for f in files for r in f.records] + shared_records
     work.renamed(all_records)

@@ -136,7 +136,7 @@ class _Reader:
         label = f"{table.name}[{record_id or '?'}]"
         if record_id is None:
             self.problem("missing-id", file, label, key, "missing: every record needs its id")
-        computed = set(table.filled_by_build) | set(table.window.derived if table.window else [])
+        computed = table.computed_columns
         allowed = (set(table.column_names) - computed) | F.RECORD_EXTRAS
         for name in raw:
             if name in computed:

@@ -46,7 +46,8 @@ CLAIMS = "docs/charts/claims.svg"
 BLUE, GREEN, ORANGE, GREY, RED = "#2b6cb0", "#2f855a", "#c05621", "#718096", "#c53030"
 INK, MUTED, PALE = "#1a202c", "#4a5568", "#edf2f7"
 COLOURS = {Visits.table: BLUE, VisitEvents.table: GREEN, Agreements.table: ORANGE}
-NOUN = {Visits.table: "visit", VisitEvents.table: "event", Agreements.table: "agreement"}  # singular
+# Singular nouns for the labels: the table names less their plural s ("visit" is also a PLOVER mode's value).
+NOUN = {Visits.table: Visits.table[:-1], VisitEvents.table: "event", Agreements.table: Agreements.table[:-1]}
 TIMELINE_TABLES = (Visits.table, VisitEvents.table, Agreements.table)
 
 

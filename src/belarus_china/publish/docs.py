@@ -140,10 +140,55 @@ def codebook(registry: Registry, frames: dict[str, pd.DataFrame]) -> str:
                          " are shown by an excerpt that supports the column, or inferred")
         if table.mergeable:
             rules.append("several documents may describe a row: each one's values are its `claims`")
+        if table.event_codes:
+            codes = table.event_codes
+            rules.append(", ".join(f"`{c}`" for c in codes.columns) + f" are filled in by the build from "
+                         f"`{codes.source}` (see [event-data codes](#event-data-codes)) and checked against it")
+        for columns in table.together:
+            rules.append(" and ".join(f"`{c}`" for c in columns) + " are given together or not at all")
         if rules:
             lines.append("- Rules: " + "; ".join(rules))
         lines += ["", *_column_rows(table)]
+    lines += ["", *_event_codes(registry), "", *_countries(registry)]
     return "\n".join(lines) + "\n"
+
+
+EVENT_CODES = ("The CAMEO and PLOVER codes of visits, events within visits and agreements, for joining the tables with "
+               "event data (GDELT, ICEWS, POLECAT). They are derived from each row's kind, never curated: the build "
+               "fills them in from this mapping (`validation/event_codes.yaml`), and validation refuses a published "
+               "code the mapping does not give. For a visit, `cameo_code` is the guest's event (the guest is CAMEO's "
+               "source, GDELT's Actor1, and PLOVER's actor; the host the target or recipient) and `cameo_host_code` "
+               "the event CAMEO codes beside it with the actors reversed. An empty cell: no code fits that kind. What each "
+               "code means is listed with its column above.")
+
+
+def _event_codes(registry: Registry) -> list[str]:
+    lines = ["## Event-data codes", "", EVENT_CODES]
+    for table in registry:
+        role = table.event_codes
+        if role is None:
+            continue
+        lines += ["", f"`{table.name}`, by `{role.source}`:", "",
+                  f"| `{role.source}` | " + " | ".join(f"`{c}`" for c in role.columns) + " |",
+                  "|---|" + "---|" * len(role.columns)]
+        for kind in table.column(role.source).enum or {}:
+            codes = role.codes_for(kind)
+            lines.append(f"| `{kind}` | " + " | ".join(f"`{codes[c]}`" if codes[c] else "" for c in role.columns) + " |")
+    lines += ["", "Each code, its meaning and the CAMEO-to-PLOVER correspondence were checked against:", ""]
+    lines += [f"- [{_cell(s.title)}]({s.link}): {_cell(s.checked)}" for s in registry.event_code_sources]
+    return lines
+
+
+def _countries(registry: Registry) -> list[str]:
+    lines = ["## Countries", "",
+             "The ISO 3166-1 alpha-3 codes the country columns use, the names and adjectives by which an excerpt "
+             "shows each (`validation/countries.yaml`), and its Wikidata item with the public source that states "
+             "it beside the code and name.", "",
+             "| code | names in the documents | Wikidata | verified at |", "|---|---|---|---|"]
+    for country in registry.country_records.values():
+        source = f"<{country.verified_at}>" if country.verified_at else ""
+        lines.append(f"| `{country.code}` | {_cell(', '.join(country.names))} | {country.wikidata or ''} | {source} |")
+    return lines
 
 
 def _topics(registry: Registry, frames: dict[str, pd.DataFrame]) -> list[str]:
