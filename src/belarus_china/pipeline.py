@@ -2,7 +2,8 @@
 
 Each step is one function named for what it does; the data flows one way:
 raw -> curate (`curate.assemble`) -> contract check (`contract.rules`, problems mapped back to the
-curation files) -> coverage audit -> publish (render, stage, validate the written files, swap) -> SQLite.
+curation files) -> coverage audit -> views (`contract.views`) -> publish (render, stage, validate the
+written files, swap) -> SQLite.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +25,7 @@ from .contract.frames import to_frames
 from .contract.registry import Registry, read_package_metadata, read_registry
 from .contract.rules import check_tables
 from .contract.validate import validate_package
+from .contract.views import make_views
 from .contract.vocabulary import Claims, Evidence, Inferences, Sources
 from .curate.assemble import Assembled, assemble
 from .curate.audit import KINDS, Candidate, report_table, run_audit
@@ -44,6 +46,7 @@ class BuildResult:
     candidates: list[Candidate]
     root: Path
     frictionless: bool = True
+    views: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def summary(self) -> str:
         """What the build published, as `belarus-china build` prints it."""
@@ -51,6 +54,9 @@ class BuildResult:
         width = max(len(name) for name in frames)
         lines = [f"published {self.root / DESCRIPTOR}"]
         lines += [f"  {name:<{width}}  {len(frame):>5} rows" for name, frame in frames.items()]
+        if self.views:
+            lines.append("views (validation/views.yaml), made from the tables: "
+                         + ", ".join(f"{name} ({len(frame)} rows)" for name, frame in self.views.items()))
         audit = Counter(c.status for c in self.candidates)
         conflicts = int((frames[Claims.table][Claims.agrees] == False).sum())  # noqa: E712  (nullable boolean)
         lines += [
@@ -58,9 +64,10 @@ class BuildResult:
             f"coverage audit: {len(self.candidates)} candidate facts: {audit['covered']} covered, "
             f"{audit['dismissed']} dismissed, {audit['uncovered']} uncovered",
             f"conflicts between sources: {conflicts}; inferred values: {len(frames[Inferences.table])}",
-            "validation: passed (registry contract, cross-table rules, evidence offsets, raw checksums, CSV = Parquet"
+            "validation: passed (registry contract, cross-table rules, evidence offsets, raw checksums, CSV = Parquet, "
+            "views = what the tables give"
             + (", frictionless)" if self.frictionless else "; frictionless skipped)"),
-            "files: datasets/csv, datasets/parquet, docs/ (codebook, datasheet, coverage, problems, charts, "
+            "files: datasets/csv, datasets/parquet (tables and views), docs/ (codebook, datasheet, coverage, problems, charts, "
             "evidence viewer sources/, Web Annotations annotations/), "
             f"CITATION.cff; {SQLITE_PATH} for `belarus-china serve`",
         ]
@@ -69,6 +76,14 @@ class BuildResult:
 
 _EVIDENCE_CODES = {"excerpt-not-found", "excerpt-ambiguous", "excerpt-occurrence", "excerpt-within", "evidence-item",
                    "evidence-raw-file", "alias-not-found"}
+
+
+def views_of(registry: Registry, frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The views (validation/views.yaml), made from the checked tables; raises when one cannot be published."""
+    views, problems = make_views(registry, frames)
+    if problems:
+        raise ProblemsFound("views", problems)
+    return views
 
 
 def make_tables(root: Path, registry: Registry) -> tuple[Assembled, dict[str, pd.DataFrame]]:
@@ -111,13 +126,13 @@ def audit_report(root: Path) -> tuple[str, bool]:
     return report_table(candidates, list(assembled.texts)), not any(c.status == "uncovered" for c in candidates)
 
 
-def generated_files(root: Path, registry: Registry, frames, candidates) -> dict[str, bytes]:
+def generated_files(root: Path, registry: Registry, frames, candidates, views=None) -> dict[str, bytes]:
     """Everything the build publishes besides the tables: documentation, charts, citation, the evidence
     viewer and the evidence as Web Annotations."""
     package_version = version(root)
     metadata = read_package_metadata(root / "validation")
     files = {
-        "docs/codebook.md": docs.codebook(registry, frames),
+        "docs/codebook.md": docs.codebook(registry, frames, views or {}),
         "docs/datasheet.md": docs.datasheet(registry, frames, candidates, package_version),
         "docs/coverage.md": docs.coverage(candidates, KINDS),
         "docs/problems.md": catalogue_markdown(),
@@ -160,9 +175,10 @@ def build(root: Path, *, use_frictionless: bool = True, publish: bool = True,
         assembled, frames = make_tables(root, registry)
     with _step(report, "auditing coverage of the raw documents"):
         candidates = coverage(assembled)
-    with _step(report, "writing CSV, Parquet, datapackage.json, docs and charts"):
-        files = render_package(registry, frames, read_package_metadata(root / "validation"), version(root))
-        files.update(generated_files(root, registry, frames, candidates))
+    with _step(report, "making the views, writing CSV, Parquet, datapackage.json, docs and charts"):
+        views = views_of(registry, frames)
+        files = render_package(registry, {**frames, **views}, read_package_metadata(root / "validation"), version(root))
+        files.update(generated_files(root, registry, frames, candidates, views))
     if publish:
         staging = stage(root, files)
         try:
@@ -177,4 +193,4 @@ def build(root: Path, *, use_frictionless: bool = True, publish: bool = True,
         with _step(report, "writing the SQLite database for Datasette (dist/, not committed)"):
             write_sqlite(root, root / SQLITE_PATH, registry)
     return BuildResult(frames=frames, assembled=assembled, files=files, candidates=candidates, root=root,
-                       frictionless=use_frictionless)
+                       frictionless=use_frictionless, views=views)

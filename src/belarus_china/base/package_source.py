@@ -15,6 +15,9 @@ from pathlib import Path, PurePosixPath
 from . import paths
 from .safe_files import PackageFileError, check_relative, read_verified, read_verified_from_zip, resolve_inside
 
+# The resource property naming the tables a view (a derived table, validation/views.yaml) is made from.
+DERIVED_FROM = "derivedFrom"
+
 
 class DataPackageError(RuntimeError):
     """The package is missing, damaged or does not hold the asked-for table; `code` is its problem code."""
@@ -99,7 +102,21 @@ class PackageSource:
         return {str(r.get("name")): r for r in listed if isinstance(r, dict)}
 
     def tables(self) -> list[str]:
-        return [name for name, r in self.resources().items() if r.get("type") == "table"]
+        """The package's tables, in descriptor order (not its views)."""
+        return [name for name, r in self.resources().items() if r.get("type") == "table" and DERIVED_FROM not in r]
+
+    def views(self) -> list[str]:
+        """The package's views: tables derived from its tables (their resources say `derivedFrom`)."""
+        return [name for name, r in self.resources().items() if r.get("type") == "table" and DERIVED_FROM in r]
+
+    def local_path(self, declared: dict) -> Path:
+        """The file of a declared resource copy on disk, after the path, size and hash checks: for readers that open
+        files themselves (DuckDB, Polars). A release zip has no such file (PackageFileError file-missing)."""
+        if self.zip is not None:
+            raise PackageFileError("file-missing", f"{declared.get('path')!r} is inside the zip {self.path}; unzip it, "
+                                   "or read the table with load()")
+        read_verified(self.root, declared)
+        return resolve_inside(self.root, declared.get("path"))
 
     def close(self) -> None:
         if self.zip is not None:

@@ -1,5 +1,6 @@
 """Validate a published package (a folder, its datapackage.json, or a release zip): descriptor,
-files, tables, cross-table rules, raw text, and frictionless as the standards gate. Every problem
+files, tables, cross-table rules, raw text, views (each equal to what the tables give), and
+frictionless as the standards gate. Every problem
 is collected; nothing here needs the code that built the package.
 """
 
@@ -13,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..base.codec import arrow_schema, frame_from_arrow, frame_from_strings
+from ..base.codec import arrow_schema, frame_from_arrow, frame_from_strings, same_arrow_type, same_cells
 from ..base.package_source import DataPackageError, PackageSource, open_package
 from ..base.paths import DESCRIPTOR
 from ..base.problems import Problem
@@ -21,6 +22,7 @@ from ..base.rawstore import MANIFEST, RAW_FOLDER, check_documents
 from ..base.safe_files import PackageFileError
 from .registry import Registry, Table, load_registry, table_schema
 from .rules import check_tables, record_ids
+from .views import make_view, view_problems
 from .vocabulary import Sources
 
 
@@ -68,7 +70,7 @@ def _read_parquet(data: bytes, table: str, schema: dict, problems: list[Problem]
                                 file=label, table=table))
         return None
     wrong = [f"{f.name} is {arrow.schema.field(f.name).type}, expected {f.type}"
-             for f in expected if arrow.schema.field(f.name).type != f.type]
+             for f in expected if not same_arrow_type(arrow.schema.field(f.name).type, f.type)]
     if wrong:
         problems.append(Problem("parquet-column-type", "wrong column types: " + "; ".join(wrong), file=label,
                                 table=table))
@@ -82,9 +84,10 @@ def _compare(table: Table, csv_frame: pd.DataFrame, parquet_frame: pd.DataFrame,
                                 table=table.name))
         return
     ids = record_ids(table, csv_frame)
+    fields = {f["name"]: f for f in table_schema(table)["fields"]}
     for column in csv_frame.columns:
         a, b = csv_frame[column], parquet_frame[column]
-        same = (a.isna() & b.isna()) | (a == b).fillna(False).astype(bool)
+        same = same_cells(a, b, fields[column])
         for index in same[~same].index:
             problems.append(Problem("csv-parquet-mismatch", f"CSV has {a[index]!r} but Parquet has {b[index]!r}",
                                     table=table.name, record=ids[index], column=column))
@@ -120,12 +123,13 @@ def _raw_problems(source: PackageSource) -> list[Problem]:
 
 def _read_tables(source: PackageSource, registry: Registry, problems: list[Problem]) -> dict[str, pd.DataFrame]:
     resources = source.resources()
-    for name in sorted(set(registry.names) - set(resources)):
+    names = [table.name for table in registry.published]
+    for name in sorted(set(names) - set(resources)):
         problems.append(Problem("resource-missing", "resource missing from the descriptor", file=DESCRIPTOR, table=name))
-    for name in sorted(set(resources) - set(registry.names)):
+    for name in sorted(set(resources) - set(names)):
         problems.append(Problem("resource-unknown", "resource not defined by the registry", file=DESCRIPTOR, table=name))
     csv_frames: dict[str, pd.DataFrame] = {}
-    for table in registry:
+    for table in registry.published:  # the tables, then the views, each read and checked the same way
         resource = resources.get(table.name)
         if resource is None:
             continue
@@ -148,11 +152,22 @@ def _read_tables(source: PackageSource, registry: Registry, problems: list[Probl
                 copies[kind] = frame
         if len(copies) == 2:
             _compare(table, copies["csv"], copies["parquet"], problems)
-        # The Parquet copy is only compared with the CSV one; the table rules run on the CSV frames,
-        # so it is released here rather than held for every table at once.
+        # The Parquet copy is only compared with the CSV one; the table rules (and the views' check) run on the
+        # CSV frames, so it is released here rather than held for every table at once.
         if "csv" in copies:
             csv_frames[table.name] = copies["csv"]
     return csv_frames
+
+
+def _view_problems(registry: Registry, frames: dict[str, pd.DataFrame], read: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Each published view against the view made again from the package's tables."""
+    problems: list[Problem] = []
+    for view in registry.views.values():
+        if view.name not in read:
+            continue  # unreadable or missing: already reported
+        expected, found = make_view(view, registry, frames)
+        problems += found + view_problems(view, read[view.name], expected)
+    return problems
 
 
 def validate_package(package, registry: Registry | None = None, *, use_frictionless: bool = True) -> list[Problem]:
@@ -164,7 +179,8 @@ def validate_package(package, registry: Registry | None = None, *, use_frictionl
         return [Problem(exc.code, str(exc), file=DESCRIPTOR)]
     try:
         problems: list[Problem] = []
-        frames = _read_tables(source, registry, problems)
+        read = _read_tables(source, registry, problems)
+        frames = {name: read[name] for name in registry.names if name in read}
         if len(frames) == len(registry.names):
             problems.extend(_raw_problems(source))
             texts = {}
@@ -175,6 +191,7 @@ def validate_package(package, registry: Registry | None = None, *, use_frictionl
                     problems.append(Problem("raw-unreadable", f"cannot read raw document: {exc}", file=raw_path,
                                             table=Sources.table))
             problems.extend(check_tables(registry, frames, texts))
+            problems.extend(_view_problems(registry, frames, read))
         if use_frictionless and not any(p.file == DESCRIPTOR for p in problems):
             problems.extend(_frictionless(source))
         return problems
