@@ -51,6 +51,7 @@ def cmd_package(args) -> int:
     from .contract.validate import validate_package
     from .publish.descriptor import version
     from .publish.release import write_zip
+    from .publish.workbook import write_workbook
 
     root = Path(args.root).resolve()
     problems = validate_package(root, use_frictionless=False)
@@ -59,6 +60,7 @@ def cmd_package(args) -> int:
         return EXIT_INVALID
     out = Path(args.out) if args.out else root / "dist" / f"belarus-china-{version(root)}.zip"
     print(write_zip(root, out))
+    print(write_workbook(root, out.with_suffix(".xlsx")))  # the spreadsheet beside the zip, from the same package
     return EXIT_OK
 
 
@@ -131,9 +133,10 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("--no-frictionless", action="store_true", help="skip the frictionless pass (faster)")
     validate.set_defaults(func=cmd_validate)
 
-    package = commands.add_parser("package", help="write the release zip dist/belarus-china-<version>.zip")
+    package = commands.add_parser("package", help="write the release zip dist/belarus-china-<version>.zip and the "
+                                                   "spreadsheet workbook beside it (.xlsx)")
     package.add_argument("--root", default=".", help="the published package to zip (default: current folder)")
-    package.add_argument("--out", default=None, help="where to write the zip")
+    package.add_argument("--out", default=None, help="where to write the zip (the workbook goes beside it, as .xlsx)")
     package.set_defaults(func=cmd_package)
 
     diff = commands.add_parser("diff", help="rows and columns added, removed and changed between two packages")
