@@ -96,6 +96,25 @@ def test_csv_and_parquet_are_compared_as_lists(project, registry):
     assert [(p.code, p.table, p.column) for p in problems] == [("csv-parquet-mismatch", "actors", "aliases")]
 
 
+def test_a_parquet_written_without_the_arrow_schema_still_holds_the_same_data(project, registry):
+    """Dictionary encoding is how the build stores an enumeration, not a type: a writer that drops the stored
+    Arrow schema (enumerations come back as plain strings) has written the same data; a list is still a list."""
+    path = project / "datasets/parquet/sources.parquet"
+    pq.write_table(pq.read_table(path).replace_schema_metadata(None), path, store_schema=False)
+    assert not pa.types.is_dictionary(pq.read_schema(path).field("doc_kind").type)
+    rehash(project)
+    assert validate_package(project, registry, use_frictionless=False) == []
+    path = project / "datasets/parquet/actors.parquet"
+    table = pq.read_table(path)
+    index = table.schema.get_field_index("aliases")
+    table = table.set_column(index, "aliases", pa.array([None if v is None else SEP.join(v)
+                                                         for v in table.column("aliases").to_pylist()]))
+    pq.write_table(table, path)
+    rehash(project)
+    problems = validate_package(project, registry, use_frictionless=False)
+    assert [(p.code, p.table) for p in problems] == [("parquet-column-type", "actors")]
+
+
 # --- loader helpers ---------------------------------------------------------------------------------
 
 def test_parquet_path_is_the_checked_file_duckdb_reads(built_package):

@@ -165,9 +165,15 @@ def arrow_type(field: dict) -> pa.DataType:
 
 def same_arrow_type(actual: pa.DataType, expected: pa.DataType) -> bool:
     """Whether a Parquet column's type is the registry's. A list's item field may be named `item` or
-    `element` (Parquet's compliant nesting) depending on the writer; only the item type matters."""
+    `element` (Parquet's compliant nesting) depending on the writer; only the item type matters. Dictionary
+    encoding is how the build stores an enumeration, not a type of its own: a plain column of the dictionary's
+    value type holds the same values (a writer that drops the stored Arrow schema gives one)."""
     if pa.types.is_list(actual) and pa.types.is_list(expected):
         return actual.value_type == expected.value_type
+    if pa.types.is_dictionary(actual):
+        actual = actual.value_type
+    if pa.types.is_dictionary(expected):
+        expected = expected.value_type
     return actual == expected
 
 
