@@ -12,7 +12,7 @@ Three forms of a table's values:
   delimiter (the registry's list_delimiter), enumerations are plain strings;
 - the Parquet form (Arrow): a list is `list<string>`, an enumeration is dictionary-encoded with the
   registry's values as its dictionary, in their order (Arrow's schema is stored in the file, so
-  pyarrow, pandas and Polars read it back as a dictionary / category);
+  pyarrow reads it back as a dictionary, pandas as a category);
 - the loader form (what `load()` returns): a list is a Python `list` of `str` in an object column
   (None when missing), an enumeration a pandas category with the registry's values in order.
 
