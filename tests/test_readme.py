@@ -69,14 +69,7 @@ def test_the_readme_lists_every_limit_with_its_value():
     assert limits.size_text(limits.MAX_DESCRIPTOR_BYTES) == "8 MiB"  # the table's units are the constants' own
 
 
-def test_the_readme_duckdb_example_runs_on_the_parquet_files(monkeypatch):
-    import duckdb
-
-    query = re.search(r"```sql\n(.+?)```", README, flags=re.DOTALL).group(1)
-    monkeypatch.chdir(ROOT)
-    rows = duckdb.sql(query).fetchall()
-    assert rows and all(row[1] for row in rows)
-    assert rows[0][4] is False  # conflicts come first
+# The examples of "Using the data" (DuckDB included) run from a wheel install: tests/test_readme_examples.py
 
 
 def test_the_readme_counts_the_documents_the_package_has(built_package):

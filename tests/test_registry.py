@@ -68,6 +68,8 @@ VOCABULARY_MODULES = {
     "curate/file_format.py",      # the curation file format's keys (`excerpt`, `supports`, `reason`)
     "curate/audit_patterns.py",   # the audit's kinds of candidate (`count`)
     "publish/web_annotation_terms.py",  # keys of the W3C Web Annotation model that are also our names (`exact`, `language`)
+    "loader.py",                  # the ground layer may not import contract.vocabulary: the evidence and sources
+                                  # columns its helpers read, checked against the vocabulary below
 }
 # Keys of the Data Package and Table Schema standards (and the hash algorithm's name), which some
 # of our columns happen to share: `name`, `title`, `unit`, `value` (of a category), `sources`, `sha256`.
@@ -116,6 +118,17 @@ def test_every_vocabulary_name_is_in_the_registry(registry):
             if attribute.startswith("_") or attribute == "table":
                 continue
             assert name in table.column_names or name in values, f"{namespace.__name__}.{attribute} = {name!r}"
+
+
+def test_the_loaders_names_are_the_vocabularys():
+    from belarus_china import loader
+    from belarus_china.contract.vocabulary import Evidence, Sources
+
+    assert (loader.EVIDENCE, loader.EVIDENCE_KEY, loader.EXCERPT, loader.START, loader.END) == (
+        Evidence.table, Evidence.id, Evidence.excerpt, Evidence.char_start, Evidence.char_end)
+    assert (loader.SOURCES, loader.SOURCE_KEY, loader.RAW_PATH, loader.SHA256) == (
+        Sources.table, Sources.id, Sources.raw_path, Sources.sha256)
+    assert loader.SOURCE_KEY == Evidence.source_id
 
 
 def test_the_words_vocabulary_gives_only_registry_values(registry):

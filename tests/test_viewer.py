@@ -20,6 +20,7 @@ from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from belarus_china.contract.registry import load_registry
 from belarus_china.loader import load
 from belarus_china.publish import highlight, viewer
 
@@ -27,8 +28,15 @@ SCREENSHOT_NAME = "viewer-source-page.png"
 CONFLICTED = "bonus-professor-lukashenkos-relationship-with-china"   # a document with a claim that disagrees
 
 
+def _table(name: str, package: Path):
+    """A published table as the build hands it to the viewer (a list is its joined text), read from its CSV."""
+    from corrupt import read_table
+
+    return read_table(package, load_registry(), name)
+
+
 def _frames(package: Path) -> dict:
-    return {name: load(name, package) for name in ("sources", "evidence", "claims", "inferences")}
+    return {name: _table(name, package) for name in ("sources", "evidence", "claims", "inferences")}
 
 
 def _split(value) -> list[str]:
@@ -72,7 +80,7 @@ CROSSING_PAGE = "/docs/sources/__crossing.html"
 def _crossing_page(package: Path, registry) -> tuple[bytes, dict]:
     """The conflicted document's page with one more excerpt that starts inside another and ends after it
     (the real documents' excerpts only nest): its highlight has to be split."""
-    frames = {name: load(name, package) for name in registry.names}
+    frames = {name: _table(name, package) for name in registry.names}
     evidence = frames["evidence"]
     row = evidence[(evidence.source_id == CONFLICTED) & (evidence.char_end - evidence.char_start > 20)].iloc[0]
     texts = {p: (package / p).read_text(encoding="utf-8") for p in frames["sources"].raw_path}
@@ -272,7 +280,7 @@ def test_the_build_writes_a_page_per_document_and_an_index(built_package):
 
 def test_records_are_read_generically_from_any_table_evidence_points_at(registry, built_package):
     """A table the viewer has never heard of (here: a copy of visits under another name) gets its sections."""
-    frames = {name: load(name, built_package) for name in registry.names}
+    frames = {name: _table(name, built_package) for name in registry.names}
     evidence = frames["evidence"].copy()
     visits = evidence.record_table == "visits"
     assert visits.any()
@@ -287,7 +295,7 @@ def test_records_are_read_generically_from_any_table_evidence_points_at(registry
 
 
 def test_pages_are_the_same_bytes_from_the_same_tables(registry, built_package):
-    frames = {name: load(name, built_package) for name in registry.names}
+    frames = {name: _table(name, built_package) for name in registry.names}
     texts = {p: (built_package / p).read_text(encoding="utf-8") for p in frames["sources"].raw_path}
     first = viewer.render(registry, frames, texts)
     shuffled = {name: frame.sample(frac=1, random_state=7) for name, frame in frames.items()}

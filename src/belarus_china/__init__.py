@@ -1,8 +1,11 @@
 """belarus_china: the curated Belarus–China data package, loadable in one line.
 
 >>> import belarus_china as bc
->>> bc.load("quotes")            # a DataFrame with the registry's dtypes
->>> bc.tables(), bc.datapackage_path()
+>>> bc.load("quotes")            # a DataFrame with the registry's dtypes (lists as Python lists)
+>>> bc.tables(), bc.views(), bc.datapackage_path()
+>>> bc.describe("quotes")        # the codebook entry of a table, as a DataFrame
+>>> bc.parquet_path("claims")    # the Parquet file, for DuckDB or Polars
+>>> bc.raw_text(source_id), bc.context(evidence_id)   # a document, an excerpt in its text
 
 The code is layered as the data flows (see the README's "How it is made"):
 `base` (paths, safe file access, problems, the type codec) -> `contract` (registry, rules,
@@ -17,7 +20,18 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from .loader import DataPackageError, datapackage_path, load, load_all, tables
+from .loader import (
+    DataPackageError,
+    context,
+    datapackage_path,
+    describe,
+    load,
+    load_all,
+    parquet_path,
+    raw_text,
+    tables,
+    views,
+)
 
 _LIBRARY = {
     "build": "pipeline",
@@ -25,13 +39,15 @@ _LIBRARY = {
     "validate_package": "contract.validate",
     "diff_packages": "browse.diff",
     "write_sqlite": "publish.sqlite",
+    "write_workbook": "publish.workbook",
     "start_server": "browse.serve",
     "stop_server": "browse.serve",
     "resolve_id": "browse.renames",
     "add_document": "curate.add",
 }
 
-__all__ = ["DataPackageError", "datapackage_path", "load", "load_all", "tables", *_LIBRARY]
+__all__ = ["DataPackageError", "context", "datapackage_path", "describe", "load", "load_all", "parquet_path", "raw_text",
+           "tables", "views", *_LIBRARY]
 
 
 def __getattr__(name: str):

@@ -93,6 +93,7 @@ def cmd_package(args) -> int:
     from .contract.validate import validate_package
     from .publish.descriptor import version
     from .publish.release import check_out_path, write_zip
+    from .publish.workbook import write_workbook
 
     root = Path(args.root).resolve()
     out = Path(args.out) if args.out else root / "dist" / f"belarus-china-{version(root)}.zip"
@@ -106,6 +107,7 @@ def cmd_package(args) -> int:
         _print_problems("the published package is invalid; not packaging it", problems)
         return EXIT_INVALID
     print(write_zip(root, out))
+    print(write_workbook(root, out.with_suffix(".xlsx")))  # the spreadsheet beside the zip, from the same package
     return EXIT_OK
 
 
@@ -246,10 +248,11 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("--no-frictionless", action="store_true", help="skip the frictionless pass (faster)")
     validate.set_defaults(func=cmd_validate, extra="build")
 
-    package = commands.add_parser("package", help="write the release zip dist/belarus-china-<version>.zip")
+    package = commands.add_parser("package", help="write the release zip dist/belarus-china-<version>.zip and the "
+                                                   "spreadsheet workbook beside it (.xlsx)")
     package.add_argument("--root", default=".", help="the published package to zip (default: current folder)")
     package.add_argument("--out", default=None, help="where to write the zip (not inside raw/, datasets/, docs/, build/ "
-                         "or validation/)")
+                         "or validation/); the workbook goes beside it, as .xlsx")
     package.set_defaults(func=cmd_package, extra="build")
 
     diff = commands.add_parser("diff", help="rows and columns added, removed and changed between two packages")

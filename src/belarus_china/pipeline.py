@@ -2,8 +2,9 @@
 
 Each step is one function named for what it does; the data flows one way:
 raw -> curate (`curate.assemble`) -> contract check (`contract.rules`, problems mapped back to the
-curation files) -> coverage audit -> publish (render, stage, validate the written files, write the
-SQLite database into staging, move it all into place through the journal), under the build lock.
+curation files) -> coverage audit -> views (`contract.views`) -> publish (render, stage, validate the
+written files, write the SQLite database into staging, move it all into place through the journal), under
+the build lock.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .contract.frames import to_frames
 from .contract.registry import Registry, read_package_metadata, read_registry
 from .contract.rules import check_tables
 from .contract.validate import validate_package
+from .contract.views import make_views
 from .contract.vocabulary import Claims, Evidence, Inferences, Sources
 from .curate.assemble import Assembled, assemble
 from .curate.audit import KINDS, Candidate, report_table, run_audit
@@ -54,6 +56,7 @@ class BuildResult:
     frictionless: bool = True
     review: list[ReviewItem] = field(default_factory=list)
     published: str | None = None  # what publishing did (None when the build did not publish)
+    views: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def summary(self) -> str:
         """What the build published, as `belarus-china build` prints it."""
@@ -61,6 +64,9 @@ class BuildResult:
         width = max(len(name) for name in frames)
         lines = [f"published {self.root / DESCRIPTOR}" + (f" ({self.published})" if self.published else "")]
         lines += [f"  {name:<{width}}  {len(frame):>5} rows" for name, frame in frames.items()]
+        if self.views:
+            lines.append("views (validation/views.yaml), made from the tables: "
+                         + ", ".join(f"{name} ({len(frame)} rows)" for name, frame in self.views.items()))
         audit = Counter(c.status for c in self.candidates)
         conflicts = int((frames[Claims.table][Claims.agrees] == False).sum())  # noqa: E712  (nullable boolean)
         lines += [
@@ -68,9 +74,10 @@ class BuildResult:
             f"coverage audit: {len(self.candidates)} candidate facts: {audit['covered']} covered, "
             f"{audit['dismissed']} dismissed, {audit['uncovered']} uncovered",
             f"conflicts between sources: {conflicts}; inferred values: {len(frames[Inferences.table])}",
-            "validation: passed (registry contract, cross-table rules, evidence offsets, raw checksums, CSV = Parquet"
+            "validation: passed (registry contract, cross-table rules, evidence offsets, raw checksums, CSV = Parquet, "
+            "views = what the tables give"
             + (", frictionless)" if self.frictionless else "; frictionless skipped)"),
-            "files: datasets/csv, datasets/parquet, docs/ (codebook, datasheet, coverage, problems, charts, "
+            "files: datasets/csv, datasets/parquet (tables and views), docs/ (codebook, datasheet, coverage, problems, charts, "
             "evidence viewer sources/, Web Annotations annotations/), "
             f"CITATION.cff; {SQLITE_PATH} for `belarus-china serve`",
         ]
@@ -82,6 +89,14 @@ class BuildResult:
 
 _EVIDENCE_CODES = {"excerpt-not-found", "excerpt-ambiguous", "excerpt-occurrence", "excerpt-within", "evidence-item",
                    "evidence-raw-file", "alias-not-found"}
+
+
+def views_of(registry: Registry, frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The views (validation/views.yaml), made from the checked tables; raises when one cannot be published."""
+    views, problems = make_views(registry, frames)
+    if problems:
+        raise ProblemsFound("views", problems)
+    return views
 
 
 def make_tables(root: Path, registry: Registry) -> tuple[Assembled, dict[str, pd.DataFrame]]:
@@ -125,13 +140,13 @@ def audit_report(root: Path) -> tuple[str, bool]:
     return report_table(candidates, list(assembled.texts)), not any(c.status == "uncovered" for c in candidates)
 
 
-def generated_files(root: Path, registry: Registry, frames, candidates) -> dict[str, bytes]:
+def generated_files(root: Path, registry: Registry, frames, candidates, views=None) -> dict[str, bytes]:
     """Everything the build publishes besides the tables: documentation, charts, citation, the evidence
     viewer and the evidence as Web Annotations."""
     package_version = version(root)
     metadata = package_metadata(root, frames)
     files = {
-        "docs/codebook.md": docs.codebook(registry, frames),
+        "docs/codebook.md": docs.codebook(registry, frames, views or {}),
         "docs/datasheet.md": docs.datasheet(registry, frames, candidates, package_version),
         "docs/coverage.md": docs.coverage(candidates, KINDS),
         "docs/problems.md": catalogue_markdown(),
@@ -249,16 +264,17 @@ def _make(root: Path, use_frictionless: bool, report: Callable[[str], None], *, 
         assembled, frames = make_tables(root, registry)
     with _step(report, "auditing coverage of the raw documents"):
         candidates = coverage(assembled, registry)
-    with _step(report, "writing CSV, Parquet, datapackage.json, docs and charts"):
-        generated = generated_files(root, registry, frames, candidates)
-        files = render_package(registry, frames, package_metadata(root, frames), version(root), generated)
+    with _step(report, "making the views, writing CSV, Parquet, datapackage.json, docs and charts"):
+        views = views_of(registry, frames)
+        generated = generated_files(root, registry, frames, candidates, views)
+        files = render_package(registry, {**frames, **views}, package_metadata(root, frames), version(root), generated)
         files.update(generated)
     changes = review(registry, frames, published_frames(root))
     published = None
     if publish:
         published = _publish(root, registry, files, use_frictionless, report)
     return BuildResult(frames=frames, assembled=assembled, files=files, candidates=candidates, root=root,
-                       frictionless=use_frictionless, review=changes, published=published)
+                       frictionless=use_frictionless, review=changes, published=published, views=views)
 
 
 def published_frames(root: Path) -> dict[str, pd.DataFrame] | None:

@@ -7,6 +7,15 @@ module is the only place that knows how each is held and written:
 - CSV cell text, and parsing CSV text back (bad cells reported, not raised);
 - the text of a curation file (YAML scalars are read as text) to a Python value.
 
+Three forms of a table's values:
+- the value form (building, validating, CSV): a list is one text, its items joined by the field's
+  delimiter (the registry's list_delimiter), enumerations are plain strings;
+- the Parquet form (Arrow): a list is `list<string>`, an enumeration is dictionary-encoded with the
+  registry's values as its dictionary, in their order (Arrow's schema is stored in the file, so
+  pyarrow reads it back as a dictionary, pandas as a category);
+- the loader form (what `load()` returns): a list is a Python `list` of `str` in an object column
+  (None when missing), an enumeration a pandas category with the registry's values in order.
+
 Functions take Table Schema field descriptors (as datapackage.json holds them), so the loader can
 use them on any package without the registry. Adding a type touches this file only. Kept free of
 pandera, frictionless and YAML so that importing the loader stays cheap.
@@ -94,21 +103,35 @@ class TypeCodec:
     sqlite_check: str | None = None                   # CHECK on the SQLite column, "{column}" filled in
     reader_note: str = ""                             # what a reader of the SQLite column needs to know
     codebook_name: str = ""                           # the type as the codebook names it ("" = its name)
+    csv_form: str = ""                                # how a CSV cell writes a value, for the codebook
+    spreadsheet: str = "string"                       # the workbook's cell kind: string, number, boolean or date
+    loader_dtype: str = ""                            # the dtype `load()` gives ("" = value_dtype)
+    loader_note: str = ""                             # what a pandas user of the column needs to know
 
 
 CODECS: dict[str, TypeCodec] = {c.name: c for c in [
-    TypeCodec("string", pa.string(), "string", "TEXT", _parse_string, str, str, is_text=True),
-    # A list is stored as one text, its items joined with the field's delimiter, so CSV and Parquet hold the same text.
-    TypeCodec("list", pa.string(), "string", "TEXT", _parse_string, str, str, is_text=True, is_list=True,
+    TypeCodec("string", pa.string(), "string", "TEXT", _parse_string, str, str, is_text=True, csv_form="the text",
+              loader_note="pandas string (<NA> when missing)"),
+    # A list is one text in CSV and SQLite, its items joined by the field's delimiter; Parquet holds list<string>
+    # and load() Python lists. An empty list is missing (null), never [].
+    TypeCodec("list", pa.list_(pa.string()), "string", "TEXT", _parse_string, str, str, is_text=True, is_list=True,
               schema_extras=(("itemType", "string"),), reader_note='A list, items joined by "{delimiter}".',
-              codebook_name="list of text (joined by `{delimiter}`)"),
-    TypeCodec("integer", pa.int64(), "Int64", "INTEGER", _parse_integer, lambda v: str(int(v)), int, is_number=True),
-    TypeCodec("number", pa.float64(), "Float64", "REAL", _parse_number, _csv_number, float, is_number=True),
+              codebook_name="list of text (CSV: joined by `{delimiter}`; Parquet: list<string>)",
+              csv_form="the items joined by `{delimiter}`", loader_dtype="object",
+              loader_note="a Python list of str per row (None when missing)"),
+    TypeCodec("integer", pa.int64(), "Int64", "INTEGER", _parse_integer, lambda v: str(int(v)), int, csv_form="digits",
+              is_number=True,
+              loader_note="nullable integer (<NA> when missing)", spreadsheet="number"),
+    TypeCodec("number", pa.float64(), "Float64", "REAL", _parse_number, _csv_number, float, csv_form="a decimal number",
+              is_number=True,
+              loader_note="nullable float (<NA> when missing)", spreadsheet="number"),
     TypeCodec("boolean", pa.bool_(), "boolean", "INTEGER", _parse_boolean, lambda v: "true" if v else "false",
-              lambda v: 1 if bool(v) else 0, sqlite_check="{column} IN (0, 1)", reader_note="1 = true, 0 = false."),
+              lambda v: 1 if bool(v) else 0, sqlite_check="{column} IN (0, 1)", reader_note="1 = true, 0 = false.",
+              csv_form="`true` or `false`", loader_note="nullable boolean (<NA> when missing)", spreadsheet="boolean"),
     TypeCodec("date", pa.date32(), "datetime64[ns]", "TEXT", _parse_date,
               lambda v: v.strftime("%Y-%m-%d"), lambda v: pd.Timestamp(v).strftime("%Y-%m-%d"),
-              schema_extras=(("format", "default"),), reader_note="ISO date (YYYY-MM-DD)."),
+              schema_extras=(("format", "default"),), reader_note="ISO date (YYYY-MM-DD).", csv_form="`YYYY-MM-DD`",
+              loader_note="Timestamp at midnight (NaT when missing)", spreadsheet="date"),
 ]}
 TYPE_NAMES = tuple(CODECS)
 
@@ -128,8 +151,33 @@ def _required(field: dict) -> bool:
 
 # --- Arrow and pandas types ----------------------------------------------------------------------
 
+# The dictionary of an enumeration is small; int32 indices are what every Parquet reader gives back.
+ENUM_ARROW = pa.dictionary(pa.int32(), pa.string())
+
+
+def _enum(field: dict) -> list[str] | None:
+    return field.get("constraints", {}).get("enum")
+
+
 def arrow_type(field: dict) -> pa.DataType:
+    """A column's Arrow (Parquet) type: the type's, except that an enumeration is dictionary-encoded."""
+    if _enum(field) and not codec(field).is_list:
+        return ENUM_ARROW
     return codec(field).arrow
+
+
+def same_arrow_type(actual: pa.DataType, expected: pa.DataType) -> bool:
+    """Whether a Parquet column's type is the registry's. A list's item field may be named `item` or
+    `element` (Parquet's compliant nesting) depending on the writer; only the item type matters. Dictionary
+    encoding is how the build stores an enumeration, not a type of its own: a plain column of the dictionary's
+    value type holds the same values (a writer that drops the stored Arrow schema gives one)."""
+    if pa.types.is_list(actual) and pa.types.is_list(expected):
+        return actual.value_type == expected.value_type
+    if pa.types.is_dictionary(actual):
+        actual = actual.value_type
+    if pa.types.is_dictionary(expected):
+        expected = expected.value_type
+    return actual == expected
 
 
 def arrow_schema(schema: dict) -> pa.Schema:
@@ -144,11 +192,36 @@ def value_dtype(field: dict):
 
 
 def loader_dtype(field: dict):
-    """The dtype users get from `load()`: enumerations become categories in the registry's order."""
-    enum = field.get("constraints", {}).get("enum")
-    if enum:
+    """The dtype users get from `load()`: enumerations become categories in the registry's order, lists
+    object columns of Python lists."""
+    enum = _enum(field)
+    if enum and not codec(field).is_list:
         return pd.CategoricalDtype(categories=enum)
-    return value_dtype(field)
+    return codec(field).loader_dtype or value_dtype(field)
+
+
+def type_forms(delimiter: str) -> list[tuple[str, str, str, str, str]]:
+    """Every registry type (and enumerations) as the files and `load()` hold it: (type, CSV cell, Parquet type,
+    SQLite type, `load()` dtype), for the codebook."""
+    rows = []
+    for name, kind in CODECS.items():
+        field = {"type": name, "delimiter": delimiter}
+        rows.append((name, kind.csv_form.format(delimiter=delimiter), str(kind.arrow), kind.sqlite,
+                     loader_description(field)))
+        if kind.is_text and not kind.is_list:
+            enum = {**field, "constraints": {"enum": ["a"]}}
+            rows.append((f"{name} with allowed values", "the value", str(arrow_type(enum)), kind.sqlite,
+                         loader_description(enum)))
+    return rows
+
+
+def loader_description(field: dict) -> str:
+    """What `load()` gives for a column, in words (describe(), the codebook)."""
+    dtype = loader_dtype(field)
+    if isinstance(dtype, pd.CategoricalDtype):
+        return "category (the allowed values, in order)"
+    note = codec(field).loader_note
+    return f"{dtype}: {note}" if note else str(dtype)
 
 
 def sqlite_type(field: dict) -> str:
@@ -163,7 +236,7 @@ def parse_text(text: str, field: dict):
 
 
 def join_list(items: list[str], field: dict) -> str:
-    """A list value as the one text that CSV and Parquet store."""
+    """A list value as the one text that CSV and SQLite store (and the value form holds)."""
     delimiter = field["delimiter"]
     bad = [item for item in items if not item or item != item.strip() or delimiter.strip() in item]
     if bad:
@@ -171,18 +244,61 @@ def join_list(items: list[str], field: dict) -> str:
     return delimiter.join(items)
 
 
+def list_items(value, field: dict) -> list[str] | None:
+    """A list value (its joined text, or already a list or array of items) as a Python list; None when missing.
+    The text is split as it stands: items are checked by the contract, not here."""
+    if _missing(value):
+        return None
+    if isinstance(value, str):
+        return value.split(field["delimiter"])
+    return [str(item) for item in value]
+
+
+def _as_text(value, field: dict):
+    """A value as the value form holds it: a list (from load()) joined into its text."""
+    if codec(field).is_list and not isinstance(value, str):
+        return join_list(list(value), field)
+    return value
+
+
 def csv_cell(value, field: dict) -> str:
-    """One value as its CSV text; a missing value is the empty cell."""
+    """One value (value or loader form) as its CSV text; a missing value is the empty cell."""
     if _missing(value):
         return ""
-    return codec(field).csv_text(value)
+    return codec(field).csv_text(_as_text(value, field))
 
 
 def sqlite_cell(value, field: dict):
-    """One pandas value as the SQLite value the column type prescribes (None when missing)."""
+    """One pandas value (value or loader form) as the SQLite value the column type prescribes (None when missing)."""
     if _missing(value):
         return None
-    return codec(field).sqlite_value(value)
+    return codec(field).sqlite_value(_as_text(value, field))
+
+
+def spreadsheet_cell(value, field: dict) -> tuple[str, Any] | None:
+    """One value (value or loader form) as a workbook cell: (kind, value) with kind string (a str: a list is its
+    CSV text), number (int or float), boolean (bool) or date (a datetime at midnight); None when missing."""
+    if _missing(value):
+        return None
+    kind = codec(field)
+    if kind.spreadsheet == "date":
+        return kind.spreadsheet, pd.Timestamp(value).to_pydatetime()
+    if kind.spreadsheet == "number":
+        return kind.spreadsheet, kind.sqlite_value(value)
+    if kind.spreadsheet == "boolean":
+        return kind.spreadsheet, bool(value)
+    return kind.spreadsheet, csv_cell(value, field)
+
+
+def same_cells(a: pd.Series, b: pd.Series, field: dict) -> pd.Series:
+    """Cell by cell, whether two copies of a column hold the same values (both missing counts as the same),
+    whatever form each is in: list columns are compared as lists of items (the CSV's text split at the
+    delimiter against the Parquet's lists), so an item holding the delimiter is not the same as two items."""
+    if codec(field).is_list:
+        left = [list_items(v, field) for v in a.astype(object)]
+        right = [list_items(v, field) for v in b.astype(object)]
+        return pd.Series([x == y for x, y in zip(left, right, strict=True)], index=a.index, dtype=bool)
+    return (a.isna() & b.isna()) | (a == b).fillna(False).astype(bool)
 
 
 def column_from_values(cells: list, field: dict) -> pd.Series:
@@ -196,9 +312,22 @@ def column_from_values(cells: list, field: dict) -> pd.Series:
 
 
 def arrow_array(series: pd.Series, field: dict, arrow_field: pa.Field) -> pa.Array:
+    """A column (value or loader form) as its Arrow array."""
+    kind = codec(field)
     if field["type"] == "date":
         return pa.array([None if pd.isna(v) else v.date() for v in series], type=arrow_field.type)
-    return pa.array(series.astype(object).where(series.notna(), None).tolist(), type=arrow_field.type)
+    values = [None if _missing(v) else v for v in series.astype(object).tolist()]
+    if kind.is_list:
+        return pa.array([list_items(v, field) for v in values], type=arrow_field.type)
+    if pa.types.is_dictionary(arrow_field.type):
+        # The registry's values are the dictionary, in their order, used or not; a value outside the
+        # enumeration (only ever in a damaged package) is appended, so that the contract can name it.
+        dictionary = list(_enum(field) or [])
+        extra = [v for v in dict.fromkeys(values) if v is not None and v not in dictionary]
+        positions = {value: i for i, value in enumerate(dictionary + extra)}
+        indices = pa.array([None if v is None else positions[v] for v in values], type=arrow_field.type.index_type)
+        return pa.DictionaryArray.from_arrays(indices, pa.array(dictionary + extra, type=arrow_field.type.value_type))
+    return pa.array(values, type=arrow_field.type)
 
 
 def arrow_table(frame: pd.DataFrame, schema: dict) -> pa.Table:
@@ -208,20 +337,30 @@ def arrow_table(frame: pd.DataFrame, schema: dict) -> pa.Table:
 
 
 def frame_from_arrow(table: pa.Table, schema: dict, *, categories: bool) -> pd.DataFrame:
-    """A Parquet table in pandas with the dtypes the schema prescribes."""
+    """A Parquet table in pandas with the dtypes the schema prescribes: list columns as Python lists (the
+    Parquet's own form, also for validation, which compares them with the CSV's as lists); enumerations as
+    categories when `categories` (the loader), else as the strings they hold (validation)."""
     columns = {}
     for f in schema["fields"]:
         column = table.column(f["name"])
-        if f["type"] == "date":
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        if codec(f).is_list:
+            series = pd.Series(column.to_pylist(), dtype=object, name=f["name"])
+        elif f["type"] == "date":
             series = pd.Series(column.to_pandas(date_as_object=False), name=f["name"])
         else:
             series = column.to_pandas()
-        columns[f["name"]] = series.astype(loader_dtype(f) if categories else value_dtype(f))
+        if codec(f).is_list:
+            columns[f["name"]] = series
+        else:
+            columns[f["name"]] = series.astype(loader_dtype(f) if categories else value_dtype(f))
     return pd.DataFrame(columns)
 
 
 def frame_from_strings(frame: pd.DataFrame, schema: dict, *, categories: bool = False):
-    """An all-text frame (CSV as written) in the schema's dtypes; "" is missing.
+    """An all-text frame (CSV as written) in the schema's dtypes; "" is missing. The value form (list columns
+    as their text), or with `categories` the loader form (categories, lists as Python lists).
 
     Returns the typed frame and the cells that did not parse, as (row position, column, text):
     those cells are left missing in the frame.
@@ -244,5 +383,9 @@ def frame_from_strings(frame: pd.DataFrame, schema: dict, *, categories: bool = 
             values = text
         unparsed = text.notna() & pd.Series(values, index=text.index).isna()
         bad.extend((int(i), name, str(text.iloc[i])) for i in unparsed.to_numpy().nonzero()[0])
-        out[name] = pd.Series(values, index=text.index).astype(loader_dtype(f) if categories else value_dtype(f))
+        series = pd.Series(values, index=text.index)
+        if categories and codec(f).is_list:
+            out[name] = pd.Series([list_items(v, f) for v in series.astype(object)], index=text.index, dtype=object)
+        else:
+            out[name] = series.astype(loader_dtype(f) if categories else value_dtype(f))
     return pd.DataFrame(out, index=frame.index), bad

@@ -44,6 +44,9 @@ from .safe_files import (
 STANDARD_PROFILES = ("https://datapackage.org/profiles/2.0/datapackage.json",
                      "https://datapackage.org/profiles/1.0/datapackage.json")
 
+# The resource property naming the tables a view (a derived table, validation/views.yaml) is made from.
+DERIVED_FROM = "derivedFrom"
+
 
 class DataPackageError(RuntimeError):
     """The package is missing, damaged or does not hold the asked-for table; `code` is its problem code."""
@@ -309,7 +312,21 @@ class PackageSource:
         return {r["name"]: r for r in listed if isinstance(r, dict) and isinstance(r.get("name"), str)}
 
     def tables(self) -> list[str]:
-        return [name for name, r in self.resources().items() if r.get("type") == "table"]
+        """The package's tables, in descriptor order (not its views)."""
+        return [name for name, r in self.resources().items() if r.get("type") == "table" and DERIVED_FROM not in r]
+
+    def views(self) -> list[str]:
+        """The package's views: tables derived from its tables (their resources say `derivedFrom`)."""
+        return [name for name, r in self.resources().items() if r.get("type") == "table" and DERIVED_FROM in r]
+
+    def local_path(self, declared: dict) -> Path:
+        """The file of a declared resource copy on disk, after the path, size and hash checks: for readers that open
+        files themselves (DuckDB, Polars). A release zip has no such file (PackageFileError file-missing)."""
+        if self.zip is not None:
+            raise PackageFileError("file-missing", f"{declared.get('path')!r} is inside the zip {self.path}; unzip it, "
+                                   "or read the table with load()")
+        read_verified(self.root, declared)  # opens every part of the path without following a link
+        return Path(self.root) / check_relative(declared.get("path"))
 
     def close(self) -> None:
         if self.zip is not None:

@@ -129,6 +129,9 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
         ("csv-parquet-row-count", "CSV and Parquet row counts differ",
          "The two copies of a table have different numbers of rows."),
         ("csv-parquet-mismatch", "CSV and Parquet disagree", "A cell differs between the CSV and the Parquet copy of a table."),
+        ("view-mismatch", "View differs from its tables",
+         "A published view (validation/views.yaml) is not what the package's tables give: a row or cell differs "
+         "(a stale or edited view file)."),
         ("raw-unreadable", "Raw document unreadable", "A source's raw document cannot be read from the package."),
         ("frictionless", "Frictionless reports an error",
          "frictionless-py found an error; its own error type is in the message."),

@@ -163,7 +163,7 @@ def metadata(registry: Registry, package_descriptor: dict, database: str = DB_NA
             database: {
                 "title": title,
                 "description": description,
-                "tables": {table.name: table_metadata(table) for table in registry},
+                "tables": {table.name: table_metadata(table) for table in registry.published},
                 "queries": canned_queries(registry),
             }
         },

@@ -1,7 +1,7 @@
-"""The column registry: validation/fields.yaml, tables.yaml, conventions.yaml (and queries.yaml, the
-Datasette canned queries; countries.yaml, the names and Wikidata ids of countries; event_codes.yaml,
-the CAMEO and PLOVER codes of each kind of visit, event and agreement; package.yaml, the package
-metadata), read once. No other module reads validation/*.yaml.
+"""The column registry: validation/fields.yaml, tables.yaml, conventions.yaml (and views.yaml, the
+derived tables; queries.yaml, the Datasette canned queries; countries.yaml, the names and Wikidata ids
+of countries; event_codes.yaml, the CAMEO and PLOVER codes of each kind of visit, event and agreement;
+package.yaml, the package metadata), read once. No other module reads validation/*.yaml.
 
 Every column is defined once in fields.yaml; tables.yaml lists which columns each table has, its
 keys and row rules, and the roles the code reads from there (which curation section feeds a table,
@@ -22,7 +22,7 @@ import pandas as pd
 import yaml
 
 from ..base import paths
-from ..base.codec import TYPE_NAMES, codec_of
+from ..base.codec import CODECS, TYPE_NAMES, codec_of
 from .checks import WIKIDATA_QID, domain_check
 
 FIELD_KEYS = {
@@ -41,6 +41,13 @@ BROWSE_KEYS = {"facets", "sort_desc", "label_column", "fact_label"}
 COUNTRY_KEYS = {"names", "wikidata", "verified_at"}
 EVENT_CODE_KEYS = {"from", "codes"}
 SOURCE_KEYS = {"title", "link", "checked"}
+
+
+VIEW_KEYS = {"title", "description", "from", "union", "primary_key", "order_by", "columns"}
+# A view column's derivation (views.yaml): the key that names its kind, and the keys it may have besides.
+VIEW_DERIVATIONS = {"via": {"take"}, "cited_by": {"take", "order_by", "distinct"}, "country_name": set(),
+                    "table_name": set(), "key": set(), "first_of": set()}
+UNION_ONLY = {"table_name", "key", "first_of"}
 
 
 class RegistryError(ValueError):
@@ -289,11 +296,48 @@ class Table:
 
 
 @dataclass(frozen=True)
+class ViewColumn:
+    """How a view's column is made from the tables (views.yaml)."""
+    name: str
+    kind: str                        # column | via | cited_by | country_name | table_name | key | first_of
+    columns: tuple[str, ...] = ()    # column, via, country_name: the column read; first_of: the candidates
+    table: str | None = None         # via: the referenced table; cited_by: the citing table
+    take: str | None = None          # via, cited_by: the column taken from that table's rows
+    order_by: tuple[str, ...] = ()   # cited_by: the order of the listed values
+    distinct: bool = False           # cited_by: each value once
+
+
+@dataclass(frozen=True)
+class View:
+    """A derived table (views.yaml): how it is made, and `table`, its schema as a table (columns with their
+    definitions, primary key), which everything that writes or checks files uses as it uses a table."""
+    table: Table
+    tables: tuple[str, ...]          # the table it is built on, or the tables of its union, in order
+    union: bool
+    columns: tuple[ViewColumn, ...]
+    order_by: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return self.table.name
+
+    @property
+    def derived_from(self) -> list[str]:
+        """Every table the view reads, in registry order of first use."""
+        used = list(self.tables)
+        for column in self.columns:
+            if column.table and column.table not in used:
+                used.append(column.table)
+        return used
+
+
+@dataclass(frozen=True)
 class Registry:
     tables: dict[str, Table] = field(default_factory=dict)
     fields: dict[str, Column] = field(default_factory=dict)
     list_delimiter: str = " | "
     queries: dict[str, dict] = field(default_factory=dict)   # queries.yaml: Datasette canned queries
+    views: dict[str, View] = field(default_factory=dict)      # views.yaml: derived tables
 
     def __getitem__(self, name: str) -> Table:
         return self.tables[name]
@@ -312,6 +356,11 @@ class Registry:
     countries: dict[str, tuple[str, ...]] = field(default_factory=dict)  # countries.yaml: code -> names
     country_records: dict[str, Country] = field(default_factory=dict)   # countries.yaml: code -> names and Wikidata id
     event_code_sources: tuple[CodeSource, ...] = ()                    # event_codes.yaml `sources`: where codes were checked
+
+    @property
+    def published(self) -> list[Table]:
+        """Every table the package publishes: the registry's tables, then the views' tables."""
+        return [*self.tables.values(), *(view.table for view in self.views.values())]
 
     def precision_order(self, table: Table) -> list[str]:
         """A table's date precisions from finest to coarsest: the order of its precision column's enum."""
@@ -469,6 +518,132 @@ def _table(name: str, spec: dict, columns: dict[str, Column], list_delimiter: st
     )
 
 
+def _view_column(view: str, entry, tables: list[Table], union: bool, registry: Registry) -> tuple[ViewColumn, Column]:
+    """One entry of a view's `columns`: how it is made, and its definition."""
+    where = f"views.yaml: {view}"
+    if isinstance(entry, str):
+        holders = [t for t in tables if entry in t.column_names]
+        if not holders:
+            raise RegistryError(f"{where}: no table of the view has a column {entry!r}")
+        column = registry.fields[entry]
+        required = len(holders) == len(tables) and all(t.is_required(t.column(entry)) for t in holders)
+        return ViewColumn(entry, "column", (entry,)), replace(column, required=required)
+    if not isinstance(entry, dict) or len(entry) != 1:
+        raise RegistryError(f"{where}: a column is a column name or a mapping of one name to its derivation")
+    ((name, spec),) = entry.items()
+    spec = dict(spec or {})
+    description = spec.pop("description", None)
+    kinds = [k for k in spec if k in VIEW_DERIVATIONS]
+    if len(kinds) != 1:
+        raise RegistryError(f"{where}: {name}: say how it is made with one of {sorted(VIEW_DERIVATIONS)}")
+    kind = kinds[0]
+    if set(spec) - {kind} - VIEW_DERIVATIONS[kind]:
+        raise RegistryError(f"{where}: {name}: unknown keys {sorted(set(spec) - {kind} - VIEW_DERIVATIONS[kind])}")
+    if kind in UNION_ONLY and not union:
+        raise RegistryError(f"{where}: {name}: {kind} is for a view over a union of tables")
+    if kind != "cited_by" and kind not in UNION_ONLY and union:
+        raise RegistryError(f"{where}: {name}: {kind} is for a view built on one table")
+    base = tables[0]
+    unit = None
+    enum: dict[str, str] | None = None
+    if kind == "via":
+        through = base.column(str(spec["via"])) if spec["via"] in base.column_names else None
+        if through is None or not through.references:
+            raise RegistryError(f"{where}: {name}: via must name a foreign key column of {base.name}")
+        target_name, _ = through.references
+        target = registry[target_name]
+        taken = target.column(str(spec["take"]))
+        many = codec_of(through.type).is_list
+        if many and (codec_of(taken.type).is_list or not target.is_required(taken)):
+            raise RegistryError(f"{where}: {name}: a list of ids can only take a required single value")
+        made = ViewColumn(name, kind, (through.name,), target.name, taken.name)
+        kind_type = through.type if many else taken.type
+        unit, enum = taken.unit, None if many else taken.enum
+        generated = (f"`{target.name}.{taken.name}` of each `{through.name}` item, in the same order: " if many else
+                     f"`{target.name}.{taken.name}` of the `{through.name}` row: ") + taken.description
+    elif kind == "cited_by":
+        citing = registry.tables.get(str(spec["cited_by"]))
+        if citing is None or not citing.points_at:
+            raise RegistryError(f"{where}: {name}: cited_by must name a table that points at records (points_at)")
+        if any(len(t.primary_key) != 1 for t in tables):
+            raise RegistryError(f"{where}: {name}: cited_by needs tables with a one-column primary key")
+        taken = citing.column(str(spec["take"]))
+        order = tuple(spec.get("order_by") or citing.primary_key)
+        if codec_of(taken.type).is_list or not set(order) <= set(citing.column_names):
+            raise RegistryError(f"{where}: {name}: cited_by takes a single-valued column and orders by its columns")
+        made = ViewColumn(name, kind, (), citing.name, taken.name, order, bool(spec.get("distinct", False)))
+        kind_type = next(t for t, c in CODECS.items() if c.is_list)
+        generated = (f"`{citing.name}.{taken.name}` of every `{citing.name}` row that cites this row, "
+                     f"ordered by {', '.join(order)}{', each value once' if made.distinct else ''}: "
+                     + taken.description)
+    elif kind == "country_name":
+        column = base.column(str(spec["country_name"]))
+        made = ViewColumn(name, kind, (column.name,))
+        kind_type = column.type
+        generated = f"Name of the country whose ISO 3166-1 alpha-3 code `{column.name}` holds (validation/countries.yaml)."
+    elif kind == "table_name":
+        made = ViewColumn(name, kind)
+        kind_type, enum = registry.fields[tables[0].primary_key[0]].type, {t.name: t.title for t in tables}
+        generated = "The table the row comes from: " + ", ".join(f"`{t.name}`" for t in tables) + "."
+    elif kind == "key":
+        if any(len(t.primary_key) != 1 for t in tables):
+            raise RegistryError(f"{where}: {name}: key needs tables with a one-column primary key")
+        made = ViewColumn(name, kind)
+        kind_type = tables[0].column(tables[0].primary_key[0]).type
+        generated = "The row's primary key in its table: " + ", ".join(f"`{t.name}.{t.primary_key[0]}`" for t in tables) + "."
+    else:  # first_of
+        candidates = tuple(str(c) for c in spec["first_of"])
+        picked = {t.name: next((c for c in candidates if c in t.column_names), None) for t in tables}
+        types = {registry.fields[c].type for c in picked.values() if c}
+        if None in picked.values() or len(types) != 1:
+            raise RegistryError(f"{where}: {name}: every table needs one of {list(candidates)}, all of one type")
+        made = ViewColumn(name, kind, candidates)
+        kind_type = types.pop()
+        merged: dict[str, str] = {}
+        for candidate in dict.fromkeys(picked.values()):
+            merged.update({k: v for k, v in (registry.fields[str(candidate)].enum or {}).items() if k not in merged})
+        enum = merged or None
+        generated = "The row's " + ", ".join(f"`{c}` ({t})" for t, c in picked.items()) + "."
+    if name in registry.fields:
+        column = registry.fields[name]
+        if column.type != kind_type:
+            raise RegistryError(f"{where}: {name} is a field of type {column.type}, but the view makes a {kind_type}")
+        required = kind == "key" or (kind == "table_name")
+        column = replace(column, required=required)
+    else:
+        column = Column(name=name, type=kind_type, description=generated, unit=unit, enum=enum)
+    if description:
+        column = replace(column, description=" ".join(str(description).split()))
+    return made, column
+
+
+def _view(name: str, spec: dict, registry: Registry) -> View:
+    where = f"views.yaml: {name}"
+    if name in registry.tables or set(spec) - VIEW_KEYS or not spec.get("title") or not spec.get("description"):
+        raise RegistryError(f"{where}: a view has a name no table has, a title, a description, and keys among "
+                            f"{sorted(VIEW_KEYS)}")
+    union = "union" in spec
+    if union == ("from" in spec):
+        raise RegistryError(f"{where}: a view is built on one table (`from`) or on a `union` of tables")
+    names = list(spec["union"]) if union else [spec["from"]]
+    unknown = [t for t in names if t not in registry.tables]
+    if unknown or not names:
+        raise RegistryError(f"{where}: built on tables the registry does not define: {unknown}")
+    tables = [registry[t] for t in names]
+    made = [_view_column(name, entry, tables, union, registry) for entry in spec.get("columns") or []]
+    columns = tuple(column for _, column in made)
+    column_names = [c.name for c in columns]
+    if len(set(column_names)) != len(column_names):
+        raise RegistryError(f"{where}: a column name is used twice")
+    primary_key = tuple(spec.get("primary_key") or ([] if union else tables[0].primary_key))
+    order_by = tuple(spec.get("order_by") or ())
+    if not primary_key or not set(primary_key) <= set(column_names) or not set(order_by) <= set(column_names):
+        raise RegistryError(f"{where}: the primary key and order_by must name columns of the view")
+    table = Table(name=name, title=spec["title"], description=" ".join(str(spec["description"]).split()),
+                  primary_key=primary_key, columns=columns, list_delimiter=registry.list_delimiter)
+    return View(table=table, tables=tuple(names), union=union, columns=tuple(m for m, _ in made), order_by=order_by)
+
+
 def _read(directory: Path, name: str):
     path = directory / name
     if not path.is_file():
@@ -548,6 +723,9 @@ def read_registry(directory: Path) -> Registry:
         built[name] = replace(built[name], event_codes=codes)
     registry = Registry(built, fields=columns, list_delimiter=delimiter, queries=queries, countries=countries,
                         country_records=country_records, event_code_sources=_code_sources(event_spec.get("sources")))
+    if (directory / "views.yaml").is_file():
+        views = _read(directory, "views.yaml") or {}
+        registry.views.update({name: _view(name, spec, registry) for name, spec in views.items()})
     for table in registry:
         for column, ref_table, ref_column in table.foreign_keys():
             if ref_table not in registry.tables or registry[ref_table].primary_key != (ref_column,):

@@ -1,7 +1,8 @@
 """Validate a published package (a folder, its datapackage.json, or a release zip): descriptor,
-files (tables and generated documentation), tables, cross-table rules, raw text, and frictionless
-as the standards gate (on a sanitised copy, `frictionless_gate.py`). Every problem is collected;
-nothing here needs the code that built the package, and nothing in the package is trusted.
+files (tables and generated documentation), tables, cross-table rules, raw text, views (each equal to
+what the tables give), and frictionless as the standards gate (on a sanitised copy,
+`frictionless_gate.py`). Every problem is collected; nothing here needs the code that built the package,
+and nothing in the package is trusted.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..base.bounded_parquet import read_parquet
-from ..base.codec import arrow_schema, frame_from_arrow, frame_from_strings
+from ..base.codec import arrow_schema, frame_from_arrow, frame_from_strings, same_arrow_type, same_cells
 from ..base.journal import recover_folder
 from ..base.package_source import DataPackageError, PackageSource, open_package, shape_problems
 from ..base.paths import DESCRIPTOR
@@ -23,6 +24,7 @@ from ..base.safe_files import PackageFileError
 from .frictionless_gate import SanitisedCopy
 from .registry import Registry, Table, load_registry, table_schema
 from .rules import check_tables, record_ids
+from .views import make_view, view_problems
 from .vocabulary import Sources
 
 
@@ -70,7 +72,7 @@ def _read_parquet(data: bytes, table: str, schema: dict, problems: list[Problem]
                                 file=label, table=table))
         return None
     wrong = [f"{f.name} is {arrow.schema.field(f.name).type}, expected {f.type}"
-             for f in expected if arrow.schema.field(f.name).type != f.type]
+             for f in expected if not same_arrow_type(arrow.schema.field(f.name).type, f.type)]
     if wrong:
         problems.append(Problem("parquet-column-type", "wrong column types: " + "; ".join(wrong), file=label,
                                 table=table))
@@ -84,9 +86,10 @@ def _compare(table: Table, csv_frame: pd.DataFrame, parquet_frame: pd.DataFrame,
                                 table=table.name))
         return
     ids = record_ids(table, csv_frame)
+    fields = {f["name"]: f for f in table_schema(table)["fields"]}
     for column in csv_frame.columns:
         a, b = csv_frame[column], parquet_frame[column]
-        same = (a.isna() & b.isna()) | (a == b).fillna(False).astype(bool)
+        same = same_cells(a, b, fields[column])
         for index in same[~same].index:
             problems.append(Problem("csv-parquet-mismatch", f"CSV has {a[index]!r} but Parquet has {b[index]!r}",
                                     table=table.name, record=ids[index], column=column))
@@ -108,12 +111,13 @@ def _raw_problems(source: PackageSource) -> list[Problem]:
 def _read_tables(source: PackageSource, registry: Registry, problems: list[Problem],
                  gate: SanitisedCopy | None) -> dict[str, pd.DataFrame]:
     resources = source.resources()
-    for name in sorted(set(registry.names) - set(resources)):
+    names = [table.name for table in registry.published]
+    for name in sorted(set(names) - set(resources)):
         problems.append(Problem("resource-missing", "resource missing from the descriptor", file=DESCRIPTOR, table=name))
-    for name in sorted(set(resources) - set(registry.names)):
+    for name in sorted(set(resources) - set(names)):
         problems.append(Problem("resource-unknown", "resource not defined by the registry", file=DESCRIPTOR, table=name))
     csv_frames: dict[str, pd.DataFrame] = {}
-    for table in registry:
+    for table in registry.published:  # the tables, then the views, each read and checked the same way
         resource = resources.get(table.name)
         if resource is None:
             continue
@@ -140,11 +144,22 @@ def _read_tables(source: PackageSource, registry: Registry, problems: list[Probl
                 copies[kind] = frame
         if len(copies) == 2:
             _compare(table, copies["csv"], copies["parquet"], problems)
-        # The Parquet copy is only compared with the CSV one; the table rules run on the CSV frames,
-        # so it is released here rather than held for every table at once.
+        # The Parquet copy is only compared with the CSV one; the table rules (and the views' check) run on the
+        # CSV frames, so it is released here rather than held for every table at once.
         if "csv" in copies:
             csv_frames[table.name] = copies["csv"]
     return csv_frames
+
+
+def _view_problems(registry: Registry, frames: dict[str, pd.DataFrame], read: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Each published view against the view made again from the package's tables."""
+    problems: list[Problem] = []
+    for view in registry.views.values():
+        if view.name not in read:
+            continue  # unreadable or missing: already reported
+        expected, found = make_view(view, registry, frames)
+        problems += found + view_problems(view, read[view.name], expected)
+    return problems
 
 
 def _generated_problems(source: PackageSource) -> list[Problem]:
@@ -197,7 +212,8 @@ def validate_package(package, registry: Registry | None = None, *, use_frictionl
         problems.extend(shape_problems(source.descriptor))
         if not isinstance(source.descriptor.get("resources"), list):
             return problems
-        frames = _read_tables(source, registry, problems, gate)
+        read = _read_tables(source, registry, problems, gate)
+        frames = {name: read[name] for name in registry.names if name in read}
         problems.extend(_generated_problems(source))
         if len(frames) == len(registry.names):
             problems.extend(_raw_problems(source))
@@ -209,6 +225,7 @@ def validate_package(package, registry: Registry | None = None, *, use_frictionl
                     problems.append(Problem("raw-unreadable", f"cannot read raw document: {exc}", file=raw_path,
                                             table=Sources.table))
             problems.extend(check_tables(registry, frames, texts))
+            problems.extend(_view_problems(registry, frames, read))
         if gate is not None and not any(_stops_frictionless(p) for p in problems):
             problems.extend(gate.validate(source.descriptor))
         return problems

@@ -97,6 +97,8 @@ def review(registry: Registry, frames: dict[str, pd.DataFrame], previous: dict[s
             if old_row is None:
                 continue
             for column in columns:
+                if table.is_list(column):
+                    continue  # a list is held as text by the build and as a list by the loader; prose names no list
                 old, new = _value(old_row.get(column)), _value(row.get(column))
                 if old is None or old == new:
                     continue

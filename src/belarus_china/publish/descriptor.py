@@ -1,5 +1,6 @@
-"""datapackage.json: the Data Package v2 descriptor of the written files, with the tables' CSV and
-Parquet copies, their sizes and hashes, and the Table Schemas the registry generates."""
+"""datapackage.json: the Data Package v2 descriptor of the written files, with the tables' and views' CSV
+and Parquet copies, their sizes and hashes, and the Table Schemas the registry generates. A view's
+resource also says which tables it is derived from (`derivedFrom`)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def descriptor(registry: Registry, metadata: dict, package_version: str, files: 
     """The datapackage.json for the given written files (path -> bytes), listing the generated
     documentation files (`generated`) with their sizes and hashes."""
     resources = []
-    for table in registry:
+    for table in registry.published:
         csv_path, parquet_path = f"datasets/csv/{table.name}.csv", f"datasets/parquet/{table.name}.parquet"
         resource = _file_resource(
             table.name, csv_path, files[csv_path], type="table", title=table.title, description=table.description,
@@ -52,6 +53,9 @@ def descriptor(registry: Registry, metadata: dict, package_version: str, files: 
                                              mediatype=PARQUET_MEDIATYPE)
         del resource["parquet"]["name"]
         resource["schema"] = table_schema(table)
+        if table.name in registry.views:
+            # A view (validation/views.yaml): made from these tables by the build, checked against them by validation.
+            resource["derivedFrom"] = registry.views[table.name].derived_from
         resources.append(resource)
     package_sources = []
     for row in sources.to_dict("records"):
@@ -84,9 +88,10 @@ def descriptor(registry: Registry, metadata: dict, package_version: str, files: 
 
 def render_package(registry: Registry, frames: dict[str, pd.DataFrame], metadata: dict,
                    package_version: str, generated: dict[str, bytes] | None = None) -> dict[str, bytes]:
-    """Every table file and the descriptor as bytes, keyed by path relative to the package root."""
+    """Every table and view file and the descriptor as bytes, keyed by path relative to the package root
+    (`frames` holds the tables and the views)."""
     files: dict[str, bytes] = {}
-    for table in registry:
+    for table in registry.published:
         schema = table_schema(table)
         files[f"datasets/csv/{table.name}.csv"] = csv_bytes(frames[table.name], schema)
         files[f"datasets/parquet/{table.name}.parquet"] = parquet_bytes(frames[table.name], schema)

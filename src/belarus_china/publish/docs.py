@@ -11,8 +11,9 @@ from typing import Protocol
 
 import pandas as pd
 
-from ..base.codec import codec_of
-from ..contract.registry import Registry, Table
+from ..base.codec import codec_of, type_forms
+from ..contract.registry import Registry, Table, View, ViewColumn
+from ..contract.views import make_views
 from ..contract.vocabulary import Assessments, Claims, Evidence, Inferences, Sources
 from .charts import CLAIMS, TIMELINE, TRADE
 
@@ -36,9 +37,29 @@ def _cell(text) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _column_rows(table: Table) -> list[str]:
-    rows = ["| column | type | presence | unit | description | allowed values | example |",
-            "|---|---|---|---|---|---|---|"]
+def _made_from(view: View, spec: ViewColumn) -> str:
+    """How a view's column is made, in a few words."""
+    tables = ", ".join(f"`{t}`" for t in view.tables)
+    if spec.kind == "column":
+        return f"{tables}: `{spec.columns[0]}`"
+    if spec.kind == "via":
+        return f"`{spec.table}.{spec.take}` via `{spec.columns[0]}`"
+    if spec.kind == "cited_by":
+        return f"`{spec.table}.{spec.take}` of the rows citing it" + (", each once" if spec.distinct else "")
+    if spec.kind == "country_name":
+        return f"name of the country `{spec.columns[0]}`"
+    if spec.kind == "table_name":
+        return "the table of the row"
+    if spec.kind == "key":
+        return "the row's primary key"
+    return "first of " + ", ".join(f"`{c}`" for c in spec.columns)
+
+
+def _column_rows(table: Table, view: View | None = None) -> list[str]:
+    made = {spec.name: _made_from(view, spec) for spec in view.columns} if view else {}
+    extra = " made from |" if view else ""
+    rows = ["| column | type | presence | unit | description | allowed values | example |" + extra,
+            "|---|---|---|---|---|---|---|" + ("---|" if view else "")]
     for column in table.columns:
         name = codec_of(column.type).codebook_name or column.type
         kind = name.format(delimiter=_cell(table.list_delimiter))
@@ -58,8 +79,23 @@ def _column_rows(table: Table) -> list[str]:
         rows.append(
             f"| `{column.name}` | {kind} | {'required' if table.is_required(column) else 'optional'} | {column.unit or ''} "
             f"| {_cell(column.description)} | {allowed} | {_cell(column.example) if column.example else ''} |"
+            + (f" {_cell(made[column.name])} |" if view else "")
         )
     return rows
+
+
+def _type_rows(registry: Registry) -> list[str]:
+    rows = ["| type | CSV cell | Parquet (Arrow) type | SQLite | `load()` (pandas) |", "|---|---|---|---|---|"]
+    for name, csv, arrow, sqlite, loaded in type_forms(registry.list_delimiter):
+        rows.append(f"| {name} | {_cell(csv)} | `{arrow}` | {sqlite} | {_cell(loaded)} |")
+    return rows
+
+
+READING = ("The same values in each format, by type (from `belarus_china/base/codec.py`). A missing value is an "
+           "empty CSV cell, a null in Parquet and SQLite, and `<NA>`, `NaT` or `None` from `load()`. `load()` "
+           "returns a list column as an object column holding a Python `list` of `str` per row (a plain "
+           "`pd.read_parquet` gives NumPy arrays there instead); `explode()` turns it into one row per item. An "
+           "empty list is missing, never `[]`.")
 
 
 def _window_examples(registry: Registry, frames: dict[str, pd.DataFrame]) -> list[str]:
@@ -104,15 +140,29 @@ WINDOWS = ("A dated row holds a **window**: `date_earliest` and `date_latest`, t
            "Examples from the tables:")
 
 
-def codebook(registry: Registry, frames: dict[str, pd.DataFrame]) -> str:
+VIEWS = ("Derived tables (`validation/views.yaml`), denormalised for reading: each is made by the build from the "
+         "tables above and published like them (CSV, Parquet, the SQLite database and the workbook); validation makes "
+         "it again from the package's tables and reports any cell that differs. Nothing in a view is curated, so cite "
+         "the rows of the tables it names (their ids are among its columns).")
+
+
+def codebook(registry: Registry, frames: dict[str, pd.DataFrame], views: dict[str, pd.DataFrame] | None = None) -> str:
+    views = views if views else make_views(registry, frames)[0]
     lines = ["# Codebook", "", GENERATED, "",
-             "Every table of the package with its purpose, keys, row count and columns. Missing values are empty "
-             "cells in CSV and nulls in Parquet; an empty string is never a value. Dates are ISO 8601 "
-             "(`YYYY-MM-DD`).", "", WINDOWS, "", *_window_examples(registry, frames), ""]
+             "Every table and view of the package with its purpose, keys, row count and columns. Missing values are "
+             "empty cells in CSV and nulls in Parquet; an empty string is never a value. Dates are ISO 8601 "
+             "(`YYYY-MM-DD`).", "", READING, "", *_type_rows(registry), "", WINDOWS, "",
+             *_window_examples(registry, frames), ""]
     lines += ["| table | rows | primary key | description |", "|---|---:|---|---|"]
     for table in registry:
         lines.append(f"| [`{table.name}`](#{table.name}) | {len(frames[table.name])} | "
                      f"{', '.join(table.primary_key)} | {_cell(table.description)} |")
+    if registry.views:
+        lines += ["", VIEWS, "", "| view | rows | primary key | made from | description |", "|---|---:|---|---|---|"]
+        for view in registry.views.values():
+            lines.append(f"| [`{view.name}`](#{view.name}) | {len(views[view.name])} | "
+                         f"{', '.join(view.table.primary_key)} | {', '.join(f'`{t}`' for t in view.derived_from)} | "
+                         f"{_cell(view.table.description)} |")
     for table in registry:
         lines += ["", f"## {table.name}", "", f"**{table.title}.** {table.description}", "",
                   f"- Rows: {len(frames[table.name])}",
@@ -149,6 +199,18 @@ def codebook(registry: Registry, frames: dict[str, pd.DataFrame]) -> str:
         if rules:
             lines.append("- Rules: " + "; ".join(rules))
         lines += ["", *_column_rows(table)]
+    if registry.views:
+        lines += ["", "# Views", "", VIEWS]
+    for view in registry.views.values():
+        table = view.table
+        built = (f"one row per row of {', '.join(f'`{t}`' for t in view.tables)}" if view.union else
+                 f"one row per row of `{view.tables[0]}`")
+        order = ", ".join(f"`{c}`" for c in dict.fromkeys([*view.order_by, *table.primary_key]))
+        lines += ["", f"## {view.name}", "", f"**{table.title}.** {table.description}", "",
+                  f"- Rows: {len(views[view.name])} ({built}), ordered by {order}",
+                  f"- Primary key: {', '.join(f'`{k}`' for k in table.primary_key)}",
+                  f"- Made from: {', '.join(f'`{t}`' for t in view.derived_from)}",
+                  "", *_column_rows(table, view)]
     lines += ["", *_event_codes(registry), "", *_countries(registry)]
     return "\n".join(lines) + "\n"
 
@@ -301,8 +363,9 @@ def datasheet(registry: Registry, frames: dict[str, pd.DataFrame], candidates: S
         "figures are as reported by the documents, not official series), or conclusions beyond "
         f"{documents} documents.", "",
         "## Distribution", "",
-        "CSV and Parquet tables under a Frictionless Data Package v2 descriptor, a release zip "
-        "(`belarus-china package`), and a Python package whose wheel carries the data. The curated tables are "
+        "CSV and Parquet tables (and views joining them for reading) under a Frictionless Data Package v2 "
+        "descriptor, a release zip and a spreadsheet workbook beside it (`belarus-china package`), a SQLite "
+        "database for Datasette, and a Python package whose wheel carries the data. The curated tables are "
         "CC-BY-4.0; the raw documents and excerpts remain their publishers' work (see the README).", "",
         "## Maintenance", "",
         "Maintainers add a document by placing it in `raw/` (and its checksum in `raw/SHA256SUMS`), writing "

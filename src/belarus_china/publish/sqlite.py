@@ -1,7 +1,7 @@
 """The published package as one SQLite database, for Datasette and anyone with `sqlite3`.
 
-`write_sqlite(package_dir, out_path, registry)` reads every table of a published package with
-`loader.load_all` (which checks each Parquet file's size and sha256 first) and writes:
+`write_sqlite(package_dir, out_path, registry)` reads every table and view of a published package with
+the loader (which checks each Parquet file's size and sha256 first) and writes:
 
 - one table per registry table, created from the registry: column types
   (string, list, date -> TEXT with dates as ISO YYYY-MM-DD; integer -> INTEGER; number -> REAL;
@@ -10,6 +10,8 @@
   " | "-joined string, which SQL cannot reference); tables are created parents first;
 - rows in primary-key order (so rowid follows the key), missing values as NULL;
 - an index on every foreign-key column and on the (table, id) pair of rows about a record (`points_at`);
+- one table per view (validation/views.yaml), after the tables, created the same way from the view's
+  schema, its rows in the published order (a timeline's rows in date order);
 - full-text search: an FTS5 table `<table>_fts` over each table's `full_text` columns (tables.yaml), with the
   base table as its external content (`content="quotes"`, rowid = the base row's rowid). That is the
   layout sqlite-utils writes and Datasette detects by itself: the table pages get a search box.
@@ -39,8 +41,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..base.codec import codec_of, sqlite_cell, sqlite_type
+from ..base.package_source import open_package
 from ..contract.registry import Registry, Table, field_descriptor
-from ..loader import load_all
+from ..loader import load_all, load_from
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 PAGE_SIZE = 4096
@@ -116,8 +119,9 @@ def fts_sql(table: str, columns: tuple[str, ...]) -> list[str]:
     ]
 
 
-def table_rows(table: Table, frame: pd.DataFrame) -> list[tuple]:
-    """The frame's rows as SQLite values in the registry's column order, sorted by primary key."""
+def table_rows(table: Table, frame: pd.DataFrame, *, by_key: bool = True) -> list[tuple]:
+    """The frame's rows as SQLite values in the registry's column order, sorted by primary key (or, not
+    `by_key`, in the frame's order)."""
     missing = [c for c in table.column_names if c not in frame.columns]
     extra = [c for c in frame.columns if c not in table.column_names]
     if missing or extra:
@@ -126,12 +130,15 @@ def table_rows(table: Table, frame: pd.DataFrame) -> list[tuple]:
     columns = [(frame[c.name].tolist(), field_descriptor(table, c)) for c in table.columns]
     rows = [tuple(sqlite_cell(v, f) for v in values) for values, f in columns]
     rows = list(zip(*rows, strict=True)) if rows else []
+    if not by_key:
+        return rows
     key_positions = [table.column_names.index(c) for c in table.primary_key]
     return sorted(rows, key=lambda row: tuple((row[i] is None, row[i] if row[i] is not None else "")
                                               for i in key_positions))
 
 
-def _populate(connection: sqlite3.Connection, registry: Registry, frames: dict[str, pd.DataFrame]) -> None:
+def _populate(connection: sqlite3.Connection, registry: Registry, frames: dict[str, pd.DataFrame],
+              views: dict[str, pd.DataFrame]) -> None:
     connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
     connection.execute("PRAGMA foreign_keys = OFF")  # checked once, below, with a readable report
     connection.execute("BEGIN")
@@ -142,6 +149,14 @@ def _populate(connection: sqlite3.Connection, registry: Registry, frames: dict[s
             placeholders = ", ".join("?" for _ in table.columns)
             connection.executemany(f"INSERT INTO {quote_identifier(name)} VALUES ({placeholders})",
                                    table_rows(table, frames[name]))
+            for statement in index_sql(table):
+                connection.execute(statement)
+        for name, view in registry.views.items():
+            table = view.table
+            connection.execute(create_table_sql(table))
+            placeholders = ", ".join("?" for _ in table.columns)
+            connection.executemany(f"INSERT INTO {quote_identifier(name)} VALUES ({placeholders})",
+                                   table_rows(table, views[name], by_key=False))
             for statement in index_sql(table):
                 connection.execute(statement)
         for table in registry:
@@ -165,8 +180,10 @@ def write_sqlite(package_dir, out_path: Path, registry: Registry) -> Path:
     Atomic (temporary file, then os.replace) and deterministic for a given SQLite version (see module doc).
     """
     frames = load_all(package_dir)
-    unknown = sorted(set(frames) - set(registry.names))
-    absent = sorted(set(registry.names) - set(frames))
+    source = open_package(package_dir)
+    views = {name: load_from(source, name) for name in source.views()}
+    unknown = sorted((set(frames) - set(registry.names)) | (set(views) - set(registry.views)))
+    absent = sorted((set(registry.names) - set(frames)) | (set(registry.views) - set(views)))
     if unknown or absent:
         raise ExportError(f"the package's tables differ from the registry (not in the registry: {unknown}; "
                           f"missing from the package: {absent})")
@@ -177,7 +194,7 @@ def write_sqlite(package_dir, out_path: Path, registry: Registry) -> Path:
         temporary = folder / out_path.name
         connection = sqlite3.connect(temporary, isolation_level=None)  # transactions are explicit
         try:
-            _populate(connection, registry, frames)
+            _populate(connection, registry, frames, views)
         finally:
             connection.close()
         os.replace(temporary, out_path)

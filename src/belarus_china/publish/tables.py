@@ -23,8 +23,12 @@ def csv_bytes(frame: pd.DataFrame, schema: dict) -> bytes:
 
 
 def parquet_bytes(frame: pd.DataFrame, schema: dict) -> bytes:
+    """The Parquet file of a table: list<string> lists, dictionary-encoded enumerations (base.codec).
+
+    No pandas metadata (it would tie the file to the writer's pandas and makes plain `pd.read_parquet` fail on
+    list columns); the Arrow schema is stored, so that readers get the enumerations back as dictionaries
+    (pandas categories). The same frames give the same bytes (with the same pyarrow)."""
     sink = pa.BufferOutputStream()
-    # No pandas metadata and no embedded Arrow schema: identical bytes for identical data (same pyarrow).
     pq.write_table(arrow_table(frame, schema).replace_schema_metadata(None), sink, compression="zstd",
-                   store_schema=False)
+                   store_schema=True)
     return sink.getvalue().to_pybytes()
