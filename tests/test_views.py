@@ -106,7 +106,7 @@ def test_a_figure_in_context_names_its_countries_producer_and_source(built_packa
                    "value_qualifier", "value_as_reported", "change_pct", "change_as_reported", "reported_by",
                    "reported_by_id", "source_id"):
         assert row[column] == figure[column], column
-    assert (row["reporter_name"], row["partner_name"]) == (countries[figure["reporter"]][0], countries[figure["partner"]][0])
+    assert (row["reporter_name"], row["partner_name"]) == (countries[figure["reporter"]]["names"][0], countries[figure["partner"]]["names"][0])
     assert row["producer_name"] == actors[figure["reported_by_id"]]["name"]
     assert row["source_title"] == sources[figure["source_id"]]["title"]
     assert row["excerpts"] == SEP.join(_citing(root, "trade_figures", figure["figure_id"], "excerpt"))
