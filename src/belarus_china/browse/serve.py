@@ -277,11 +277,12 @@ def metadata(registry: Registry, package_descriptor: dict, database: str = DB_NA
 # --- files ------------------------------------------------------------------------------------
 
 def _package(package) -> Path:
-    """A package folder, its datapackage.json or a release zip, as the user named it (None: the installed one)."""
+    """A package folder, its datapackage.json or a release zip, as the user named it; None: the current folder
+    if it holds a datapackage.json, else the package installed with this library (so `serve` works anywhere)."""
     if package is None:
         from ..base.package_source import datapackage_path
 
-        return datapackage_path(None)
+        return Path(".") if Path(DESCRIPTOR).is_file() else datapackage_path(None)
     path = Path(package)
     if path.is_dir() and not (path / DESCRIPTOR).exists():
         raise FileNotFoundError(f"{path.resolve()} holds no {DESCRIPTOR}; point --package at a published package")
@@ -702,8 +703,8 @@ def add_cli(subparsers) -> argparse.ArgumentParser:
     """Register `serve` on the `belarus-china` command's subparsers."""
     command = subparsers.add_parser("serve", help="browse the package in Datasette (SQLite + metadata) on localhost")
     command.add_argument("--package", default=None,
-                         help="published package folder, its datapackage.json or a release zip (default: the "
-                         "package installed with belarus-china)")
+                         help="published package folder, its datapackage.json or a release zip (default: the current "
+                         "folder if it holds a datapackage.json, else the package installed with belarus-china)")
     command.add_argument("--host", default=DEFAULT_HOST, type=_host_argument,
                          help="loopback address to listen on (default: 127.0.0.1; others are refused)")
     command.add_argument("--port", default=DEFAULT_PORT, type=_port_argument, help=f"port (default: {DEFAULT_PORT})")
