@@ -730,3 +730,59 @@ def test_the_quotes_page_in_a_headless_browser(chromium, server, registry, tmp_p
         folder = Path(target) if Path(target).is_absolute() else ROOT / target
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(screenshot, folder / SCREENSHOT_NAME)
+
+
+# --- serve from an unrelated folder on a regular (non-editable) install ---------------------------
+
+def _tree_without_bytecode(folder: Path) -> dict[str, bytes | str]:
+    return {name: value for name, value in _tree(folder).items() if "__pycache__" not in name}
+
+
+def test_serve_from_an_unrelated_folder_on_a_wheel_install_answers_searches_and_stops_on_sigterm(installed_wheel,
+                                                                                                 tmp_path):
+    """Issue 13: `belarus-china serve` with no --package, in a folder that is no package, on the installed wheel:
+    it serves the package the wheel carries, from the user cache (nothing written into site-packages), finds
+    every spelling, and SIGTERM leaves nothing listening."""
+    elsewhere, cache = tmp_path / "elsewhere", tmp_path / "xdg-cache"
+    elsewhere.mkdir()
+    before = _tree_without_bytecode(installed_wheel)
+    port = serve.free_port("127.0.0.1")
+    env = {**os.environ, "PYTHONPATH": str(installed_wheel), "XDG_CACHE_HOME": str(cache)}
+    process = subprocess.Popen([sys.executable, "-m", "belarus_china.cli", "serve", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, cwd=elsewhere,
+                               env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert process.poll() is None, process.stdout.read().decode()
+            try:
+                get_json(f"{url}/-/versions.json")
+                break
+            except (urllib.error.URLError, OSError):
+                assert time.monotonic() < deadline, "serve did not answer within 90 s"
+                time.sleep(0.3)
+        (datasette,) = _children(process.pid)
+        command = Path(f"/proc/{datasette}/cmdline").read_bytes().split(b"\0")
+        plugins = Path(command[command.index(b"--plugins-dir") + 1].decode())  # the launcher has become Datasette
+        assert plugins.is_relative_to(installed_wheel)  # the installed copy's plugin, not the checkout's
+        database = Path(command[command.index(b"-i") + 1].decode())
+        assert database.is_relative_to(cache / "belarus-china") and database.is_file()
+
+        quotes = get_json(f"{url}/{serve.DB_NAME}/quotes.json?_shape=array&_size=max")
+        assert len(quotes) == len(csv_rows(ROOT, "quotes"))  # the package the wheel carries
+        for table in ("quotes", "evidence", "documents"):
+            found = [get_json(f"{url}/{serve.DB_NAME}/{table}.json?_shape=array&_size=max&_search={word}")
+                     for word in ("Lukashenka", "Lukashenko")]
+            assert found[0] and found[0] == found[1], table
+        assert b"<mark" in serve.fetch(f"{url}/package/docs/sources/{SOURCE}.html", timeout=10)
+
+        os.kill(process.pid, signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+        assert not _running(datasette), "Datasette outlived serve"
+        assert not _listening(port), "something still listens on the port"
+        assert _tree_without_bytecode(installed_wheel) == before  # nothing written into the installed package
+        assert not list(elsewhere.iterdir())  # nor into the folder it ran in
+    finally:
+        _stop_session(process)
+        process.stdout.close()
