@@ -1,15 +1,32 @@
 """Browse the package in Datasette: `belarus-china serve` (needs the `serve` extra: datasette).
 
-`serve()` writes the package as SQLite (`publish.sqlite.write_sqlite`) and a Datasette metadata file
-derived from the column registry and datapackage.json (titles, descriptions of every table and
-column with the meaning of every allowed value, licence, sources, default facets and sort orders,
-and canned queries), then runs Datasette on a loopback address and waits. `start_server()` does the
-same in the background and returns once the server answers; `stop_server()` ends it.
+`serve()` writes the package as SQLite (`publish.sqlite.write_sqlite`: the tables, the views, the
+database's own `documents` and `evidence_in_context`, full-text indexes that know every spelling of a
+name) and a Datasette metadata file derived from the column registry and datapackage.json (titles,
+descriptions of every table and column with the meaning of every allowed value, licence, sources,
+default facets and sort orders, canned queries with their choices listed as links, and the
+configuration of the links plugin), renders the evidence viewer's pages beside them, then runs Datasette
+on a loopback address and waits. `start_server()` does the same in the background and returns once the
+server answers; `stop_server()` ends it.
 
-The package is untrusted input (serve reads it like `load`): nothing is written into it. The
-database and metadata go to a new private folder (mkdtemp), removed when the server stops, or to
-the path the user gives with --sqlite. A URL taken from the package (the licence's) is shown only
-when it is http(s). Datasette serves the database immutable (`-i`: read-only, no locking).
+Datasette gets `--plugins-dir datasette_plugins/` (`belarus_china_links.py`, a `render_cell` hook that
+links a record id to the record's row and a document to its viewer page; what to link comes from the
+registry, through `plugin_config`) and `--static package:<files>` (the viewer pages under
+/package/docs/sources/ and the raw texts they link to under /package/raw/). Datasette's canned query
+forms take typed text only: `query_choices` runs each query for every row of the table queries.yaml
+`choices` names and lists those that give rows, as links, in the query's description.
+
+The package is untrusted input (serve reads it like `load`): nothing is written into it, and nothing
+of it is served as a file: the viewer pages are rendered by the build's own code from the checked
+tables and documents. By default the database, metadata and pages go to the user cache
+(`cache_root()`: $XDG_CACHE_HOME/belarus-china, else ~/.cache/belarus-china; made 0700, refused if it
+is a link or someone else's), into a folder named by the package's content hash and the code's
+fingerprint (`cache_key`), built in a new private folder and renamed into place whole: a complete
+entry is reused, a changed package or code gets another, so a stale database is never served; a link
+or half-made entry under that name is replaced, never followed. With --sqlite the database goes where
+the user says (the pages into a temporary folder, removed when the server stops). A URL taken from the
+package (the licence's) is shown only when it is http(s). Datasette serves the database immutable
+(`-i`: read-only, no locking).
 
 Datasette is only ever bound to a loopback address (127.0.0.0/8, ::1, localhost): the database
 holds nothing secret, but a development server has no business listening on a network. It never

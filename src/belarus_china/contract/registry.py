@@ -1,7 +1,9 @@
 """The column registry: validation/fields.yaml, tables.yaml, conventions.yaml (and views.yaml, the
 derived tables; queries.yaml, the Datasette canned queries; countries.yaml, the names and Wikidata ids
 of countries; event_codes.yaml, the CAMEO and PLOVER codes of each kind of visit, event and agreement;
-package.yaml, the package metadata), read once. No other module reads validation/*.yaml.
+package.yaml, the package metadata; browse.yaml, what the SQLite database has beside the published tables:
+the spellings full-text search widens to, and its own tables `documents` and `evidence_in_context`), read
+once. No other module reads validation/*.yaml.
 
 Every column is defined once in fields.yaml; tables.yaml lists which columns each table has, its
 keys and row rules, and the roles the code reads from there (which curation section feeds a table,
