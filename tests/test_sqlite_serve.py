@@ -379,15 +379,22 @@ def test_default_location_is_the_user_cache_keyed_by_content_and_nothing_is_writ
     assert serve.cache_root() == tmp_path / "home" / ".cache" / "belarus-china"
 
 
-def test_planted_links_in_the_cache_are_refused_or_replaced_never_followed(built_package, registry, tmp_path, cache):
+def test_planted_links_in_the_cache_are_refused_or_replaced_never_followed(built_package, registry, tmp_path, cache,
+                                                                           capsys):
     victim_folder = tmp_path / "victim"
     victim_folder.mkdir()
     victim = victim_folder / ".bashrc"
     victim.write_text("the user's own file\n")
     cache.mkdir()
     (cache / "belarus-china").symlink_to(victim_folder)  # the cache folder itself a link
-    with pytest.raises(serve.CacheError, match="not a folder"):
+    with pytest.raises(serve.CacheError, match="not a folder") as refused:
         serve.prepare(built_package, registry=registry)
+    assert refused.value.code == "cache-unsafe"
+    assert _tree(victim_folder) == {".bashrc": b"the user's own file\n"}
+    main = argparse.ArgumentParser(prog="belarus-china")
+    serve.add_cli(main.add_subparsers(dest="command", required=True))
+    args = main.parse_args(["serve", "--package", str(built_package)])
+    assert args.func(args) == 1 and "(cache-unsafe)" in capsys.readouterr().err
     (cache / "belarus-china").unlink()
 
     root = cache / "belarus-china"

@@ -328,7 +328,10 @@ class Prepared(NamedTuple):
 
 
 class CacheError(OSError):
-    """The cache folder is not one only this user can write (a link, someone else's, open to others)."""
+    """The cache folder is not one of this user's own (a link, not a folder, someone else's): problem code
+    `cache-unsafe`."""
+
+    code = "cache-unsafe"
 
 
 def cache_root() -> Path:
@@ -711,6 +714,9 @@ def cmd_serve(args) -> int:
     except (FileNotFoundError, ValueError) as exc:
         print(f"cannot serve: {exc}", file=sys.stderr)
         return 2
+    except CacheError as exc:
+        print(f"cannot serve ({exc.code}): {exc}", file=sys.stderr)
+        return 1
     except (DataPackageError, ExportError, RuntimeError, OSError, sqlite3.Error) as exc:
         print(f"cannot serve: {exc}", file=sys.stderr)
         return 1

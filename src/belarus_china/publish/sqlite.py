@@ -180,10 +180,7 @@ def browse_frames(browse: Browse, frames: dict[str, pd.DataFrame], source: Packa
     sources = frames[Sources.table].sort_values(Sources.id)
     texts: dict[str, str] = {}
     for source_id in sources[Sources.id]:
-        try:
-            texts[str(source_id)] = _raw_text(source, str(source_id))
-        except DataPackageError as exc:
-            raise ExportError(str(exc)) from None
+        texts[str(source_id)] = _raw_text(source, str(source_id))  # DataPackageError raw-unreadable, source-checksum
     documents = pd.DataFrame({
         column: ([texts[i] for i in sources[Sources.id]] if column == Documents.text
                  else [page_path(i) for i in sources[Sources.id]] if column == Documents.viewer_page
@@ -195,9 +192,9 @@ def browse_frames(browse: Browse, frames: dict[str, pd.DataFrame], source: Packa
         text, start, end = texts[getattr(row, Evidence.source_id)], int(getattr(row, Evidence.char_start)), \
             int(getattr(row, Evidence.char_end))
         before, excerpt, after = context_parts(text, start, end, browse.context_chars)
-        if excerpt != getattr(row, Evidence.excerpt):
-            raise ExportError(f"evidence {getattr(row, Evidence.id)!r}: the excerpt is not the document's text at "
-                              f"{start}-{end}")
+        if excerpt != getattr(row, Evidence.excerpt):  # as `context` reports it
+            raise DataPackageError(f"evidence {getattr(row, Evidence.id)!r}: the excerpt is not the document's text "
+                                   f"at {start}-{end}", code="excerpt-mismatch")
         parts.append((before, after))
     in_context = {column: evidence[column].tolist() for column in browse.tables[EvidenceInContext.table].column_names
                   if column in evidence.columns}
