@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,6 +35,15 @@ def snapshot(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files if p.is_file()}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory):
+    """The whole session's XDG cache (`belarus-china serve` keeps its databases there): never the user's."""
+    with pytest.MonkeyPatch.context() as patch:
+        folder = tmp_path_factory.mktemp("xdg-cache")
+        patch.setenv("XDG_CACHE_HOME", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def registry():
     return read_registry(ROOT / "validation")
@@ -58,3 +69,17 @@ def project(tmp_path, built_package) -> Path:
 def chromium() -> Path:
     """Debian's Chromium for the browser tests (tests/browser.py), installed when missing."""
     return install_chromium()
+
+
+@pytest.fixture(scope="session")
+def installed_wheel(tmp_path_factory) -> Path:
+    """The wheel, built from the checkout and installed with pip (no dependencies: they are this venv's) into a
+    folder of its own: a regular, non-editable install, to put first on PYTHONPATH. Built once per session."""
+    base = tmp_path_factory.mktemp("wheel")
+    wheels, target = base / "wheels", base / "site"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(wheels), str(ROOT)], check=True)
+    (wheel,) = wheels.glob("belarus_china-*.whl")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+                   check=True)
+    return target

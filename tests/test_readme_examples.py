@@ -34,16 +34,9 @@ def test_the_section_has_the_examples_it_promises():
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory):
-    """The wheel, built from the checkout and installed with pip into a folder of its own."""
-    base = tmp_path_factory.mktemp("readme")
-    wheels, target = base / "wheels", base / "site"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                    "-w", str(wheels), str(ROOT)], check=True)
-    (wheel,) = wheels.glob("belarus_china-*.whl")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
-                   check=True)
-    return target
+def installed(installed_wheel):
+    """The wheel installed into a folder of its own (conftest.py `installed_wheel`, shared with the serve test)."""
+    return installed_wheel
 
 
 def test_every_python_example_runs_from_an_unrelated_folder(installed, tmp_path):

@@ -79,6 +79,8 @@ STANDARD_KEYS = {"name", "title", "unit", "value", "sources", "sha256"}
 def _registry_names(registry) -> set[str]:
     names = set(registry.names) | {c.name for t in registry for c in t.columns}
     names |= {value for t in registry for c in t.columns for value in (c.enum or {})}
+    # browse.yaml's own columns (its table names are English words too: "documents" is said in charts' prose)
+    names |= {name for t in registry.browse.tables.values() for name in t.column_names}
     return names - STANDARD_KEYS
 
 
@@ -118,6 +120,11 @@ def test_every_vocabulary_name_is_in_the_registry(registry):
             if attribute.startswith("_") or attribute == "table":
                 continue
             assert name in table.column_names or name in values, f"{namespace.__name__}.{attribute} = {name!r}"
+    for namespace in vocabulary.BROWSE_NAMESPACES:  # the SQLite database's own tables (browse.yaml)
+        table = registry.browse.tables[namespace.table]
+        for attribute, name in vars(namespace).items():
+            if not attribute.startswith("_") and attribute != "table":
+                assert name in table.column_names, f"{namespace.__name__}.{attribute} = {name!r}"
 
 
 def test_the_loaders_names_are_the_vocabularys():

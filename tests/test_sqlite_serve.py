@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import html
 import json
 import os
@@ -28,7 +29,7 @@ FIRST_VISIT = "lukashenko-china-2023-02-28"
 SPEAKER = "alexander-lukashenko"
 SOURCE = "rferl-lukashenka-goes-to-china"
 RELIABLE_QUOTE = "lukashenko-reliable-partner-for-china"
-PARAMS = {"visit_id": FIRST_VISIT, "speaker_id": SPEAKER, "source_id": SOURCE}
+PARAMS = {"visit_id": FIRST_VISIT, "speaker_id": SPEAKER, "source_id": SOURCE, "words": "Lukashenka"}
 SCREENSHOT_NAME = "datasette-quotes.png"
 
 
@@ -62,8 +63,9 @@ def test_every_table_has_the_registry_columns_types_and_keys(db, registry):
                 "boolean": "INTEGER"}
     user_tables = {name for (name,) in db.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%\\_fts%' ESCAPE '\\'")}
-    assert user_tables == {table.name for table in registry.published}  # the tables and the views
-    for table in registry.published:
+    own = list(registry.browse.tables.values())  # the database's own tables (browse.yaml)
+    assert user_tables == {table.name for table in [*registry.published, *own]}  # the tables, the views, its own
+    for table in [*registry.published, *own]:
         info = db.execute(f'PRAGMA table_info("{table.name}")').fetchall()
         assert [row[1] for row in info] == table.column_names, table.name
         for (_, name, declared, notnull, _, pk), column in zip(info, table.columns, strict=True):
@@ -123,10 +125,83 @@ def test_full_text_search_finds_quotes_and_excerpts(db):
     assert excerpts and all("reliable" in excerpt.lower() for _, excerpt in excerpts)
     drones = db.execute("SELECT count(*) FROM evidence_fts WHERE evidence_fts MATCH 'drones'").fetchone()[0]
     assert drones >= 1
-    # Every row is indexed (external content: the index mirrors the base table).
-    for table in ("quotes", "evidence"):
+    # Every row is indexed (the index has a copy of each row's text, under the base row's rowid).
+    for table in ("quotes", "evidence", "documents"):
         assert db.execute(f"SELECT count(*) FROM {table}_fts").fetchone() == db.execute(
             f"SELECT count(*) FROM {table}").fetchone()
+
+
+def _fts_tables(db) -> list[str]:
+    return [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                           "AND sql LIKE 'CREATE VIRTUAL TABLE%USING FTS5%' ORDER BY name")]
+
+
+def _matching(db, fts: str, query: str) -> set[int]:
+    return {rowid for (rowid,) in db.execute(f'SELECT rowid FROM "{fts}" WHERE "{fts}" MATCH ?', (query,))}
+
+
+def test_lukashenka_and_lukashenko_find_the_same_rows_in_every_searchable_table(db, registry):
+    """Issue 13: a search for "Lukashenka" and one for "Lukashenko" return the same rows."""
+    searchable = {f"{t.name}_fts" for t in serve.searchable(registry)}
+    assert set(_fts_tables(db)) == searchable == {"quotes_fts", "evidence_fts", "documents_fts"}
+    widened = False
+    for fts in sorted(searchable):
+        first, second = _matching(db, fts, "Lukashenka"), _matching(db, fts, "Lukashenko")
+        assert first and first == second, fts
+        # ... and more than the text alone gives for at least one spelling: the aliases did it
+        text_column = db.execute(f'SELECT * FROM "{fts}" LIMIT 0').description[0][0]
+        literal = _matching(db, fts, f'{{{text_column}}} : Lukashenka')
+        widened |= literal < first
+    assert widened
+    evidence = db.execute("SELECT count(*) FROM evidence WHERE excerpt LIKE '%Lukashenka%' "
+                          "OR excerpt LIKE '%Lukashenko%'").fetchone()[0]
+    assert len(_matching(db, "evidence_fts", "Lukashenka")) >= evidence  # every excerpt with either spelling
+
+
+def test_every_spelling_of_every_actor_finds_the_same_rows(db, registry):
+    """The rule behind it, for every actor with several spellings: any two find the same rows (as phrases)."""
+    delimiter = registry.list_delimiter
+    groups = []
+    for name, aliases in db.execute("SELECT name, aliases FROM actors ORDER BY actor_id"):
+        spellings = list(dict.fromkeys([name, *(aliases.split(delimiter) if aliases else [])]))
+        if len(spellings) > 1:
+            groups.append(spellings)
+    assert any("Lukashenka" in g and "Lukashenko" in g for g in groups)
+    for fts in _fts_tables(db):
+        for spellings in groups:
+            found = [_matching(db, fts, '"' + s.replace('"', '""') + '"') for s in spellings]
+            assert all(f == found[0] for f in found), (fts, spellings, [len(f) for f in found])
+
+
+def test_the_search_terms_rule_reaches_a_fixed_point():
+    """A spelling found only through another actor's spellings still widens the row (repeat until stable)."""
+    from belarus_china.publish.sqlite import search_terms
+
+    groups = [("Alpha Beta", "AB"), ("Beta", "Gamma")]
+    terms = search_terms(["AB went home", "nothing here", "Gamma said"], groups, " | ")
+    assert terms == ["Alpha Beta | AB | Beta | Gamma", "", "Beta | Gamma"]
+
+
+def test_documents_hold_the_raw_texts_and_evidence_in_context_is_the_loaders_context(db, built_package, registry):
+    import hashlib
+
+    from belarus_china import loader
+
+    sources = {r["source_id"]: r for r in csv_rows(built_package, "sources")}
+    documents = db.execute("SELECT source_id, title, document_text, viewer_page FROM documents ORDER BY rowid").fetchall()
+    assert [d[0] for d in documents] == sorted(sources)
+    for source_id, title, text, page in documents:
+        raw = (built_package / sources[source_id]["raw_path"]).read_bytes()
+        assert text == raw.decode("utf-8") and hashlib.sha256(raw).hexdigest() == sources[source_id]["sha256"]
+        assert title == sources[source_id]["title"] and page == f"docs/sources/{source_id}.html"
+        assert (built_package / page).is_file()  # the build's viewer page
+    rows = db.execute("SELECT evidence_id, context_before, excerpt, context_after FROM evidence_in_context "
+                      "ORDER BY rowid").fetchall()
+    assert len(rows) == db.execute("SELECT count(*) FROM evidence").fetchone()[0]
+    chars = registry.browse.context_chars
+    for evidence_id, before, excerpt, after in rows[:: max(1, len(rows) // 25)]:  # the loader reloads per call
+        assert loader.context(evidence_id, chars=chars, package=built_package, marks=("\x00", "\x01")) == \
+            f"{before}\x00{excerpt}\x01{after}"
 
 
 def test_export_is_byte_deterministic_and_atomic(built_package, registry, database, tmp_path):
@@ -167,8 +242,14 @@ def test_metadata_describes_every_table_and_column(meta, registry, built_package
     assert f"{len(csv_rows(built_package, 'sources'))} source documents" in meta["source"] and "raw/" in meta["source"]
     assert meta["source_url"] == f"/{serve.DB_NAME}/sources"
     database = meta["databases"][serve.DB_NAME]
-    assert set(database["tables"]) == {table.name for table in registry.published}  # the tables and the views
-    for table in registry.published:
+    own = list(registry.browse.tables.values())
+    assert set(database["tables"]) == {table.name for table in [*registry.published, *own]}
+    assert database["tables"]["documents"]["fts_table"] == "documents_fts"
+    assert serve.viewer_index_url() in meta["description_html"] == database["description_html"]
+    links = meta["plugins"]["belarus-china"]
+    assert links["points_at"]["evidence"] == list(registry["evidence"].points_at)
+    assert {name for name in links["keys"]} >= set(registry["evidence"].column("record_table").enum)
+    for table in [*registry.published, *own]:
         entry = database["tables"][table.name]
         assert entry["title"] == table.title and entry["description"] == table.description
         assert list(entry["columns"]) == table.column_names
@@ -187,7 +268,7 @@ def test_metadata_describes_every_table_and_column(meta, registry, built_package
 
 def test_every_canned_query_runs_and_returns_rows_for_a_real_id(db, meta):
     queries = meta["databases"][serve.DB_NAME]["queries"]
-    assert set(queries) == {"claims_for_visit", "conflicts", "quotes_by_speaker", "facts_for_source"}
+    assert set(queries) == {"claims_for_visit", "conflicts", "quotes_by_speaker", "facts_for_source", "search"}
     results = {}
     for name, query in queries.items():
         cursor = db.execute(query["sql"], PARAMS)
@@ -214,10 +295,37 @@ def test_every_canned_query_runs_and_returns_rows_for_a_real_id(db, meta):
                         (SPEAKER,)).fetchone()[0]
     assert len(quotes) == spoken and spoken > 1
 
+    searched = results["search"]
+    assert {r["record_table"] for r in searched} == {"quotes", "evidence", "documents"}
+    other = {(t, i) for t, i, *_ in db.execute(queries["search"]["sql"], {"words": "Lukashenko"})}
+    assert {(r["record_table"], r["record_id"]) for r in searched} == other
+    db.execute(queries["search"]["sql"], {"words": 'a "quoted" - (word) OR'}).fetchall()  # any text: no FTS error
+
     facts = results["facts_for_source"]
     assert len(facts) == db.execute("SELECT count(*) FROM evidence WHERE source_id = ?", (SOURCE,)).fetchone()[0]
     assert all(r["fact"] for r in facts), [r for r in facts if not r["fact"]][:3]
     assert {"visits", "quotes", "actors"} <= {r["record_table"] for r in facts}
+
+
+def test_canned_queries_offer_their_choices_as_links(database, registry, meta):
+    choices = serve.query_choices(registry, database)
+    assert set(choices) == {"claims_for_visit", "quotes_by_speaker", "facts_for_source"}
+    speakers = dict(choices["quotes_by_speaker"]["speaker_id"])
+    assert speakers[SPEAKER] == "Alexander Lukashenko"
+    assert len(choices["facts_for_source"]["source_id"]) == 5 and FIRST_VISIT in dict(choices["claims_for_visit"]["visit_id"])
+    connection = sqlite3.connect(database)
+    try:  # only choices with results are offered
+        quoted = {actor for (ids,) in connection.execute("SELECT speaker_ids FROM quotes")
+                  for actor in ids.split(registry.list_delimiter)}
+    finally:
+        connection.close()
+    assert set(speakers) == quoted
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    page = serve.metadata(registry, descriptor, choices=choices)["databases"][serve.DB_NAME]["queries"]
+    assert f'href="?speaker_id={SPEAKER}"' in page["quotes_by_speaker"]["description_html"]
+    with pytest.raises(ValueError, match="choices"):
+        broken = {**registry.queries, "x": {"title": "x", "description": "x", "sql": "SELECT 1", "choices": {"y": "actors"}}}
+        serve.canned_queries(dataclasses.replace(registry, queries=broken))
 
 
 def _tree(folder: Path) -> dict[str, bytes | str]:
@@ -226,27 +334,89 @@ def _tree(folder: Path) -> dict[str, bytes | str]:
             for p in sorted(folder.rglob("*"))}
 
 
-def test_default_location_is_a_private_folder_and_nothing_is_written_into_the_package(built_package, registry,
-                                                                                      tmp_path):
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    """An XDG cache folder of the test's own: `serve.cache_root()` is inside it."""
+    folder = tmp_path / "xdg-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
+
+
+def test_default_location_is_the_user_cache_keyed_by_content_and_nothing_is_written_into_the_package(
+        built_package, registry, tmp_path, cache, monkeypatch):
     package = tmp_path / "package"
     package.mkdir()
     shutil.copy2(built_package / "datapackage.json", package / "datapackage.json")
-    shutil.copytree(built_package / "datasets", package / "datasets")
+    for folder in ("datasets", "raw"):
+        shutil.copytree(built_package / folder, package / folder)
     before = _tree(package)
-    database, meta_path, temporary = serve.prepare(package / "datapackage.json", registry=registry)
-    try:
-        assert temporary is not None and temporary.is_dir() and not temporary.is_relative_to(package)
-        assert database == temporary / "belarus-china.sqlite" and database.is_file()
-        assert meta_path == temporary / "belarus-china.metadata.json"
-        assert "belarus-china" in json.loads(meta_path.read_text(encoding="utf-8"))["databases"]
-        assert oct(temporary.stat().st_mode & 0o777) == oct(0o700)  # mkdtemp: only the user can plant anything
-        assert _tree(package) == before
-    finally:
-        shutil.rmtree(temporary)
+    prepared = serve.prepare(package / "datapackage.json", registry=registry)
+    root = cache / "belarus-china"
+    assert serve.cache_root() == root
+    assert prepared.temporary is None and prepared.database.parent.parent == root
+    assert prepared.database.name == "belarus-china.sqlite" and prepared.database.is_file()
+    assert prepared.metadata == prepared.database.with_name("belarus-china.metadata.json")
+    assert "belarus-china" in json.loads(prepared.metadata.read_text(encoding="utf-8"))["databases"]
+    for folder in (root, prepared.database.parent):
+        assert oct(folder.stat().st_mode & 0o777) == oct(0o700)  # only the user can plant anything
+    assert sorted(p.name for p in root.iterdir()) == [prepared.database.parent.name]  # built aside, renamed whole
+    assert (prepared.files / "docs/sources/index.html").read_bytes() == (built_package / "docs/sources/index.html").read_bytes()
+    assert _tree(package) == before
+
+    # The same package again: the same entry, not rewritten.
+    stamp = prepared.database.stat().st_mtime_ns
+    assert serve.prepare(package, registry=registry) == prepared and prepared.database.stat().st_mtime_ns == stamp
+    # A changed package (its descriptor pins every file's hash): another entry, so a stale database is never served.
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["title"] = "Changed"
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    changed = serve.prepare(package, registry=registry)
+    assert changed.database.parent != prepared.database.parent
+    assert json.loads(changed.metadata.read_text(encoding="utf-8"))["title"] == "Changed"
+
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")  # the XDG rule: a relative path is ignored
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert serve.cache_root() == tmp_path / "home" / ".cache" / "belarus-china"
+
+
+def test_planted_links_in_the_cache_are_refused_or_replaced_never_followed(built_package, registry, tmp_path, cache,
+                                                                           capsys):
+    victim_folder = tmp_path / "victim"
+    victim_folder.mkdir()
+    victim = victim_folder / ".bashrc"
+    victim.write_text("the user's own file\n")
+    cache.mkdir()
+    (cache / "belarus-china").symlink_to(victim_folder)  # the cache folder itself a link
+    with pytest.raises(serve.CacheError, match="not a folder") as refused:
+        serve.prepare(built_package, registry=registry)
+    assert refused.value.code == "cache-unsafe"
+    assert _tree(victim_folder) == {".bashrc": b"the user's own file\n"}
+    main = argparse.ArgumentParser(prog="belarus-china")
+    serve.add_cli(main.add_subparsers(dest="command", required=True))
+    args = main.parse_args(["serve", "--package", str(built_package)])
+    assert args.func(args) == 1 and "(cache-unsafe)" in capsys.readouterr().err
+    (cache / "belarus-china").unlink()
+
+    root = cache / "belarus-china"
+    root.mkdir(mode=0o777)
+    root.chmod(0o777)  # open to others: closed before use
+    descriptor = json.loads((built_package / "datapackage.json").read_text(encoding="utf-8"))
+    entry = root / serve.cache_key(descriptor)
+    entry.symlink_to(victim_folder)  # the entry's name a link to the user's folder
+    victim_before = _tree(victim_folder)
+    prepared = serve.prepare(built_package, registry=registry)
+    assert oct(root.stat().st_mode & 0o777) == oct(0o700)
+    assert prepared.database.parent == entry and not entry.is_symlink() and entry.is_dir()
+    assert _tree(victim_folder) == victim_before and victim.read_text() == "the user's own file\n"
+
+    # A half-made entry (no metadata) is not served: it is rebuilt.
+    prepared.metadata.unlink()
+    again = serve.prepare(built_package, registry=registry)
+    assert again.metadata.is_file()
 
 
 def test_a_symlinked_dist_and_planted_temporary_file_links_leave_their_targets_untouched(built_package, registry,
-                                                                                         tmp_path):
+                                                                                         tmp_path, cache):
     """The attack of the review: a package whose dist/ is a link to a folder of the user's, and links
     planted under the names the old code wrote through (dist/.belarus-china.metadata.json.<pid>.tmp)."""
     package = tmp_path / "package"
@@ -261,12 +431,9 @@ def test_a_symlinked_dist_and_planted_temporary_file_links_leave_their_targets_u
     for name in ("belarus-china.sqlite", "belarus-china.metadata.json"):
         (victim_folder / name).symlink_to(victim)
     before, victim_before = _tree(package), _tree(victim_folder)
-    database, meta_path, temporary = serve.prepare(package, registry=registry)
-    try:
-        assert database.is_file() and meta_path.is_file()
-        assert not database.is_relative_to(victim_folder) and not meta_path.is_relative_to(victim_folder)
-    finally:
-        shutil.rmtree(temporary)
+    prepared = serve.prepare(package, registry=registry)
+    assert prepared.database.is_file() and prepared.metadata.is_file()
+    assert not prepared.database.is_relative_to(victim_folder) and not prepared.metadata.is_relative_to(victim_folder)
     assert victim.read_text() == "the user's own file\n"
     assert _tree(victim_folder) == victim_before and _tree(package) == before
 
@@ -278,10 +445,17 @@ def test_a_named_sqlite_path_replaces_a_planted_link_instead_of_writing_through_
     out.mkdir()
     (out / "db.sqlite").symlink_to(victim)
     (out / "db.metadata.json").symlink_to(victim)
-    database, meta_path, temporary = serve.prepare(built_package, sqlite_path=out / "db.sqlite", registry=registry)
-    assert temporary is None and not database.is_symlink() and not meta_path.is_symlink()
-    assert victim.read_text() == "keep me"
-    assert sorted(p.name for p in out.iterdir()) == ["db.metadata.json", "db.sqlite"]
+    prepared = serve.prepare(built_package, sqlite_path=out / "db.sqlite", registry=registry)
+    try:
+        assert not prepared.database.is_symlink() and not prepared.metadata.is_symlink()
+        assert victim.read_text() == "keep me"
+        assert sorted(p.name for p in out.iterdir()) == ["db.metadata.json", "db.sqlite"]
+        # the viewer's pages go to a private temporary folder, removed when the server stops
+        assert prepared.temporary is not None and not prepared.temporary.is_relative_to(out)
+        assert oct(prepared.temporary.stat().st_mode & 0o777) == oct(0o700)
+        assert prepared.files.is_relative_to(prepared.temporary)
+    finally:
+        shutil.rmtree(prepared.temporary)
 
 
 def test_only_http_urls_from_the_package_become_links(registry, built_package):
@@ -311,7 +485,7 @@ def test_only_loopback_addresses_are_served():
     main = argparse.ArgumentParser(prog="belarus-china")
     serve.add_cli(main.add_subparsers(dest="command", required=True))
     args = main.parse_args(["serve"])
-    assert (args.host, args.port, args.package, args.func) == ("127.0.0.1", 8001, ".", serve.cmd_serve)
+    assert (args.host, args.port, args.package, args.func) == ("127.0.0.1", 8001, None, serve.cmd_serve)
     args = main.parse_args(["serve", "--port", "9000", "--host", "::1", "--package", "somewhere"])
     assert (args.host, args.port, args.package) == ("::1", 9000, "somewhere")
     for bad in (["serve", "--host", "0.0.0.0"], ["serve", "--port", "0"], ["serve", "--port", "http"]):
@@ -384,6 +558,37 @@ def test_datasette_serves_the_tables_search_metadata_and_canned_queries(server, 
     assert "reliable partner for China" in page
 
 
+def test_datasette_search_finds_every_spelling_in_every_searchable_table(server, registry):
+    """Issue 13, through Datasette's own search (`?_search=`, the table page's search box) and the search query."""
+    for table in serve.searchable(registry):
+        rows = [get_json(f"{server}/{serve.DB_NAME}/{table.name}.json?_shape=array&_size=max&_search={word}")
+                for word in ("Lukashenka", "Lukashenko")]
+        assert rows[0] and rows[0] == rows[1], table.name
+    found = [{(r["record_table"], r["record_id"]) for r in
+              get_json(f"{server}/{serve.DB_NAME}/search.json?_shape=array&_size=max&words={word}")}
+             for word in ("Lukashenka", "Lukashenko")]
+    assert found[0] and found[0] == found[1]
+
+
+def test_datasette_links_records_documents_and_the_viewer(server, registry):
+    page = serve.fetch(f"{server}/{serve.DB_NAME}/evidence?record_table=visits&_size=5", timeout=10).decode("utf-8")
+    assert f'<a href="/{serve.DB_NAME}/visits/{FIRST_VISIT}" title="visits row">{FIRST_VISIT}</a>' in page
+    page = serve.fetch(f"{server}/{serve.DB_NAME}/facts_for_source?source_id={SOURCE}", timeout=10).decode("utf-8")
+    assert f'<a href="/{serve.DB_NAME}/actors/{SPEAKER}" title="actors row">' in page  # in a canned query too
+    assert get_json(f"{server}/{serve.DB_NAME}/visits/{FIRST_VISIT}.json?_shape=array")[0]["visit_id"] == FIRST_VISIT
+    documents = serve.fetch(f"{server}/{serve.DB_NAME}/documents", timeout=10).decode("utf-8")
+    viewer_page = f"/package/docs/sources/{SOURCE}.html"
+    assert f'<a href="{viewer_page}">' in documents
+    assert "mark id=" in serve.fetch(f"{server}{viewer_page}", timeout=10).decode("utf-8")
+    index = serve.fetch(f"{server}/{serve.DB_NAME}", timeout=10).decode("utf-8")
+    assert f'href="{serve.viewer_index_url()}"' in index
+    assert b"<h1" in serve.fetch(f"{server}{serve.viewer_index_url()}", timeout=10)
+    in_context = get_json(f"{server}/{serve.DB_NAME}/evidence_in_context.json?_shape=array&_size=1")[0]
+    assert in_context["excerpt"] and in_context["context_after"]
+    query = serve.fetch(f"{server}/{serve.DB_NAME}/quotes_by_speaker", timeout=10).decode("utf-8")
+    assert f'<a href="?speaker_id={SPEAKER}">Alexander Lukashenko</a>' in query  # choices, not a typed slug
+
+
 def test_serve_runs_in_the_foreground_and_stops_on_interrupt(built_package, tmp_path):
     """`serve()` as `belarus-china serve` runs it: answers, then Ctrl-C stops it and its Datasette."""
     port = serve.free_port("127.0.0.1")
@@ -442,7 +647,8 @@ def _start_cli_serve(package: Path, port: int, tmp_path: Path) -> tuple[subproce
     """`belarus-china serve` in its own session; returns it and its Datasette child once the server answers."""
     process = subprocess.Popen([sys.executable, "-m", "belarus_china.cli", "serve", "--package", str(package),
                                 "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True, cwd=tmp_path)
+                               start_new_session=True, cwd=tmp_path,
+                               env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")})
     deadline = time.monotonic() + 60
     while True:
         assert process.poll() is None, f"serve exited with {process.returncode}"
@@ -531,3 +737,59 @@ def test_the_quotes_page_in_a_headless_browser(chromium, server, registry, tmp_p
         folder = Path(target) if Path(target).is_absolute() else ROOT / target
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(screenshot, folder / SCREENSHOT_NAME)
+
+
+# --- serve from an unrelated folder on a regular (non-editable) install ---------------------------
+
+def _tree_without_bytecode(folder: Path) -> dict[str, bytes | str]:
+    return {name: value for name, value in _tree(folder).items() if "__pycache__" not in name}
+
+
+def test_serve_from_an_unrelated_folder_on_a_wheel_install_answers_searches_and_stops_on_sigterm(installed_wheel,
+                                                                                                 tmp_path):
+    """Issue 13: `belarus-china serve` with no --package, in a folder that is no package, on the installed wheel:
+    it serves the package the wheel carries, from the user cache (nothing written into site-packages), finds
+    every spelling, and SIGTERM leaves nothing listening."""
+    elsewhere, cache = tmp_path / "elsewhere", tmp_path / "xdg-cache"
+    elsewhere.mkdir()
+    before = _tree_without_bytecode(installed_wheel)
+    port = serve.free_port("127.0.0.1")
+    env = {**os.environ, "PYTHONPATH": str(installed_wheel), "XDG_CACHE_HOME": str(cache)}
+    process = subprocess.Popen([sys.executable, "-m", "belarus_china.cli", "serve", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, cwd=elsewhere,
+                               env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert process.poll() is None, process.stdout.read().decode()
+            try:
+                get_json(f"{url}/-/versions.json")
+                break
+            except (urllib.error.URLError, OSError):
+                assert time.monotonic() < deadline, "serve did not answer within 90 s"
+                time.sleep(0.3)
+        (datasette,) = _children(process.pid)
+        command = Path(f"/proc/{datasette}/cmdline").read_bytes().split(b"\0")
+        plugins = Path(command[command.index(b"--plugins-dir") + 1].decode())  # the launcher has become Datasette
+        assert plugins.is_relative_to(installed_wheel)  # the installed copy's plugin, not the checkout's
+        database = Path(command[command.index(b"-i") + 1].decode())
+        assert database.is_relative_to(cache / "belarus-china") and database.is_file()
+
+        quotes = get_json(f"{url}/{serve.DB_NAME}/quotes.json?_shape=array&_size=max")
+        assert len(quotes) == len(csv_rows(ROOT, "quotes"))  # the package the wheel carries
+        for table in ("quotes", "evidence", "documents"):
+            found = [get_json(f"{url}/{serve.DB_NAME}/{table}.json?_shape=array&_size=max&_search={word}")
+                     for word in ("Lukashenka", "Lukashenko")]
+            assert found[0] and found[0] == found[1], table
+        assert b"<mark" in serve.fetch(f"{url}/package/docs/sources/{SOURCE}.html", timeout=10)
+
+        os.kill(process.pid, signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+        assert not _running(datasette), "Datasette outlived serve"
+        assert not _listening(port), "something still listens on the port"
+        assert _tree_without_bytecode(installed_wheel) == before  # nothing written into the installed package
+        assert not list(elsewhere.iterdir())  # nor into the folder it ran in
+    finally:
+        _stop_session(process)
+        process.stdout.close()

@@ -57,7 +57,7 @@ def entry_points(target: Path, clean: Path, registry, *, with_serve: bool = Fals
     calls = {"load": lambda: load("quotes", target), "tables": lambda: tables(target),
              "diff": lambda: diff_packages(clean, target)}
     if with_serve:
-        calls["serve"] = lambda: shutil.rmtree(serve.prepare(target, registry=registry)[2])
+        calls["serve"] = lambda: serve.prepare(target, registry=registry)  # into the session's cache (conftest.py)
     for name, call in calls.items():
         try:
             call()

@@ -201,6 +201,12 @@ def context(evidence_id: str, chars: int = 200, package: str | Path | PackageSou
     if text[start:end] != row[EXCERPT]:
         raise DataPackageError(f"evidence {evidence_id!r}: the excerpt is not the document's text at {start}-{end}",
                                code="excerpt-mismatch")
-    before, after = max(0, start - chars), min(len(text), end + chars)
-    return ("…" if before else "") + text[before:start] + marks[0] + text[start:end] + marks[1] + text[end:after] + \
-        ("…" if after < len(text) else "")
+    before, excerpt, after = context_parts(text, start, end, chars)
+    return before + marks[0] + excerpt + marks[1] + after
+
+
+def context_parts(text: str, start: int, end: int, chars: int = 200) -> tuple[str, str, str]:
+    """(before, excerpt, after): the `chars` characters of `text` around text[start:end], "…" where it goes
+    on. The one rule `context` and the SQLite export's evidence_in_context both use."""
+    first, last = max(0, start - chars), min(len(text), end + chars)
+    return ("…" if first else "") + text[first:start], text[start:end], text[end:last] + ("…" if last < len(text) else "")

@@ -230,6 +230,10 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
          "A zip member is encrypted, compressed with a method other than stored or deflate, or fails its CRC check."),
         ("zip-duplicate-member", "Duplicate zip member",
          "Two entries of a zip have the same name, so tools would disagree about which one is the file."),
+        ("cache-unsafe", "Serve cache folder not private",
+         "`belarus-china serve` keeps its database in $XDG_CACHE_HOME/belarus-china (else ~/.cache/belarus-china); "
+         "that folder is a link, not a folder, or belongs to another user, so nothing is written there or served "
+         "from it. Remove it, or set XDG_CACHE_HOME to a folder of your own."),
         ("raw-text-form", "Raw document with a BOM or CR line endings",
          "A raw document starts with a byte-order mark or contains carriage returns: readers that drop them would "
          "count every offset differently. Save it as UTF-8 without BOM, with LF line endings, and update the manifest."),

@@ -1,7 +1,9 @@
 """The column registry: validation/fields.yaml, tables.yaml, conventions.yaml (and views.yaml, the
 derived tables; queries.yaml, the Datasette canned queries; countries.yaml, the names and Wikidata ids
 of countries; event_codes.yaml, the CAMEO and PLOVER codes of each kind of visit, event and agreement;
-package.yaml, the package metadata), read once. No other module reads validation/*.yaml.
+package.yaml, the package metadata; browse.yaml, what the SQLite database has beside the published tables:
+the spellings full-text search widens to, and its own tables `documents` and `evidence_in_context`), read
+once. No other module reads validation/*.yaml.
 
 Every column is defined once in fields.yaml; tables.yaml lists which columns each table has, its
 keys and row rules, and the roles the code reads from there (which curation section feeds a table,
@@ -332,12 +334,24 @@ class View:
 
 
 @dataclass(frozen=True)
+class Browse:
+    """browse.yaml: what the SQLite database has beside the published tables (full-text search that knows
+    every spelling, the documents, excerpts in context)."""
+    spellings_table: str
+    spellings_columns: tuple[str, ...]     # the columns of spellings_table holding its rows' names
+    search_column: Column                 # the hidden column of every full-text index holding those names
+    context_chars: int
+    tables: dict[str, Table] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Registry:
     tables: dict[str, Table] = field(default_factory=dict)
     fields: dict[str, Column] = field(default_factory=dict)
     list_delimiter: str = " | "
     queries: dict[str, dict] = field(default_factory=dict)   # queries.yaml: Datasette canned queries
     views: dict[str, View] = field(default_factory=dict)      # views.yaml: derived tables
+    browse: Browse | None = None                              # browse.yaml: the SQLite database's own tables
 
     def __getitem__(self, name: str) -> Table:
         return self.tables[name]
@@ -726,7 +740,9 @@ def read_registry(directory: Path) -> Registry:
     if (directory / "views.yaml").is_file():
         views = _read(directory, "views.yaml") or {}
         registry.views.update({name: _view(name, spec, registry) for name, spec in views.items()})
-    for table in registry:
+    if (directory / "browse.yaml").is_file():
+        registry = replace(registry, browse=_browse(_read(directory, "browse.yaml"), registry))
+    for table in [*registry, *(registry.browse.tables.values() if registry.browse else ())]:
         for column, ref_table, ref_column in table.foreign_keys():
             if ref_table not in registry.tables or registry[ref_table].primary_key != (ref_column,):
                 raise RegistryError(f"{table.name}.{column} references {ref_table}.{ref_column}, which is no primary key")
@@ -735,6 +751,43 @@ def read_registry(directory: Path) -> Registry:
             if not targets <= set(registry.names):
                 raise RegistryError(f"{table.name}.{table.points_at[0]} allows tables the registry does not define")
     return registry
+
+
+BROWSE_FILE_KEYS = {"spellings", "search_column", "context_chars", "tables"}
+BROWSE_TABLE_KEYS = {"title", "description", "primary_key", "fields", "points_at", "full_text"}
+
+
+def _browse(spec: dict, registry: Registry) -> Browse:
+    where = "browse.yaml"
+    if not isinstance(spec, dict) or set(spec) != BROWSE_FILE_KEYS:
+        raise RegistryError(f"{where}: exactly the keys {sorted(BROWSE_FILE_KEYS)}")
+    spellings = spec["spellings"] or {}
+    table, names = spellings.get("table"), tuple(spellings.get("columns") or ())
+    if table not in registry.tables or not names or not set(names) <= set(registry[table].column_names):
+        raise RegistryError(f"{where}: spellings names a table of tables.yaml and some of its columns")
+    chars = spec["context_chars"]
+    if not isinstance(chars, int) or chars < 0:
+        raise RegistryError(f"{where}: context_chars is a count of characters")
+    search = spec["search_column"] or {}
+    search_column = _column(str(search.get("name")), {"type": "string", "description": search.get("description")})
+    tables: dict[str, Table] = {}
+    for name, table_spec in (spec["tables"] or {}).items():
+        if name in registry.tables or name in registry.views or set(table_spec) - BROWSE_TABLE_KEYS:
+            raise RegistryError(f"{where}: {name}: a new table name, with the keys {sorted(BROWSE_TABLE_KEYS)}")
+        columns, names_in_order = dict(registry.fields), []
+        for item in table_spec["fields"]:
+            if isinstance(item, dict):
+                ((column_name, column_spec),) = item.items()
+                if column_name in registry.fields:
+                    raise RegistryError(f"{where}: {name}: {column_name} is defined in fields.yaml already")
+                column_spec = {**column_spec, "description": str(column_spec.get("description", "")).format(
+                    context_chars=chars)}
+                columns[column_name] = _column(column_name, column_spec)
+                names_in_order.append(column_name)
+            else:
+                names_in_order.append(item)
+        tables[name] = _table(name, {**table_spec, "fields": names_in_order}, columns, registry.list_delimiter)
+    return Browse(table, names, search_column, chars, tables)
 
 
 @cache

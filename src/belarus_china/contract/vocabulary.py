@@ -160,5 +160,23 @@ class RenamedIds:
     record_id = "record_id"
 
 
+class Documents:
+    """browse.yaml: the SQLite database's documents table (the columns the export fills in itself)."""
+    table = "documents"
+    id = "source_id"
+    text = "document_text"
+    viewer_page = "viewer_page"
+
+
+class EvidenceInContext:
+    """browse.yaml: the SQLite database's evidence_in_context table (the columns the export fills in itself)."""
+    table = "evidence_in_context"
+    context_before = "context_before"
+    context_after = "context_after"
+
+
+# The namespaces of the SQLite database's own tables (browse.yaml), checked against registry.browse.
+BROWSE_NAMESPACES = (Documents, EvidenceInContext)
+
 NAMESPACES = (Precision, Sources, Actors, Visits, VisitEvents, Agreements, TradeFigures, Quotes, Assessments, Evidence,
               Inferences, Claims, RenamedIds)

@@ -12,10 +12,17 @@ the loader (which checks each Parquet file's size and sha256 first) and writes:
 - an index on every foreign-key column and on the (table, id) pair of rows about a record (`points_at`);
 - one table per view (validation/views.yaml), after the tables, created the same way from the view's
   schema, its rows in the published order (a timeline's rows in date order);
-- full-text search: an FTS5 table `<table>_fts` over each table's `full_text` columns (tables.yaml), with the
-  base table as its external content (`content="quotes"`, rowid = the base row's rowid). That is the
-  layout sqlite-utils writes and Datasette detects by itself: the table pages get a search box.
-  The database is a read-only export, so there are no triggers keeping the index in sync.
+- the database's own tables (validation/browse.yaml), after the views: `documents`, one row per source
+  document with its full text (read from raw/ through the package's checked reader, `loader` `_raw_text`:
+  path checked, no link followed, sha256 compared with the sources table), and `evidence_in_context`,
+  every excerpt with the text around it (`loader.context_parts`, the rule `belarus_china.context` uses);
+- full-text search that knows every spelling: an FTS5 table `<table>_fts` over each table's `full_text`
+  columns (tables.yaml, browse.yaml), rowid = the base row's rowid, holding a copy of the text plus one
+  hidden column (browse.yaml `search_column`, `search_terms`) with every spelling of each actor the row
+  names by any of its spellings (`search_terms()`; repeated until nothing changes, so the rule holds
+  for spellings that contain one another). A search for "Lukashenka" therefore finds exactly the rows
+  a search for "Lukashenko" finds, in Datasette's search box (`?_search=`, metadata `fts_table`) and in
+  any SQL `MATCH`. The database is a read-only export, so there are no triggers keeping the index in sync.
 
 The file is written in a new private folder beside `out_path` (mkdtemp, so no name in it can have
 been planted, and SQLite's own journal goes there too) and moved into place with os.replace, which
@@ -41,9 +48,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..base.codec import codec_of, sqlite_cell, sqlite_type
-from ..base.package_source import open_package
-from ..contract.registry import Registry, Table, field_descriptor
-from ..loader import load_all, load_from
+from ..base.package_source import DataPackageError, PackageSource, open_package
+from ..contract.registry import Browse, Registry, Table, field_descriptor
+from ..contract.vocabulary import Documents, Evidence, EvidenceInContext, Sources
+from ..loader import _raw_text, context_parts, load_all, load_from
+from .viewer import page_path
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 PAGE_SIZE = 4096
@@ -106,17 +115,93 @@ def index_sql(table: Table) -> list[str]:
     return statements
 
 
-def fts_sql(table: str, columns: tuple[str, ...]) -> list[str]:
+def fts_sql(table: str, columns: tuple[str, ...], search_column: str) -> tuple[str, str]:
+    """(CREATE, INSERT) of the full-text index of `table`: its own copy of the text columns and the
+    hidden `search_column` (rowid = the base row's rowid; Datasette is told the index in its metadata)."""
     fts = quote_identifier(f"{table}_fts")
-    column_list = ", ".join(quote_identifier(c) for c in columns)
-    return [
-        # content="<table>" (double quotes) is the spelling Datasette's FTS detection looks for.
-        f"CREATE VIRTUAL TABLE {fts} USING FTS5 ({column_list}, tokenize='{FTS_TOKENIZE}', "
-        f'content="{table}")',
-        f"INSERT INTO {fts} (rowid, {column_list}) SELECT rowid, {column_list} "
-        f"FROM {quote_identifier(table)} ORDER BY rowid",
-        f"INSERT INTO {fts} ({fts}) VALUES ('optimize')",
-    ]
+    column_list = ", ".join(quote_identifier(c) for c in (*columns, search_column))
+    placeholders = ", ".join("?" for _ in range(len(columns) + 2))
+    return (f"CREATE VIRTUAL TABLE {fts} USING FTS5 ({column_list}, tokenize='{FTS_TOKENIZE}')",
+            f"INSERT INTO {fts} (rowid, {column_list}) VALUES ({placeholders})")
+
+
+def spellings(browse: Browse, frames: dict[str, pd.DataFrame], registry: Registry) -> list[tuple[str, ...]]:
+    """Each row of the spellings table (browse.yaml; the actors), in key order: its names, each once."""
+    table = registry[browse.spellings_table]
+    frame = frames[table.name].sort_values(list(table.primary_key))
+    groups = []
+    for _, row in frame.iterrows():
+        names: list[str] = []
+        for column in browse.spellings_columns:
+            value = row[column]
+            items = list(value) if table.is_list(column) and value is not None and not isinstance(value, float) else [value]
+            names += [str(v) for v in items if isinstance(v, str) and v.strip() and str(v) not in names]
+        if names:
+            groups.append(tuple(names))
+    return groups
+
+
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def search_terms(texts: list[str], groups: list[tuple[str, ...]], delimiter: str) -> list[str]:
+    """For each text, every spelling of each group (actor) it names by any spelling, as FTS5 itself
+    tokenises (same tokenizer: case, diacritics and stems as a search sees them). Repeated over the text
+    plus the terms found until nothing changes, so that a row found through one spelling of an actor
+    has all of that actor's spellings: any two spellings of one actor find the same rows."""
+    probe = sqlite3.connect(":memory:")
+    try:
+        probe.execute(f"CREATE VIRTUAL TABLE probe USING FTS5 (body, tokenize='{FTS_TOKENIZE}')")
+        probe.executemany("INSERT INTO probe (rowid, body) VALUES (?, ?)", enumerate(texts))
+        named: list[set[int]] = [set() for _ in texts]
+        while True:
+            changed = set()
+            for number, group in enumerate(groups):
+                query = " OR ".join(_phrase(name) for name in group)
+                for (rowid,) in probe.execute("SELECT rowid FROM probe WHERE probe MATCH ?", (query,)):
+                    if number not in named[rowid]:
+                        named[rowid].add(number)
+                        changed.add(rowid)
+            if not changed:
+                break
+            for rowid in sorted(changed):
+                terms = delimiter.join(name for number in sorted(named[rowid]) for name in groups[number])
+                probe.execute("UPDATE probe SET body = ? WHERE rowid = ?", (texts[rowid] + "\n" + terms, rowid))
+        return [delimiter.join(name for number in sorted(found) for name in groups[number]) for found in named]
+    finally:
+        probe.close()
+
+
+def browse_frames(browse: Browse, frames: dict[str, pd.DataFrame], source: PackageSource) -> dict[str, pd.DataFrame]:
+    """The frames of the database's own tables (browse.yaml): the documents with their text (read through the
+    package's checked reader) and every excerpt in context."""
+    documents_table = browse.tables[Documents.table]
+    sources = frames[Sources.table].sort_values(Sources.id)
+    texts: dict[str, str] = {}
+    for source_id in sources[Sources.id]:
+        texts[str(source_id)] = _raw_text(source, str(source_id))  # DataPackageError raw-unreadable, source-checksum
+    documents = pd.DataFrame({
+        column: ([texts[i] for i in sources[Sources.id]] if column == Documents.text
+                 else [page_path(i) for i in sources[Sources.id]] if column == Documents.viewer_page
+                 else sources[column].tolist())
+        for column in documents_table.column_names})
+    evidence = frames[Evidence.table].sort_values(Evidence.id)
+    parts = []
+    for row in evidence.itertuples(index=False):
+        text, start, end = texts[getattr(row, Evidence.source_id)], int(getattr(row, Evidence.char_start)), \
+            int(getattr(row, Evidence.char_end))
+        before, excerpt, after = context_parts(text, start, end, browse.context_chars)
+        if excerpt != getattr(row, Evidence.excerpt):  # as `context` reports it
+            raise DataPackageError(f"evidence {getattr(row, Evidence.id)!r}: the excerpt is not the document's text "
+                                   f"at {start}-{end}", code="excerpt-mismatch")
+        parts.append((before, after))
+    in_context = {column: evidence[column].tolist() for column in browse.tables[EvidenceInContext.table].column_names
+                  if column in evidence.columns}
+    in_context[EvidenceInContext.context_before] = [before for before, _ in parts]
+    in_context[EvidenceInContext.context_after] = [after for _, after in parts]
+    columns = browse.tables[EvidenceInContext.table].column_names
+    return {Documents.table: documents, EvidenceInContext.table: pd.DataFrame({c: in_context[c] for c in columns})}
 
 
 def table_rows(table: Table, frame: pd.DataFrame, *, by_key: bool = True) -> list[tuple]:
@@ -138,7 +223,7 @@ def table_rows(table: Table, frame: pd.DataFrame, *, by_key: bool = True) -> lis
 
 
 def _populate(connection: sqlite3.Connection, registry: Registry, frames: dict[str, pd.DataFrame],
-              views: dict[str, pd.DataFrame]) -> None:
+              views: dict[str, pd.DataFrame], extra: dict[str, pd.DataFrame]) -> None:
     connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
     connection.execute("PRAGMA foreign_keys = OFF")  # checked once, below, with a readable report
     connection.execute("BEGIN")
@@ -159,10 +244,28 @@ def _populate(connection: sqlite3.Connection, registry: Registry, frames: dict[s
                                    table_rows(table, views[name], by_key=False))
             for statement in index_sql(table):
                 connection.execute(statement)
-        for table in registry:
+        browse = registry.browse
+        assert browse is not None, "validation/browse.yaml: the SQLite database's own tables"
+        for name, table in browse.tables.items():
+            connection.execute(create_table_sql(table))
+            placeholders = ", ".join("?" for _ in table.columns)
+            connection.executemany(f"INSERT INTO {quote_identifier(name)} VALUES ({placeholders})",
+                                   table_rows(table, extra[name]))
+            for statement in index_sql(table):
+                connection.execute(statement)
+        groups = spellings(browse, frames, registry)
+        for table in [*registry, *browse.tables.values()]:
             if table.full_text:
-                for statement in fts_sql(table.name, table.full_text):
-                    connection.execute(statement)
+                columns = ", ".join(quote_identifier(c) for c in table.full_text)
+                rows = connection.execute(f"SELECT rowid, {columns} FROM {quote_identifier(table.name)} "
+                                          "ORDER BY rowid").fetchall()
+                texts = ["\n".join(value or "" for value in row[1:]) for row in rows]
+                terms = search_terms(texts, groups, registry.list_delimiter)
+                create, insert = fts_sql(table.name, table.full_text, browse.search_column.name)
+                connection.execute(create)
+                connection.executemany(insert, [(*row, term) for row, term in zip(rows, terms, strict=True)])
+                fts = quote_identifier(f"{table.name}_fts")
+                connection.execute(f"INSERT INTO {fts} ({fts}) VALUES ('optimize')")
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
@@ -182,6 +285,8 @@ def write_sqlite(package_dir, out_path: Path, registry: Registry) -> Path:
     frames = load_all(package_dir)
     source = open_package(package_dir)
     views = {name: load_from(source, name) for name in source.views()}
+    assert registry.browse is not None, "validation/browse.yaml: the SQLite database's own tables"
+    extra = browse_frames(registry.browse, frames, source)
     unknown = sorted((set(frames) - set(registry.names)) | (set(views) - set(registry.views)))
     absent = sorted((set(registry.names) - set(frames)) | (set(registry.views) - set(views)))
     if unknown or absent:
@@ -194,7 +299,7 @@ def write_sqlite(package_dir, out_path: Path, registry: Registry) -> Path:
         temporary = folder / out_path.name
         connection = sqlite3.connect(temporary, isolation_level=None)  # transactions are explicit
         try:
-            _populate(connection, registry, frames, views)
+            _populate(connection, registry, frames, views, extra)
         finally:
             connection.close()
         os.replace(temporary, out_path)
