@@ -177,6 +177,38 @@ def child_docs(root: str) -> None:
     print(json.dumps({"docs_s": times}))
 
 
+PROFILE_TOP = 25  # entries of the profile shown in RESULTS.md
+
+
+def child_profile(root: str) -> None:
+    """pipeline.build under cProfile (the standard library's deterministic profiler: it adds a cost per
+    Python call, so Python-heavy functions look heavier than they are; the order is what to read), the
+    top entries by own time and by cumulative time as JSON on stdout."""
+    import cProfile
+    import pstats
+
+    from belarus_china import pipeline
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    pipeline.build(Path(root), use_frictionless=False)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    total = max(getattr(stats, "total_tt", 0.0), 1e-9)
+
+    def name(key) -> str:
+        file, line, function = key
+        file = file.split("/site-packages/")[-1].split("/src/")[-1]
+        return f"{function} ({file}:{line})" if line else function
+
+    entries = [{"function": name(key), "calls": nc, "own_s": tt, "cumulative_s": ct}
+               for key, (_cc, nc, tt, ct, _callers) in stats.stats.items()]  # type: ignore[attr-defined]
+    own = sorted(entries, key=lambda e: -e["own_s"])[:PROFILE_TOP]
+    cumulative = sorted((e for e in entries if "belarus_china/" in e["function"]),
+                        key=lambda e: -e["cumulative_s"])[:PROFILE_TOP]
+    print(json.dumps({"total_s": total, "own": own, "cumulative": cumulative}))
+
+
 def child_load(root: str) -> None:
     """bc.load of every table in one process (imports excluded), as JSON on stdout."""
     import belarus_china as bc
@@ -304,6 +336,11 @@ class Benchmark:
             docs = max(3, round(largest_docs * fraction))
             # The whole build, documentation included: every generated part is linear (timed on its own below).
             self.sizes.append(self.run_size(f"{fraction:.0%}", docs, no_docs=False))
+        if args.profile and "stopped" not in self.sizes[-1]:
+            self.log(f"[{self.sizes[-1]['label']}] build under cProfile …")
+            profiled = child(["child-profile", self.sizes[-1]["root"]], **{**self.limits, "time_s": 3 * self.limits["time_s"]})
+            if not profiled["process"]["stopped"]:
+                results["profile"] = {**profiled, "size": self.sizes[-1]["label"]}
         results["yaml"] = child(["child-yaml", str(self.work / f"docs{max(3, round(largest_docs * 0.1))}" / "build")],
                                 **self.limits)
         largest = self.sizes[-1]
@@ -486,6 +523,27 @@ def explanations(results: dict, largest: dict, per_row_kb: float) -> list[str]:
     return out
 
 
+def _pipe(text: str) -> str:
+    return text.replace("|", "\\|")  # a table cell
+
+
+def profile_lines(profile: dict | None) -> list[str]:
+    """Where the build's time goes at the largest size: cProfile's top entries."""
+    if not profile:
+        return []
+    lines = ["", "### Where the build's time goes (profile)", "",
+             f"The build at {profile['size']} once more, under cProfile ({profile['total_s']:.0f} s profiled; the "
+             "profiler adds a cost to every Python call, so read the order, not the seconds). By own time "
+             "(time inside the function itself):", "",
+             "| function | calls | own | cumulative |", "|---|---:|---:|---:|"]
+    lines += [f"| `{_pipe(e['function'])}` | {e['calls']:,} | {e['own_s']:.1f} s | {e['cumulative_s']:.1f} s |"
+              for e in profile["own"]]
+    lines += ["", "The package's own functions by cumulative time (time inside them and what they call):", "",
+              "| function | calls | cumulative |", "|---|---:|---:|"]
+    lines += [f"| `{_pipe(e['function'])}` | {e['calls']:,} | {e['cumulative_s']:.1f} s |" for e in profile["cumulative"]]
+    return lines
+
+
 def render(results: dict, quick: bool) -> str:
     sizes = [s for s in results["sizes"] if "rows" in s]
     small, largest = sizes[1], sizes[-1]
@@ -603,6 +661,7 @@ def render(results: dict, quick: bool) -> str:
               + f". The largest corpus has {largest_yaml:.0f} MB of YAML: "
               + ", ".join(f"{largest_yaml / rate:.0f} s with {name}" for name, rate in rates.items()) + "."]
 
+    lines += profile_lines(results.get("profile"))
     lines += ["", "## Validate: ours vs frictionless", "",
               f"On the {v['size']} package ({v['rows']:,} rows): `belarus-china validate --no-frictionless` "
               f"{v['ours_s']:.1f} s (peak {v['ours_peak_mb']:,.0f} MB) vs `frictionless validate` {v['frictionless_s']:.1f} s "
@@ -639,7 +698,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0].startswith("child-"):
         command, target, *rest = argv
         {"child-build": lambda: child_build(target, "--no-docs" in rest), "child-docs": lambda: child_docs(target),
-         "child-load": lambda: child_load(target), "child-yaml": lambda: child_yaml(target)}[command]()
+         "child-load": lambda: child_load(target), "child-yaml": lambda: child_yaml(target),
+         "child-profile": lambda: child_profile(target)}[command]()
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny corpora: checks the code path (CI)")
@@ -655,6 +715,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs-timed-below", type=int, default=None,
                         help="time the datasheet and charts at synthetic sizes up to this many documents")
     parser.add_argument("--keep", action="store_true", help="keep the generated corpora")
+    parser.add_argument("--no-profile", dest="profile", action="store_false",
+                        help="leave out the build under cProfile (its top entries in RESULTS.md)")
     args = parser.parse_args(argv)
     defaults = ({"largest": 1_500, "attempt": 0, "repeats": 1, "docs_timed_below": 10} if args.quick else
                 {"largest": 300_000, "attempt": 1_000_000, "repeats": 3, "docs_timed_below": 10**9})
