@@ -469,7 +469,7 @@ def docs_growth(sizes: list[dict]) -> dict | None:
     for part in b["docs_s"]:
         ta, tb = a["docs_s"][part], b["docs_s"][part]
         exponents[part] = (math.log(tb / ta) / math.log(b["rows"]["evidence"] / a["rows"]["evidence"])
-                           if ta > 0 and tb > 0 else 1.0)
+                           if ta > 0 and tb > 0 and b["rows"]["evidence"] != a["rows"]["evidence"] else 1.0)
     measurable = [k for part, k in exponents.items() if b["docs_s"][part] >= DOCS_NOISE_S]
     share = b["docs_s"]["all generated files"] / b["build"]["build_s"] if not b.get("no_docs") else None
     return {"from": a, "to": b, "timed": timed, "k": exponents, "worst_k": max(measurable, default=1.0),
