@@ -13,8 +13,9 @@ loads. Peak memory is the process's maximum resident set size (wait4), and a wat
 that passes --memory-limit or --time-limit. The machine is shared and noisy: the results are read
 as ratios, and each load is timed --repeats times (the fastest counts).
 
-The build's datasheet and README charts are left out of the timed build for synthetic corpora
-(see RESULTS.md for why); they are timed on their own at the small sizes.
+The timed build includes the generated documentation (codebook, datasheet, charts, evidence viewer
+pages, Web Annotations); each part is also timed on its own on the built tables, with its growth
+exponent, and the attempt at --attempt rows leaves the datasheet and charts out (as --no-docs).
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ import inject  # noqa: E402
 
 FACT_TABLES = ("visits", "visit_events", "agreements", "trade_figures", "quotes", "assessments")
 EVIDENCE_PER_DOC = 43.3  # evidence rows per synthetic document (measured; the generator's shape fixes it)
-TARGETS = {"validate": 20.0, "load": 1.2, "build_per_row": 1.5, "memory_mb": 2048}
+TARGETS = {"validate": 20.0, "load": 1.2, "build_per_row": 1.5, "memory_mb": 2048, "docs_exponent": 1.1,
+           "docs_share": 0.15}
 
 
 # --- running and measuring a child process ---------------------------------------------------------
@@ -126,28 +128,85 @@ def child_build(root: str, no_docs: bool) -> None:
                       "rows": {name: len(frame) for name, frame in result.frames.items()}}))
 
 
+def doc_parts(root: Path, registry, frames: dict, candidates: list) -> dict:
+    """Every part of the build's generated documentation, by name, as a function of no arguments
+    (`pipeline.generated_files` makes them all; each is timed on its own so that none can hide)."""
+    from belarus_china import pipeline
+    from belarus_china.base.problems import catalogue_markdown
+    from belarus_china.base.rawstore import read_text
+    from belarus_china.contract.vocabulary import Sources
+    from belarus_china.curate.audit import KINDS
+    from belarus_china.publish import charts, docs, viewer, web_annotations
+    from belarus_china.publish.descriptor import version
+    from belarus_china.publish.release import citation_cff
+
+    package_version = version(root)
+    metadata = pipeline.package_metadata(root, frames)
+    caption = pipeline.chart_caption(metadata["name"], package_version)
+    texts = {path: read_text(root / path) for path in frames[Sources.table][Sources.raw_path]}
+    return {"codebook": lambda: docs.codebook(registry, frames),
+            "datasheet": lambda: docs.datasheet(registry, frames, candidates, package_version),
+            "coverage report": lambda: docs.coverage(candidates, KINDS),
+            "problem catalogue": catalogue_markdown,
+            "citation": lambda: citation_cff(root, metadata, package_version),
+            "timeline chart": lambda: charts.timeline(frames, caption, registry),
+            "trade figures chart": lambda: charts.trade_figures(frames, caption, registry),
+            "claims chart": lambda: charts.claims_matrix(frames, caption, registry),
+            "evidence viewer pages": lambda: viewer.render(registry, frames, texts),
+            "Web Annotations": lambda: web_annotations.render(registry, frames, texts, metadata)}
+
+
 def child_docs(root: str) -> None:
-    """The build's generated documentation, timed on the published tables: all of it, and the
-    datasheet and the two README charts on their own."""
+    """The build's generated documentation, timed on the published tables: all of it together
+    (`pipeline.generated_files`), then each part on its own."""
     from belarus_china import pipeline
     from belarus_china.contract.registry import read_registry, table_schema
     from belarus_china.contract.validate import _read_csv
-    from belarus_china.publish import charts, docs
 
     root_path = Path(root)
     registry = read_registry(root_path / "validation")
     frames = {t.name: _read_csv((root_path / f"datasets/csv/{t.name}.csv").read_bytes(), t.name, table_schema(t), [])
               for t in registry}
     parts = {"all generated files": lambda: pipeline.generated_files(root_path, registry, frames, []),
-             "datasheet": lambda: docs.datasheet(registry, frames, [], "0"),
-             "timeline chart": lambda: charts.timeline(frames, "day"),
-             "trade figures chart": lambda: charts.trade_figures(frames)}
+             **doc_parts(root_path, registry, frames, [])}
     times = {}
     for name, run in parts.items():
         begin = time.perf_counter()
         run()
         times[name] = time.perf_counter() - begin
     print(json.dumps({"docs_s": times}))
+
+
+PROFILE_TOP = 25  # entries of the profile shown in RESULTS.md
+
+
+def child_profile(root: str) -> None:
+    """pipeline.build under cProfile (the standard library's deterministic profiler: it adds a cost per
+    Python call, so Python-heavy functions look heavier than they are; the order is what to read), the
+    top entries by own time and by cumulative time as JSON on stdout."""
+    import cProfile
+    import pstats
+
+    from belarus_china import pipeline
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    pipeline.build(Path(root), use_frictionless=False)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    total = max(getattr(stats, "total_tt", 0.0), 1e-9)
+
+    def name(key) -> str:
+        file, line, function = key
+        file = file.split("/site-packages/")[-1].split("/src/")[-1]
+        return f"{function} ({file}:{line})" if line else function
+
+    entries = [{"function": name(key), "calls": nc, "own_s": tt, "cumulative_s": ct}
+               for key, (_cc, nc, tt, ct, _callers) in stats.stats.items()]  # type: ignore[attr-defined]
+    own = sorted(entries, key=lambda e: -e["own_s"])[:PROFILE_TOP]
+    cumulative = sorted((e for e in entries if "belarus_china/" in e["function"]),
+                        key=lambda e: -e["cumulative_s"])[:PROFILE_TOP]
+    print(json.dumps({"total_s": total, "own": own, "cumulative": cumulative}))
 
 
 def child_load(root: str) -> None:
@@ -190,6 +249,15 @@ def load_commands(package: Path, table: str) -> dict[str, list[str]]:
                                table, str(package)],
         "pandas.read_parquet": [sys.executable, "-c", "import sys, pandas as pd; pd.read_parquet(sys.argv[1])", str(parquet)],
     }
+
+
+def compile_package() -> None:
+    """Byte-compile belarus_china, as pip does when it installs a wheel: an editable install under
+    PYTHONDONTWRITEBYTECODE compiles every module again in each fresh process (about 80 ms here), a cost
+    the installed pandas and pyarrow do not pay, which would be counted against `load()`."""
+    import compileall
+
+    compileall.compile_dir(str(REPO / "src" / "belarus_china"), quiet=1)
 
 
 def import_check() -> dict:
@@ -258,6 +326,7 @@ class Benchmark:
         args = self.args
         started = time.perf_counter()
         results = {"machine": machine(), "versions": versions(), "args": vars(args), "targets": TARGETS}
+        compile_package()
         results["imports"] = import_check()
 
         self.sizes.append(self.run_size("real", None, no_docs=False))
@@ -265,7 +334,13 @@ class Benchmark:
         fractions = (0.01, 0.1, 1.0)
         for fraction in fractions:
             docs = max(3, round(largest_docs * fraction))
-            self.sizes.append(self.run_size(f"{fraction:.0%}", docs, no_docs=True))
+            # The whole build, documentation included: every generated part is linear (timed on its own below).
+            self.sizes.append(self.run_size(f"{fraction:.0%}", docs, no_docs=False))
+        if args.profile and "stopped" not in self.sizes[-1]:
+            self.log(f"[{self.sizes[-1]['label']}] build under cProfile …")
+            profiled = child(["child-profile", self.sizes[-1]["root"]], **{**self.limits, "time_s": 3 * self.limits["time_s"]})
+            if not profiled["process"]["stopped"]:
+                results["profile"] = {**profiled, "size": self.sizes[-1]["label"]}
         results["yaml"] = child(["child-yaml", str(self.work / f"docs{max(3, round(largest_docs * 0.1))}" / "build")],
                                 **self.limits)
         largest = self.sizes[-1]
@@ -380,6 +455,27 @@ def _exponent(a: dict, b: dict) -> float | None:
     return math.log(tb / ta) / math.log(rb / ra)
 
 
+DOCS_NOISE_S = 0.1  # a part quicker than this at the largest size is left out of the verdict: timer noise
+
+
+def docs_growth(sizes: list[dict]) -> dict | None:
+    """Each generated part's growth exponent between the two largest timed synthetic sizes, the largest k
+    among the parts that take measurable time, and the documentation's share of the whole build there."""
+    timed = [s for s in sizes if "docs_s" in s and s["label"] != "real"]
+    if len(timed) < 2:
+        return None
+    a, b = timed[-2], timed[-1]
+    exponents = {}
+    for part in b["docs_s"]:
+        ta, tb = a["docs_s"][part], b["docs_s"][part]
+        exponents[part] = (math.log(tb / ta) / math.log(b["rows"]["evidence"] / a["rows"]["evidence"])
+                           if ta > 0 and tb > 0 and b["rows"]["evidence"] != a["rows"]["evidence"] else 1.0)
+    measurable = [k for part, k in exponents.items() if b["docs_s"][part] >= DOCS_NOISE_S]
+    share = b["docs_s"]["all generated files"] / b["build"]["build_s"] if not b.get("no_docs") else None
+    return {"from": a, "to": b, "timed": timed, "k": exponents, "worst_k": max(measurable, default=1.0),
+            "share": share}
+
+
 def facts(size: dict) -> int:
     return sum(size["rows"][t] for t in FACT_TABLES)
 
@@ -427,6 +523,27 @@ def explanations(results: dict, largest: dict, per_row_kb: float) -> list[str]:
     return out
 
 
+def _pipe(text: str) -> str:
+    return text.replace("|", "\\|")  # a table cell
+
+
+def profile_lines(profile: dict | None) -> list[str]:
+    """Where the build's time goes at the largest size: cProfile's top entries."""
+    if not profile:
+        return []
+    lines = ["", "### Where the build's time goes (profile)", "",
+             f"The build at {profile['size']} once more, under cProfile ({profile['total_s']:.0f} s profiled; the "
+             "profiler adds a cost to every Python call, so read the order, not the seconds). By own time "
+             "(time inside the function itself):", "",
+             "| function | calls | own | cumulative |", "|---|---:|---:|---:|"]
+    lines += [f"| `{_pipe(e['function'])}` | {e['calls']:,} | {e['own_s']:.1f} s | {e['cumulative_s']:.1f} s |"
+              for e in profile["own"]]
+    lines += ["", "The package's own functions by cumulative time (time inside them and what they call):", "",
+              "| function | calls | cumulative |", "|---|---:|---:|"]
+    lines += [f"| `{_pipe(e['function'])}` | {e['calls']:,} | {e['cumulative_s']:.1f} s |" for e in profile["cumulative"]]
+    return lines
+
+
 def render(results: dict, quick: bool) -> str:
     sizes = [s for s in results["sizes"] if "rows" in s]
     small, largest = sizes[1], sizes[-1]
@@ -459,6 +576,15 @@ def render(results: dict, quick: bool) -> str:
         f"| peak memory of the build at {largest['label']} ({largest['rows']['evidence']:,} evidence rows) | < 2 GB | "
         f"{memory:,.0f} MB | {verdict(memory < TARGETS['memory_mb'])} |",
     ]
+    growth = docs_growth(sizes)
+    if growth is not None:
+        share = growth["share"]
+        lines.append(
+            f"| generated documentation: every part linear between {growth['from']['label']} and {growth['to']['label']}, "
+            f"and its share of the whole build at {growth['to']['label']} | k ≤ {TARGETS['docs_exponent']} and ≤ "
+            f"{TARGETS['docs_share']:.0%} | worst k = {growth['worst_k']:.2f}"
+            + (f"; {share:.1%} of the build" if share is not None else "") + " | "
+            f"{verdict(growth['worst_k'] <= TARGETS['docs_exponent'] and (share or 0) <= TARGETS['docs_share'])} |")
     if attempt is not None:
         done = "stopped" not in attempt
         lines.append(
@@ -479,8 +605,8 @@ def render(results: dict, quick: bool) -> str:
               "frictionless, matplotlib and yaml."]
     lines += explanations(results, largest, per_row_kb)
     lines += ["", "## Per size", "",
-              "Build: `pipeline.build` in a fresh process, frictionless pass off (timed separately below); for the "
-              "synthetic corpora the datasheet and README charts are left out (see below). Time excludes "
+              "Build: `pipeline.build` in a fresh process, frictionless pass off (timed separately below), the "
+              "generated documentation included (each part timed below). Time excludes "
               "Python start-up and imports; peak memory is the whole process's. Validate: `belarus-china validate "
               "--no-frictionless`, a fresh process including imports. Load: `bc.load` of every table in one process.",
               "",
@@ -508,21 +634,20 @@ def render(results: dict, quick: bool) -> str:
     for a, b in zip(synthetic, synthetic[1:], strict=False):
         k = _exponent(a, b)
         lines.append(f"- {a['label']} → {b['label']}: k = {k:.2f}" if k is not None else f"- {a['label']} → {b['label']}: n/a")
-    timed_docs = [s for s in sizes if "docs_s" in s and s["label"] != "real"]
-    if len(timed_docs) > 1:
-        a, b = timed_docs[-2], timed_docs[-1]
+    if growth is not None:
+        a, b, timed_docs = growth["from"], growth["to"], growth["timed"]
         target = attempt["target_evidence"] if attempt is not None else None
         lines += ["", "### The generated documentation", "",
-                  "The build also writes docs/codebook.md, docs/datasheet.md and two README charts (matplotlib). "
-                  "The synthetic builds above leave out the datasheet and the charts; here they are timed on their "
-                  f"own on the built tables, with the exponent k between {a['label']} and {b['label']}"
-                  + (f" and the time that exponent gives at {target:,} evidence rows" if target else "") + ":", "",
-                  "| part | " + " | ".join(f"{s['label']}" for s in timed_docs) + " | k |"
+                  "The build writes the codebook, datasheet, coverage report, problem catalogue, CITATION.cff, three "
+                  "charts (matplotlib), one evidence viewer page and one Web Annotation collection per document. Each "
+                  f"part is timed on its own on the built tables, with the exponent k between {a['label']} and "
+                  f"{b['label']} (parts under {DOCS_NOISE_S} s at {b['label']} are timer noise and left out of the "
+                  "verdict)" + (f" and the time that exponent gives at {target:,} evidence rows" if target else "") + ":",
+                  "", "| part | " + " | ".join(f"{s['label']}" for s in timed_docs) + " | k |"
                   + (f" at {target:,} rows (extrapolated) |" if target else ""),
                   "|---|" + "---:|" * (len(timed_docs) + 1 + bool(target))]
-        for part in timed_docs[0]["docs_s"]:
-            ta, tb = a["docs_s"][part], b["docs_s"][part]
-            k = math.log(tb / ta) / math.log(b["rows"]["evidence"] / a["rows"]["evidence"]) if ta > 0 and tb > 0 else 1.0
+        for part, k in growth["k"].items():
+            tb = b["docs_s"][part]
             row = f"| {part} | " + " | ".join(f"{s['docs_s'][part]:.2f} s" for s in timed_docs) + f" | {k:.2f} |"
             if target:
                 row += f" {tb * (target / b['rows']['evidence']) ** max(k, 1.0):,.0f} s |"
@@ -536,6 +661,7 @@ def render(results: dict, quick: bool) -> str:
               + f". The largest corpus has {largest_yaml:.0f} MB of YAML: "
               + ", ".join(f"{largest_yaml / rate:.0f} s with {name}" for name, rate in rates.items()) + "."]
 
+    lines += profile_lines(results.get("profile"))
     lines += ["", "## Validate: ours vs frictionless", "",
               f"On the {v['size']} package ({v['rows']:,} rows): `belarus-china validate --no-frictionless` "
               f"{v['ours_s']:.1f} s (peak {v['ours_peak_mb']:,.0f} MB) vs `frictionless validate` {v['frictionless_s']:.1f} s "
@@ -572,7 +698,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0].startswith("child-"):
         command, target, *rest = argv
         {"child-build": lambda: child_build(target, "--no-docs" in rest), "child-docs": lambda: child_docs(target),
-         "child-load": lambda: child_load(target), "child-yaml": lambda: child_yaml(target)}[command]()
+         "child-load": lambda: child_load(target), "child-yaml": lambda: child_yaml(target),
+         "child-profile": lambda: child_profile(target)}[command]()
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny corpora: checks the code path (CI)")
@@ -588,6 +715,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs-timed-below", type=int, default=None,
                         help="time the datasheet and charts at synthetic sizes up to this many documents")
     parser.add_argument("--keep", action="store_true", help="keep the generated corpora")
+    parser.add_argument("--no-profile", dest="profile", action="store_false",
+                        help="leave out the build under cProfile (its top entries in RESULTS.md)")
     args = parser.parse_args(argv)
     defaults = ({"largest": 1_500, "attempt": 0, "repeats": 1, "docs_timed_below": 10} if args.quick else
                 {"largest": 300_000, "attempt": 1_000_000, "repeats": 3, "docs_timed_below": 10**9})

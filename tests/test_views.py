@@ -106,7 +106,8 @@ def test_a_figure_in_context_names_its_countries_producer_and_source(built_packa
                    "value_qualifier", "value_as_reported", "change_pct", "change_as_reported", "reported_by",
                    "reported_by_id", "source_id"):
         assert row[column] == figure[column], column
-    assert (row["reporter_name"], row["partner_name"]) == (countries[figure["reporter"]]["names"][0], countries[figure["partner"]]["names"][0])
+    names = {code: country["names"][0] for code, country in countries.items()}  # a country's first name
+    assert (row["reporter_name"], row["partner_name"]) == (names[figure["reporter"]], names[figure["partner"]])
     assert row["producer_name"] == actors[figure["reported_by_id"]]["name"]
     assert row["source_title"] == sources[figure["source_id"]]["title"]
     assert row["excerpts"] == SEP.join(_citing(root, "trade_figures", figure["figure_id"], "excerpt"))

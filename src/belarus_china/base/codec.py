@@ -23,9 +23,11 @@ pandera, frictionless and YAML so that importing the loader stays cheap.
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -336,6 +338,56 @@ def arrow_table(frame: pd.DataFrame, schema: dict) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=target)
 
 
+@contextmanager
+def _collector_paused():
+    """Pause Python's cyclic garbage collector while building many small acyclic objects (lists of
+    strings): each few hundred allocations would otherwise start a collection that walks the objects made
+    so far, which made converting a list column three times slower than the conversion itself."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def python_lists(column: pa.ChunkedArray) -> list[list | None]:
+    """A list<string> column as Python lists (None for a null list). The items are converted once, as
+    one flat list through a dictionary (the distinct items are few: ids and column names), and sliced by
+    the offsets; `to_pylist()` makes an Arrow scalar per row and per item."""
+    out: list[list | None] = []
+    with _collector_paused():
+        for chunk in column.chunks:
+            if len(chunk) == 0:
+                continue
+            offsets = chunk.offsets.to_numpy()  # of this chunk's rows, into the whole child array `values`
+            first = int(offsets[0])
+            encoded = chunk.values.slice(first, int(offsets[-1]) - first).dictionary_encode()
+            words = [*encoded.dictionary.to_pylist(), None]   # a null item: the index past the words
+            items = [words[i] for i in encoded.indices.fill_null(len(words) - 1).to_numpy().tolist()]
+            bounds = (offsets - first).tolist()
+            lists: list[list | None] = [items[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+            if chunk.null_count:
+                # A null list may still span items (Arrow allows it): it is missing all the same.
+                for i in chunk.is_null().to_numpy(zero_copy_only=False).nonzero()[0].tolist():
+                    lists[i] = None
+            out.extend(lists)
+    return out
+
+
+def _categories(column: pa.ChunkedArray, dtype: pd.CategoricalDtype) -> pd.Series | None:
+    """A dictionary-encoded enumeration straight to the loader's categories, recoding the dictionary's
+    codes instead of decoding every value to a string and encoding it again; None when the dictionary is
+    not one pandas takes as categories (repeated or missing values: an odd writer), for the general path."""
+    try:
+        series = column.to_pandas()
+        # set_categories, not astype: a value outside the enumeration becomes missing, as a cast of the strings makes it
+        return series.cat.set_categories(dtype.categories, ordered=bool(dtype.ordered))
+    except (pa.ArrowException, ValueError, TypeError):
+        return None
+
+
 def frame_from_arrow(table: pa.Table, schema: dict, *, categories: bool) -> pd.DataFrame:
     """A Parquet table in pandas with the dtypes the schema prescribes: list columns as Python lists (the
     Parquet's own form, also for validation, which compares them with the CSV's as lists); enumerations as
@@ -343,18 +395,19 @@ def frame_from_arrow(table: pa.Table, schema: dict, *, categories: bool) -> pd.D
     columns = {}
     for f in schema["fields"]:
         column = table.column(f["name"])
+        dtype = loader_dtype(f) if categories else value_dtype(f)
         if pa.types.is_dictionary(column.type):
+            fast = _categories(column, dtype) if isinstance(dtype, pd.CategoricalDtype) else None
+            if fast is not None:
+                columns[f["name"]] = fast.rename(f["name"])
+                continue
             column = column.cast(column.type.value_type)
         if codec(f).is_list:
-            series = pd.Series(column.to_pylist(), dtype=object, name=f["name"])
+            columns[f["name"]] = pd.Series(python_lists(column), dtype=object, name=f["name"])
         elif f["type"] == "date":
-            series = pd.Series(column.to_pandas(date_as_object=False), name=f["name"])
+            columns[f["name"]] = pd.Series(column.to_pandas(date_as_object=False), name=f["name"]).astype(dtype)
         else:
-            series = column.to_pandas()
-        if codec(f).is_list:
-            columns[f["name"]] = series
-        else:
-            columns[f["name"]] = series.astype(loader_dtype(f) if categories else value_dtype(f))
+            columns[f["name"]] = column.to_pandas().astype(dtype)
     return pd.DataFrame(columns)
 
 

@@ -27,6 +27,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import numpy as np
+
 from .limits import MAX_FILE_BYTES, MAX_JSON_DEPTH, MAX_PATH_CHARS, size_text
 
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -319,23 +321,32 @@ def read_verified_from_zip(archive: zipfile.ZipFile, resource: dict, prefix: str
 
 # --- JSON ---------------------------------------------------------------------------------------------
 
-_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
+_JSON_ESCAPE = re.compile(rb"\\.", re.DOTALL)   # a backslash and the byte it escapes (only inside strings)
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{}')  # bytes that neither quote nor nest
+_QUOTE, _OPENERS = ord('"'), (ord("["), ord("{"))
 
 
 def json_depth_exceeds(data: bytes, limit: int) -> bool:
     """Whether the JSON text nests objects and arrays deeper than `limit`, found without parsing it
-    (json.loads recurses once per level: a deep enough text would raise RecursionError, or worse)."""
-    structure = _NOT_BRACKET.sub(b"", _JSON_STRING.sub(b"", data))
-    depth = 0
-    for byte in structure:
-        if byte in b"[{":
-            depth += 1
-            if depth > limit:
-                return True
-        else:
-            depth -= 1
-    return False
+    (json.loads recurses once per level: a deep enough text would raise RecursionError, or worse).
+
+    Escapes are removed first (so an escaped quote cannot end a string), then every byte but quotes and
+    brackets (a C-speed `translate`; neither occurs inside a multi-byte UTF-8 character); a bracket after an
+    odd number of quotes is inside a string. The rest is counted with NumPy: the descriptor grows with the
+    corpus (its sources and generated files), and this check runs on every `load()`.
+
+    On a text that is not JSON (a backslash outside a string, a string never closed) the count may differ
+    from the nesting a parser would see past that point; but json.loads stops there, and up to it, a valid
+    prefix, the count is exact, so it never says shallow where the parser would recurse deeper than `limit`."""
+    if b"\\" in data:
+        data = _JSON_ESCAPE.sub(b"", data)
+    kept = np.frombuffer(data.translate(None, _NOT_STRUCTURE), dtype=np.uint8)
+    quotes = kept == _QUOTE
+    brackets = kept[~quotes & (np.cumsum(quotes) % 2 == 0)]
+    if len(brackets) == 0 or len(brackets) <= limit:
+        return False
+    depth = np.cumsum(np.where((brackets == _OPENERS[0]) | (brackets == _OPENERS[1]), 1, -1))
+    return bool(depth.max() > limit)
 
 
 def _no_constant(name: str):

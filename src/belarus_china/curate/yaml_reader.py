@@ -20,15 +20,27 @@ import yaml
 from ..base.limits import MAX_CURATION_FILE_BYTES, size_text
 from ..base.problems import Problem
 from ..base.safe_files import PackageFileError, read_path
+from .cache import ParseCache
 from .safe_yaml import CurationYAMLError, FastLoader, SafeLoader, load_text
 
 _PYYAML_ONLY = ("\t", "?", "\ufeff")
 
 
 def load_yaml(path: Path, problems: list[Problem], label: str):
-    """The parsed document, or None with a problem appended."""
+    """The parsed document, or None with a problem appended. A file parsed before, byte for byte and by
+    the same code, comes from the parse cache of its build root (`cache.py`; the file is still read and
+    hashed, and only clean parses are kept)."""
     try:
-        text = read_path(path, limit=MAX_CURATION_FILE_BYTES, label=label).decode("utf-8")
+        data = read_path(path, limit=MAX_CURATION_FILE_BYTES, label=label)
+    except PackageFileError as exc:
+        _unreadable(exc, problems, label)
+        return None
+    return ParseCache(path.parent.parent).parsed(data, lambda: _parse(data, problems, label))
+
+
+def _parse(data: bytes, problems: list[Problem], label: str):
+    try:
+        text = data.decode("utf-8")
         if FastLoader is not None and not any(char in text for char in _PYYAML_ONLY):
             try:
                 return load_text(text, FastLoader)
@@ -43,10 +55,12 @@ def load_yaml(path: Path, problems: list[Problem], label: str):
         problems.append(Problem("yaml-syntax", f"not valid YAML{where}: {getattr(exc, 'problem', exc)}", file=label))
     except UnicodeDecodeError as exc:
         problems.append(Problem("yaml-encoding", f"not UTF-8 text: {exc}", file=label))
-    except PackageFileError as exc:
-        if exc.code == "file-too-large":
-            problems.append(Problem("curation-file-too-large", f"is larger than the limit of "
-                                    f"{size_text(MAX_CURATION_FILE_BYTES)}; it is not read", file=label))
-        else:
-            problems.append(Problem("curation-shape", f"cannot be read: {exc}", file=label))
     return None
+
+
+def _unreadable(exc: PackageFileError, problems: list[Problem], label: str) -> None:
+    if exc.code == "file-too-large":
+        problems.append(Problem("curation-file-too-large", f"is larger than the limit of "
+                                f"{size_text(MAX_CURATION_FILE_BYTES)}; it is not read", file=label))
+    else:
+        problems.append(Problem("curation-shape", f"cannot be read: {exc}", file=label))

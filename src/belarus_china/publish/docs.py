@@ -108,7 +108,9 @@ def _window_examples(registry: Registry, frames: dict[str, pd.DataFrame]) -> lis
         if role is None:
             continue
         key = table.primary_key[0]
-        for row in frames[table.name].to_dict("records"):
+        # The first row of each precision is all this shows: read those rows only, not the whole table.
+        frame = frames[table.name]
+        for row in frame.drop_duplicates(role.precision).to_dict("records"):
             precision = _text(row.get(role.precision))
             if not precision or precision in seen:
                 continue
@@ -258,15 +260,17 @@ def _topics(registry: Registry, frames: dict[str, pd.DataFrame]) -> list[str]:
     assessments = frames[Assessments.table]
     sources = sorted(frames[Sources.table][Sources.id].tolist())
     topics = registry[Assessments.table].column(Assessments.topic).enum or {}
+    # One pass over the assessments, not one mask per topic and source (topics × sources × rows).
+    answers: dict[tuple[str, str], set[str]] = {}
+    for topic, source, answer in zip(assessments[Assessments.topic].astype(str), assessments[Assessments.source_id],
+                                     assessments[Assessments.answer].astype(str), strict=True):
+        answers.setdefault((topic, source), set()).add(answer)
+    stated = {topic for topic, _ in answers}
     rows = ["| question | " + " | ".join(f"`{s}`" for s in sources) + " |", "|---|" + "---|" * len(sources)]
     for topic, question in topics.items():
-        own = assessments[assessments[Assessments.topic] == topic]
-        if own.empty:
+        if topic not in stated:
             continue
-        cells = []
-        for source in sources:
-            answers = own[own[Assessments.source_id] == source][Assessments.answer].astype(str).tolist()
-            cells.append(", ".join(sorted(set(answers))))
+        cells = [", ".join(sorted(answers.get((topic, source), ()))) for source in sources]
         rows.append(f"| {_cell(question)} | " + " | ".join(cells) + " |")
     return rows
 
