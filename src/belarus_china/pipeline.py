@@ -124,7 +124,13 @@ def views_of(registry: Registry, frames: dict[str, pd.DataFrame]) -> dict[str, p
 def make_tables(root: Path, registry: Registry) -> tuple[Assembled, dict[str, pd.DataFrame]]:
     """Curate, then check the tables against the contract; every problem of both, named by file and record."""
     assembled = assemble(root, registry)
-    frames = to_frames(registry, assembled.rows)
+    return assembled, checked_tables(registry, assembled)
+
+
+def checked_tables(registry: Registry, assembled: Assembled) -> dict[str, pd.DataFrame]:
+    """The assembled rows as frames, checked against the contract (problems named by curation file and record).
+    Each table's row dicts are let go as soon as its frame exists (`assembled.rows` is empty afterwards)."""
+    frames = to_frames(registry, assembled.rows, release=True)
     texts = {f"{RAW_FOLDER}/{name}": text for name, text in assembled.texts.items()}
     # A record whose excerpt could not be placed has no evidence row: that is already reported.
     unplaced = {(p.file, p.record) for p in assembled.problems if p.code in _EVIDENCE_CODES}
@@ -133,12 +139,11 @@ def make_tables(root: Path, registry: Registry) -> tuple[Assembled, dict[str, pd
     problems = list(dict.fromkeys(assembled.problems + located))  # a duplicate key is reported once per row
     if problems:
         raise ProblemsFound("curation", problems)
-    return assembled, frames
+    return frames
 
 
-def coverage(assembled: Assembled, registry: Registry) -> list[Candidate]:
-    """The coverage audit; raises while any candidate fact is neither curated nor dismissed."""
-    candidates = run_audit(assembled, registry)
+def coverage(candidates: list[Candidate]) -> list[Candidate]:
+    """The coverage audit's verdict; raises while any candidate fact is neither curated nor dismissed."""
     uncovered = [
         Problem("coverage-uncovered", f"{c.text!r} is covered by no evidence excerpt and no `dismissed` entry",
                 file=f"{RAW_FOLDER}/{c.raw_file}", record=f"chars {c.start}-{c.end}", column=c.kind)
@@ -296,11 +301,16 @@ def build(root: Path, *, use_frictionless: bool = True, publish: bool = True,
 def _make(root: Path, use_frictionless: bool, report: Callable[[str], None], *, publish: bool) -> BuildResult:
     registry = read_registry(root / "validation")
     check_release_heading(root)
-    with _step(report, "checking raw/, reading build/, locating excerpts, checking the tables"):
-        assembled, frames = make_tables(root, registry)
+    with _step(report, "checking raw/, reading build/, locating excerpts"):
+        assembled = assemble(root, registry)
+    # The audit reads the row dicts, so it runs before they become frames (and are let go); its verdict is
+    # given after the tables are checked, so that curation problems are still reported first.
     with _step(report, "auditing coverage of the raw documents"):
-        candidates = coverage(assembled, registry)
-    del assembled  # the curation records, raw texts and row dicts: nothing after the audit reads them
+        candidates = run_audit(assembled, registry)
+    with _step(report, "checking the tables"):
+        frames = checked_tables(registry, assembled)
+    del assembled  # the curation records, raw texts and origins: nothing after the check reads them
+    coverage(candidates)
     changes = review(registry, frames, published_frames(root))
     if publish:
         _check_dist(root)
