@@ -34,7 +34,7 @@ from .merge import Claim, merge
 from .records import CurationFile, Record, read_curation
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per row, held until the tables are checked
 class Origin:
     file: str
     label: str                  # the curated record, e.g. visits[lukashenko-china-2023-02-28]
