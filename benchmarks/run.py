@@ -125,7 +125,7 @@ def child_build(root: str, no_docs: bool) -> None:
     end = time.perf_counter()
     steps = {label: (marks[i + 1][1] if i + 1 < len(marks) else end) - at for i, (label, at) in enumerate(marks)}
     print(json.dumps({"import_s": imported - started, "build_s": end - begin, "steps": steps,
-                      "rows": {name: len(frame) for name, frame in result.frames.items()}}))
+                      "rows": dict(result.rows)}))
 
 
 def doc_parts(root: Path, registry, frames: dict, candidates: list) -> dict:
@@ -480,7 +480,8 @@ def facts(size: dict) -> int:
     return sum(size["rows"][t] for t in FACT_TABLES)
 
 
-STEP_NAMES = {"checking raw/": "read, locate, check tables", "auditing": "audit", "writing CSV": "write files",
+STEP_NAMES = {"checking raw/": "read, locate", "auditing": "audit", "checking the tables": "check tables",
+              "making the views": "write files",
               "validating": "validate written package", "writing the SQLite": "SQLite export"}
 
 

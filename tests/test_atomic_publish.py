@@ -13,6 +13,7 @@ from belarus_china.base.problems import ProblemsFound
 from belarus_china.cli import main
 from belarus_china.pipeline import build
 from belarus_china.publish import stage as publish
+from belarus_china.publish import written
 
 
 def _change_a_value(root):
@@ -27,18 +28,23 @@ def _change_a_value(root):
 def test_a_failure_while_writing_changes_nothing(project, monkeypatch, failure, raised):
     _change_a_value(project)  # so that a completed build would change the published files
     before = snapshot(project)
-    real_write_tree = publish.write_tree
+    real_open = written.open_for_writing
+    opened = []
 
-    def write_half_then_fail(directory, files):
-        items = list(files.items())
-        real_write_tree(directory, dict(items[: len(items) // 2]))
-        raise failure
+    def write_some_then_fail(path):
+        # Files are written into staging one by one as they are rendered: fail at the 20th, with a
+        # tables' and the docs' files already on disk.
+        opened.append(path)
+        if len(opened) == 20:
+            raise failure
+        return real_open(path)
 
-    monkeypatch.setattr(publish, "write_tree", write_half_then_fail)
+    monkeypatch.setattr(written, "open_for_writing", write_some_then_fail)
     with pytest.raises(raised) as caught:
         build(project, use_frictionless=False)
     if raised is ProblemsFound:
         assert [p.code for p in caught.value.problems] == ["write-failed"]
+    assert len(opened) == 20
     assert snapshot(project) == before
     assert not list(project.glob(".staging-*"))  # the partial staging folder does not keep the disk full
 

@@ -216,15 +216,16 @@ def test_a_dangling_reference_publishes_nothing(built_package, registry, tmp_pat
     from belarus_china import loader
     from belarus_china.publish import sqlite as sqlite_export
 
-    def broken(package):
-        frames = loader.load_all(package)
-        quotes = frames["quotes"].copy()
+    def broken(source, name):  # the export reads one table at a time
+        frame = loader.load_from(source, name)
+        if name != "quotes":
+            return frame
+        quotes = frame.copy()
         quotes["addressee_id"] = quotes["addressee_id"].astype("string")
         quotes.loc[quotes.index[0], "addressee_id"] = "nobody-at-all"
-        frames["quotes"] = quotes
-        return frames
+        return quotes
 
-    monkeypatch.setattr(sqlite_export, "load_all", broken)
+    monkeypatch.setattr(sqlite_export, "load_from", broken)
     target = tmp_path / "out.sqlite"
     target.write_bytes(b"previous")
     with pytest.raises(ExportError, match="dangling foreign key"):

@@ -2,9 +2,15 @@
 
 Each step is one function named for what it does; the data flows one way:
 raw -> curate (`curate.assemble`) -> contract check (`contract.rules`, problems mapped back to the
-curation files) -> coverage audit -> views (`contract.views`) -> publish (render, stage, validate the
-written files, write the SQLite database into staging, move it all into place through the journal), under
-the build lock.
+curation files) -> coverage audit -> views (`contract.views`) -> publish (render each file into the
+staging folder as it is made, validate the written files, write the SQLite database into staging, move it
+all into place through the journal), under the build lock.
+
+What a step is done with is let go before the next one starts, so that the build's peak memory is its
+largest step rather than the sum of them: the curation records, raw texts and row dicts after the audit,
+every file's bytes as soon as it is written (only sizes and hashes are kept), the frames once the package
+is staged (validation reads the written files; the SQLite export reads them one table at a time). The
+result keeps counts, not data.
 """
 
 from __future__ import annotations
@@ -12,9 +18,10 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -41,39 +48,54 @@ from .publish.release import citation_cff, release_date
 from .publish.sqlite import write_sqlite
 from .publish.stage import discard, read_journal_or_none, refuse_unknown_files, stage
 from .publish.stage import publish as publish_staged
+from .publish.written import StagedFiles
 
 SQLITE_PATH = SQLITE_ITEM
 LOCK_TIMEOUT = 300.0  # seconds a build waits for another build in the same folder
 
 
+@dataclass(frozen=True)
+class Counts:
+    """What the summary says about the tables, counted while they were alive (the build keeps no frames)."""
+    rows: dict[str, int]        # table -> rows
+    views: dict[str, int]       # view -> rows
+    conflicts: int              # claims that disagree with the curated value
+
+    @classmethod
+    def of(cls, frames: dict[str, pd.DataFrame], views: dict[str, pd.DataFrame]) -> Counts:
+        return cls({name: len(frame) for name, frame in frames.items()},
+                   {name: len(frame) for name, frame in views.items()},
+                   int((frames[Claims.table][Claims.agrees] == False).sum()))  # noqa: E712  (nullable boolean)
+
+
 @dataclass
 class BuildResult:
-    frames: dict[str, pd.DataFrame]
-    assembled: Assembled
-    files: dict[str, bytes]
+    counts: Counts
     candidates: list[Candidate]
     root: Path
     frictionless: bool = True
     review: list[ReviewItem] = field(default_factory=list)
     published: str | None = None  # what publishing did (None when the build did not publish)
-    views: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> dict[str, int]:
+        return self.counts.rows
 
     def summary(self) -> str:
         """What the build published, as `belarus-china build` prints it."""
-        frames = self.frames
-        width = max(len(name) for name in frames)
+        rows = self.counts.rows
+        width = max(len(name) for name in rows)
         lines = [f"published {self.root / DESCRIPTOR}" + (f" ({self.published})" if self.published else "")]
-        lines += [f"  {name:<{width}}  {len(frame):>5} rows" for name, frame in frames.items()]
-        if self.views:
+        lines += [f"  {name:<{width}}  {count:>5} rows" for name, count in rows.items()]
+        if self.counts.views:
             lines.append("views (validation/views.yaml), made from the tables: "
-                         + ", ".join(f"{name} ({len(frame)} rows)" for name, frame in self.views.items()))
+                         + ", ".join(f"{name} ({count} rows)" for name, count in self.counts.views.items()))
         audit = Counter(c.status for c in self.candidates)
-        conflicts = int((frames[Claims.table][Claims.agrees] == False).sum())  # noqa: E712  (nullable boolean)
         lines += [
-            f"evidence: {len(frames[Evidence.table])} excerpts, every offset verified against raw/",
+            f"evidence: {rows[Evidence.table]} excerpts, every offset verified against raw/",
             f"coverage audit: {len(self.candidates)} candidate facts: {audit['covered']} covered, "
             f"{audit['dismissed']} dismissed, {audit['uncovered']} uncovered",
-            f"conflicts between sources: {conflicts}; inferred values: {len(frames[Inferences.table])}",
+            f"conflicts between sources: {self.counts.conflicts}; inferred values: {rows[Inferences.table]}",
             "validation: passed (registry contract, cross-table rules, evidence offsets, raw checksums, CSV = Parquet, "
             "views = what the tables give"
             + (", frictionless)" if self.frictionless else "; frictionless skipped)"),
@@ -102,7 +124,13 @@ def views_of(registry: Registry, frames: dict[str, pd.DataFrame]) -> dict[str, p
 def make_tables(root: Path, registry: Registry) -> tuple[Assembled, dict[str, pd.DataFrame]]:
     """Curate, then check the tables against the contract; every problem of both, named by file and record."""
     assembled = assemble(root, registry)
-    frames = to_frames(registry, assembled.rows)
+    return assembled, checked_tables(registry, assembled)
+
+
+def checked_tables(registry: Registry, assembled: Assembled) -> dict[str, pd.DataFrame]:
+    """The assembled rows as frames, checked against the contract (problems named by curation file and record).
+    Each table's row dicts are let go as soon as its frame exists (`assembled.rows` is empty afterwards)."""
+    frames = to_frames(registry, assembled.rows, release=True)
     texts = {f"{RAW_FOLDER}/{name}": text for name, text in assembled.texts.items()}
     # A record whose excerpt could not be placed has no evidence row: that is already reported.
     unplaced = {(p.file, p.record) for p in assembled.problems if p.code in _EVIDENCE_CODES}
@@ -111,12 +139,11 @@ def make_tables(root: Path, registry: Registry) -> tuple[Assembled, dict[str, pd
     problems = list(dict.fromkeys(assembled.problems + located))  # a duplicate key is reported once per row
     if problems:
         raise ProblemsFound("curation", problems)
-    return assembled, frames
+    return frames
 
 
-def coverage(assembled: Assembled, registry: Registry) -> list[Candidate]:
-    """The coverage audit; raises while any candidate fact is neither curated nor dismissed."""
-    candidates = run_audit(assembled, registry)
+def coverage(candidates: list[Candidate]) -> list[Candidate]:
+    """The coverage audit's verdict; raises while any candidate fact is neither curated nor dismissed."""
     uncovered = [
         Problem("coverage-uncovered", f"{c.text!r} is covered by no evidence excerpt and no `dismissed` entry",
                 file=f"{RAW_FOLDER}/{c.raw_file}", record=f"chars {c.start}-{c.end}", column=c.kind)
@@ -143,21 +170,26 @@ def audit_report(root: Path) -> tuple[str, bool]:
 def generated_files(root: Path, registry: Registry, frames, candidates, views=None) -> dict[str, bytes]:
     """Everything the build publishes besides the tables: documentation, charts, citation, the evidence
     viewer and the evidence as Web Annotations."""
+    return dict(generate(root, registry, frames, candidates, views))
+
+
+def generate(root: Path, registry: Registry, frames, candidates, views=None) -> Iterator[tuple[str, bytes]]:
+    """The generated files one at a time, (path, bytes): the build writes each before the next is rendered."""
     package_version = version(root)
     metadata = package_metadata(root, frames)
-    files = {
-        "docs/codebook.md": docs.codebook(registry, frames, views or {}),
-        "docs/datasheet.md": docs.datasheet(registry, frames, candidates, package_version),
-        "docs/coverage.md": docs.coverage(candidates, KINDS),
-        "docs/problems.md": catalogue_markdown(),
-        "CITATION.cff": citation_cff(root, metadata, package_version),
+    texts = {
+        "docs/codebook.md": lambda: docs.codebook(registry, frames, views or {}),
+        "docs/datasheet.md": lambda: docs.datasheet(registry, frames, candidates, package_version),
+        "docs/coverage.md": lambda: docs.coverage(candidates, KINDS),
+        "docs/problems.md": catalogue_markdown,
+        "CITATION.cff": lambda: citation_cff(root, metadata, package_version),
     }
-    encoded = {name: text.encode("utf-8") for name, text in files.items()}
-    encoded.update(charts.render(frames, chart_caption(metadata['name'], package_version)))
-    texts = {path: read_text(root / path) for path in frames[Sources.table][Sources.raw_path]}
-    encoded.update(viewer.render(registry, frames, texts))      # docs/sources/: the evidence viewer
-    encoded.update(web_annotations.render(registry, frames, texts, metadata))  # docs/annotations/: W3C Web Annotations
-    return encoded
+    for name, render in texts.items():
+        yield name, render().encode("utf-8")
+    yield from charts.render(frames, chart_caption(metadata['name'], package_version)).items()
+    raw = {path: read_text(root / path) for path in frames[Sources.table][Sources.raw_path]}
+    yield from viewer.render_files(registry, frames, raw)      # docs/sources/: the evidence viewer
+    yield from web_annotations.render_files(registry, frames, raw, metadata)  # docs/annotations/: W3C Web Annotations
 
 
 def chart_caption(name: str, package_version: str) -> str:
@@ -198,32 +230,41 @@ def _step(report: Callable[[str], None], label: str):
         report(f"    done in {elapsed:.1f} s")
 
 
-def _publish(root: Path, registry: Registry, files: dict[str, bytes], use_frictionless: bool,
-             report: Callable[[str], None]) -> str | None:
-    """Stage, validate, write the SQLite database, then move it all into place (the build lock is held)."""
-    refuse_unknown_files(root, files)
+def _check_dist(root: Path) -> None:
     if (root / "dist").is_symlink() or ((root / "dist").exists() and not (root / "dist").is_dir()):
         raise ProblemsFound("publishing", [Problem("write-failed", "dist/ is a link or not a folder; the build "
                                                    "moves files into place by renaming and writes through no link",
                                                    file="dist")])
-    staging = stage(root, files)
-    try:
-        with _step(report, "validating the written package" + (" (with frictionless)" if use_frictionless else "")):
-            problems = validate_package(staging, registry, use_frictionless=use_frictionless, recover=False)
-        if problems:
-            raise ProblemsFound("validation of the written package", problems)
-        # Written into staging and published with the rest: a full disk here stops the build before
-        # anything changed, instead of failing it after the new package was already in place.
-        with _step(report, "writing the SQLite database for Datasette (dist/, not committed)"):
-            try:
-                write_sqlite(staging, staging / SQLITE_PATH, registry)
-            except (OSError, sqlite3.Error) as exc:
-                raise ProblemsFound("publishing", [Problem("write-failed", f"writing {SQLITE_PATH} failed ({exc}); "
-                                                           "nothing was published")]) from None
-        return publish_staged(root, staging)
-    finally:
-        if staging.exists() and read_journal_or_none(root) is None:
-            discard(staging)
+
+
+def _render(root: Path, registry: Registry, frames: dict[str, pd.DataFrame], candidates: list[Candidate],
+            out: StagedFiles) -> Counts:
+    """The views, the generated files and the tables, each written into staging as it is made."""
+    views = views_of(registry, frames)
+    before = set(out.written)
+    out.write_all(generate(root, registry, frames, candidates, views))
+    generated = {path: entry for path, entry in out.written.items() if path not in before}
+    render_package(registry, {**frames, **views}, package_metadata(root, frames), version(root), out, generated)
+    return Counts.of(frames, views)
+
+
+def _publish(root: Path, registry: Registry, staging: Path, written: list[str], use_frictionless: bool,
+             report: Callable[[str], None]) -> str | None:
+    """Validate the staged package, write the SQLite database, then move it all into place (the build lock is held)."""
+    refuse_unknown_files(root, written)
+    with _step(report, "validating the written package" + (" (with frictionless)" if use_frictionless else "")):
+        problems = validate_package(staging, registry, use_frictionless=use_frictionless, recover=False)
+    if problems:
+        raise ProblemsFound("validation of the written package", problems)
+    # Written into staging and published with the rest: a full disk here stops the build before
+    # anything changed, instead of failing it after the new package was already in place.
+    with _step(report, "writing the SQLite database for Datasette (dist/, not committed)"):
+        try:
+            write_sqlite(staging, staging / SQLITE_PATH, registry)
+        except (OSError, sqlite3.Error) as exc:
+            raise ProblemsFound("publishing", [Problem("write-failed", f"writing {SQLITE_PATH} failed ({exc}); "
+                                                       "nothing was published")]) from None
+    return publish_staged(root, staging)
 
 
 def build(root: Path, *, use_frictionless: bool = True, publish: bool = True,
@@ -260,21 +301,31 @@ def build(root: Path, *, use_frictionless: bool = True, publish: bool = True,
 def _make(root: Path, use_frictionless: bool, report: Callable[[str], None], *, publish: bool) -> BuildResult:
     registry = read_registry(root / "validation")
     check_release_heading(root)
-    with _step(report, "checking raw/, reading build/, locating excerpts, checking the tables"):
-        assembled, frames = make_tables(root, registry)
+    with _step(report, "checking raw/, reading build/, locating excerpts"):
+        assembled = assemble(root, registry)
+    # The audit reads the row dicts, so it runs before they become frames (and are let go); its verdict is
+    # given after the tables are checked, so that curation problems are still reported first.
     with _step(report, "auditing coverage of the raw documents"):
-        candidates = coverage(assembled, registry)
-    with _step(report, "making the views, writing CSV, Parquet, datapackage.json, docs and charts"):
-        views = views_of(registry, frames)
-        generated = generated_files(root, registry, frames, candidates, views)
-        files = render_package(registry, {**frames, **views}, package_metadata(root, frames), version(root), generated)
-        files.update(generated)
+        candidates = run_audit(assembled, registry)
+    with _step(report, "checking the tables"):
+        frames = checked_tables(registry, assembled)
+    del assembled  # the curation records, raw texts and origins: nothing after the check reads them
+    coverage(candidates)
     changes = review(registry, frames, published_frames(root))
-    published = None
     if publish:
-        published = _publish(root, registry, files, use_frictionless, report)
-    return BuildResult(frames=frames, assembled=assembled, files=files, candidates=candidates, root=root,
-                       frictionless=use_frictionless, review=changes, published=published, views=views)
+        _check_dist(root)
+    with _step(report, "making the views, writing CSV, Parquet, datapackage.json, docs and charts"):
+        staging, out, counts = stage(root, partial(_render, root, registry, frames, candidates))
+    del frames  # from here on the package is read from its written files
+    published = None
+    try:
+        if publish:
+            published = _publish(root, registry, staging, list(out.written), use_frictionless, report)
+    finally:
+        if staging.exists() and read_journal_or_none(root) is None:
+            discard(staging)
+    return BuildResult(counts=counts, candidates=candidates, root=root, frictionless=use_frictionless,
+                       review=changes, published=published)
 
 
 def published_frames(root: Path) -> dict[str, pd.DataFrame] | None:

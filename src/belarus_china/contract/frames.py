@@ -16,5 +16,10 @@ def to_frame(table: Table, rows: list[dict]) -> pd.DataFrame:
     return frame.sort_values(list(table.primary_key), kind="stable", ignore_index=True)
 
 
-def to_frames(registry: Registry, rows: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
-    return {table.name: to_frame(table, rows.get(table.name, [])) for table in registry}
+def to_frames(registry: Registry, rows: dict[str, list[dict]], *, release: bool = False) -> dict[str, pd.DataFrame]:
+    """Every table's frame; with `release`, each table's rows are removed from `rows` once its frame is made, so
+    that a table is never held as dicts and as a frame for longer than its own conversion."""
+    frames = {}
+    for table in registry:
+        frames[table.name] = to_frame(table, rows.pop(table.name, []) if release else rows.get(table.name, []))
+    return frames

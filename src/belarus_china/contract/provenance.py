@@ -229,8 +229,10 @@ def _check_claims(index: _Index) -> list[Problem]:
         value = _text(row[Claims.claimed_value]) or ""
         if column.references:
             target_table, target_column = column.references
-            known = referenced.setdefault(column.references, set(index.frames[target_table][target_column].astype(str))
-                                          if target_table in index.frames else set())
+            known = referenced.get(column.references)
+            if known is None:  # once per referenced column (setdefault would build the set again for every claim)
+                known = referenced[column.references] = (set(index.frames[target_table][target_column].astype(str))
+                                                         if target_table in index.frames else set())
             items = value.split(delimiter) if table.is_list(field) else [value]
             for item in items:
                 if item not in known:

@@ -221,6 +221,7 @@ def _check_claims(ctx: _Context) -> list[Problem]:
     """Each source's claimed window is what its words give (whether each claim agrees with the curated
     window is checked with every other claim, in contract.provenance)."""
     problems = []
+    first_row: dict[str, dict[str, int]] = {}  # table -> record id -> position of its first row (a scan per claim was quadratic)
     for (table_name, record, source), values in _claim_rows(ctx).items():
         table = ctx.registry[table_name]
         role = table.window
@@ -243,9 +244,15 @@ def _check_claims(ctx: _Context) -> list[Problem]:
             continue
         within = role.within
         if within:
-            match = curated[curated[table.primary_key[0]] == record]
-            if len(match):
-                row[within] = match.iloc[0][within]
+            if table_name not in first_row:
+                positions: dict[str, int] = {}
+                for position, key in enumerate(curated[table.primary_key[0]].tolist()):
+                    if isinstance(key, str):
+                        positions.setdefault(key, position)
+                first_row[table_name] = positions
+            first = first_row[table_name].get(record) if isinstance(record, str) else None
+            if first is not None:
+                row[within] = curated.iloc[first][within]
         window = row_window(table, row)
         if window is None:
             problems.append(Problem("window-order", "the source's claimed window ends before it begins",

@@ -34,7 +34,7 @@ from .merge import Claim, merge
 from .records import CurationFile, Record, read_curation
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per row, held until the tables are checked
 class Origin:
     file: str
     label: str                  # the curated record, e.g. visits[lukashenko-china-2023-02-28]
@@ -82,6 +82,13 @@ class _Assembly:
         self.language_of_raw: dict[str, str | None] = {}    # raw file -> the document's language
         self.video_sources: set[str] = set()
         self.windows: dict[tuple[str, str], Window] = {}   # (table, id) -> curated window, for anchors
+        self._column_sets: dict[frozenset[str], frozenset[str]] = {}
+
+    def columns(self, names) -> frozenset[str]:
+        """One shared frozenset per distinct set of column names: every evidence row states the same columns,
+        and a set per row was a large part of the assembly's memory at corpus scale."""
+        key = frozenset(names)
+        return self._column_sets.setdefault(key, key)
 
     def problem(self, code: str, record: Record, column: str | None, message: str) -> None:
         self.problems.append(Problem(code, message, file=record.file, record=record.label, column=column))
@@ -92,7 +99,7 @@ class _Assembly:
         record_id = "/".join(str(values.get(k)) for k in table.primary_key)
         for r in records:
             stated = (origin_columns or {}).get(r.file, r.values)
-            self.origins[(table.name, record_id)].append(Origin(r.file, r.label, frozenset(stated)))
+            self.origins[(table.name, record_id)].append(Origin(r.file, r.label, self.columns(stated)))
 
     def filled(self, table: Table, record: Record, raw_file: str | None) -> dict:
         """The record's values with the columns the build fills in (tables.yaml `filled_by_build`)."""
@@ -420,7 +427,7 @@ class _Assembly:
             self.rows[table.name].append(row)
         for (file, label), rows in self.evidence.of_record.items():
             for row in rows:
-                self.origins[(table.name, row[Evidence.id])].append(Origin(file, label, frozenset(row)))
+                self.origins[(table.name, row[Evidence.id])].append(Origin(file, label, self.columns(row)))
 
     def dismissals(self, files: list[CurationFile]) -> dict[str, list[tuple[int, int, str]]]:
         dismissed: dict[str, list[tuple[int, int, str]]] = defaultdict(list)

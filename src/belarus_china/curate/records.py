@@ -19,7 +19,7 @@ from . import file_format as F
 from .yaml_reader import load_yaml
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per curated excerpt and record, at corpus scale
 class EvidenceItem:
     excerpt: str
     within: str | None = None
@@ -29,14 +29,14 @@ class EvidenceItem:
     reason: str | None = None  # only for dismissals
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Inferred:
     """Why a value is not stated literally, and whether it is read from the text or known from outside."""
     reason: str
     basis: str = F.BASIS_TEXT
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     table: str
     id: str

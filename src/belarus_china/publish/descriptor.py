@@ -1,20 +1,24 @@
 """datapackage.json: the Data Package v2 descriptor of the written files, with the tables' and views' CSV
 and Parquet copies, their sizes and hashes, and the Table Schemas the registry generates. A view's
-resource also says which tables it is derived from (`derivedFrom`)."""
+resource also says which tables it is derived from (`derivedFrom`).
+
+`render_package` writes each table's files into the staging folder as it renders them (`written.py`);
+the descriptor is made from the sizes and hashes counted while they were written."""
 
 from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from ..base.paths import DESCRIPTOR
-from ..base.rawstore import sha256_bytes
 from ..contract.registry import Registry, table_schema
 from ..contract.vocabulary import Sources
-from .tables import csv_bytes, parquet_bytes
+from .tables import write_csv, write_parquet
+from .written import StagedFiles, Written
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
@@ -25,17 +29,17 @@ def version(root: Path) -> str:
     return tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 
 
-def _file_resource(name: str, path: str, data: bytes, **extra) -> dict:
-    return {"name": name, "path": path, **extra, "bytes": len(data), "hash": f"sha256:{sha256_bytes(data)}"}
+def _file_resource(name: str, path: str, written: Written, **extra) -> dict:
+    return {"name": name, "path": path, **extra, "bytes": written.bytes, "hash": f"sha256:{written.sha256}"}
 
 
 def _text(value) -> str | None:
     return None if pd.isna(value) else str(value)
 
 
-def descriptor(registry: Registry, metadata: dict, package_version: str, files: dict[str, bytes],
-               sources: pd.DataFrame, generated: dict[str, bytes] | None = None) -> dict:
-    """The datapackage.json for the given written files (path -> bytes), listing the generated
+def descriptor(registry: Registry, metadata: dict, package_version: str, files: Mapping[str, Written],
+               sources: pd.DataFrame, generated: Mapping[str, Written] | None = None) -> dict:
+    """The datapackage.json for the given written files (path -> size and hash), listing the generated
     documentation files (`generated`) with their sizes and hashes."""
     resources = []
     for table in registry.published:
@@ -81,20 +85,20 @@ def descriptor(registry: Registry, metadata: dict, package_version: str, files: 
         # Every other file the build writes (docs/, CITATION.cff), so that `validate` can check them
         # like the tables and a build knows which files in docs/ are its own. A custom property:
         # Data Package v2 allows them, and frictionless ignores it.
-        package["generated_files"] = [{"path": path, "bytes": len(data), "hash": f"sha256:{sha256_bytes(data)}"}
-                                      for path, data in sorted(generated.items())]
+        package["generated_files"] = [{"path": path, "bytes": entry.bytes, "hash": f"sha256:{entry.sha256}"}
+                                      for path, entry in sorted(generated.items())]
     return package
 
 
-def render_package(registry: Registry, frames: dict[str, pd.DataFrame], metadata: dict,
-                   package_version: str, generated: dict[str, bytes] | None = None) -> dict[str, bytes]:
-    """Every table and view file and the descriptor as bytes, keyed by path relative to the package root
-    (`frames` holds the tables and the views)."""
-    files: dict[str, bytes] = {}
+def render_package(registry: Registry, frames: Mapping[str, pd.DataFrame], metadata: dict, package_version: str,
+                   out: StagedFiles, generated: Mapping[str, Written] | None = None) -> None:
+    """Every table and view file, then the descriptor, written into `out` (paths relative to the package root;
+    `frames` holds the tables and the views)."""
     for table in registry.published:
         schema = table_schema(table)
-        files[f"datasets/csv/{table.name}.csv"] = csv_bytes(frames[table.name], schema)
-        files[f"datasets/parquet/{table.name}.parquet"] = parquet_bytes(frames[table.name], schema)
-    package = descriptor(registry, metadata, package_version, files, frames[Sources.table], generated)
-    files[DESCRIPTOR] = (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    return files
+        with out.stream(f"datasets/csv/{table.name}.csv") as stream:
+            write_csv(frames[table.name], schema, stream)
+        with out.stream(f"datasets/parquet/{table.name}.parquet") as stream:
+            write_parquet(frames[table.name], schema, stream)
+    package = descriptor(registry, metadata, package_version, out.written, frames[Sources.table], generated)
+    out.write(DESCRIPTOR, (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))

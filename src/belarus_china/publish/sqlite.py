@@ -1,14 +1,15 @@
 """The published package as one SQLite database, for Datasette and anyone with `sqlite3`.
 
 `write_sqlite(package_dir, out_path, registry)` reads every table and view of a published package with
-the loader (which checks each Parquet file's size and sha256 first) and writes:
+the loader (which checks each Parquet file's size and sha256 first), one at a time, and writes:
 
 - one table per registry table, created from the registry: column types
   (string, list, date -> TEXT with dates as ISO YYYY-MM-DD; integer -> INTEGER; number -> REAL;
   boolean -> INTEGER 0/1), NOT NULL for required columns, the (possibly composite) PRIMARY KEY,
   and a FOREIGN KEY clause for every registry reference except list columns (a list of ids is one
   " | "-joined string, which SQL cannot reference); tables are created parents first;
-- rows in primary-key order (so rowid follows the key), missing values as NULL;
+- rows in primary-key order (so rowid follows the key), missing values as NULL, inserted a slice at a
+  time (only one table is read at once, and only a slice of it is ever Python tuples);
 - an index on every foreign-key column and on the (table, id) pair of rows about a record (`points_at`);
 - one table per view (validation/views.yaml), after the tables, created the same way from the view's
   schema, its rows in the published order (a timeline's rows in date order);
@@ -43,6 +44,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -51,11 +53,12 @@ from ..base.codec import codec_of, sqlite_cell, sqlite_type
 from ..base.package_source import DataPackageError, PackageSource, open_package
 from ..contract.registry import Browse, Registry, Table, field_descriptor
 from ..contract.vocabulary import Documents, Evidence, EvidenceInContext, Sources
-from ..loader import _raw_text, context_parts, load_all, load_from
+from ..loader import _raw_text, context_parts, load_from
 from .viewer import page_path
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 PAGE_SIZE = 4096
+ROWS_AT_ONCE = 20_000  # rows turned into SQLite values and inserted together
 
 
 class ExportError(RuntimeError):
@@ -125,10 +128,10 @@ def fts_sql(table: str, columns: tuple[str, ...], search_column: str) -> tuple[s
             f"INSERT INTO {fts} (rowid, {column_list}) VALUES ({placeholders})")
 
 
-def spellings(browse: Browse, frames: dict[str, pd.DataFrame], registry: Registry) -> list[tuple[str, ...]]:
+def spellings(browse: Browse, read: Callable[[str], pd.DataFrame], registry: Registry) -> list[tuple[str, ...]]:
     """Each row of the spellings table (browse.yaml; the actors), in key order: its names, each once."""
     table = registry[browse.spellings_table]
-    frame = frames[table.name].sort_values(list(table.primary_key))
+    frame = read(table.name).sort_values(list(table.primary_key))
     groups = []
     for _, row in frame.iterrows():
         names: list[str] = []
@@ -173,11 +176,11 @@ def search_terms(texts: list[str], groups: list[tuple[str, ...]], delimiter: str
         probe.close()
 
 
-def browse_frames(browse: Browse, frames: dict[str, pd.DataFrame], source: PackageSource) -> dict[str, pd.DataFrame]:
+def browse_frames(browse: Browse, read: Callable[[str], pd.DataFrame], source: PackageSource) -> dict[str, pd.DataFrame]:
     """The frames of the database's own tables (browse.yaml): the documents with their text (read through the
     package's checked reader) and every excerpt in context."""
     documents_table = browse.tables[Documents.table]
-    sources = frames[Sources.table].sort_values(Sources.id)
+    sources = read(Sources.table).sort_values(Sources.id)
     texts: dict[str, str] = {}
     for source_id in sources[Sources.id]:
         texts[str(source_id)] = _raw_text(source, str(source_id))  # DataPackageError raw-unreadable, source-checksum
@@ -186,7 +189,7 @@ def browse_frames(browse: Browse, frames: dict[str, pd.DataFrame], source: Packa
                  else [page_path(i) for i in sources[Sources.id]] if column == Documents.viewer_page
                  else sources[column].tolist())
         for column in documents_table.column_names})
-    evidence = frames[Evidence.table].sort_values(Evidence.id)
+    evidence = read(Evidence.table).sort_values(Evidence.id)
     parts = []
     for row in evidence.itertuples(index=False):
         text, start, end = texts[getattr(row, Evidence.source_id)], int(getattr(row, Evidence.char_start)), \
@@ -207,23 +210,40 @@ def browse_frames(browse: Browse, frames: dict[str, pd.DataFrame], source: Packa
 def table_rows(table: Table, frame: pd.DataFrame, *, by_key: bool = True) -> list[tuple]:
     """The frame's rows as SQLite values in the registry's column order, sorted by primary key (or, not
     `by_key`, in the frame's order)."""
+    return [row for rows in row_slices(table, frame, by_key=by_key) for row in rows]
+
+
+def row_slices(table: Table, frame: pd.DataFrame, *, by_key: bool = True,
+               size: int = ROWS_AT_ONCE) -> Iterator[list[tuple]]:
+    """`table_rows`, `size` rows at a time: the order is worked out on the key columns alone, then each slice
+    of rows is converted as it is inserted."""
     missing = [c for c in table.column_names if c not in frame.columns]
     extra = [c for c in frame.columns if c not in table.column_names]
     if missing or extra:
         raise ExportError(f"table {table.name}: columns differ from the registry "
                           f"(missing {missing}, not in the registry {extra})")
-    columns = [(frame[c.name].tolist(), field_descriptor(table, c)) for c in table.columns]
-    rows = [tuple(sqlite_cell(v, f) for v in values) for values, f in columns]
-    rows = list(zip(*rows, strict=True)) if rows else []
-    if not by_key:
-        return rows
-    key_positions = [table.column_names.index(c) for c in table.primary_key]
-    return sorted(rows, key=lambda row: tuple((row[i] is None, row[i] if row[i] is not None else "")
-                                              for i in key_positions))
+    fields = {c.name: field_descriptor(table, c) for c in table.columns}
+    order: list[int] = list(range(len(frame)))
+    if by_key:
+        keys = [[sqlite_cell(v, fields[c]) for v in frame[c].tolist()] for c in table.primary_key]
+        # Stable, on the same key tuples as the rows' own values: the same order as sorting whole rows.
+        order.sort(key=lambda r: tuple((k[r] is None, k[r] if k[r] is not None else "") for k in keys))
+    for start in range(0, len(order), size):
+        part = frame.take(order[start:start + size])
+        columns = [[sqlite_cell(v, fields[c.name]) for v in part[c.name].tolist()] for c in table.columns]
+        yield list(zip(*columns, strict=True))
 
 
-def _populate(connection: sqlite3.Connection, registry: Registry, frames: dict[str, pd.DataFrame],
-              views: dict[str, pd.DataFrame], extra: dict[str, pd.DataFrame]) -> None:
+def _insert(connection: sqlite3.Connection, table: Table, frame: pd.DataFrame, *, by_key: bool) -> None:
+    placeholders = ", ".join("?" for _ in table.columns)
+    for rows in row_slices(table, frame, by_key=by_key):
+        connection.executemany(f"INSERT INTO {quote_identifier(table.name)} VALUES ({placeholders})", rows)
+
+
+def _populate(connection: sqlite3.Connection, registry: Registry, read: Callable[[str], pd.DataFrame],
+              source: PackageSource) -> None:
+    """Every table, then every view, then the database's own tables, each read (`read`), inserted and let
+    go before the next."""
     connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
     connection.execute("PRAGMA foreign_keys = OFF")  # checked once, below, with a readable report
     connection.execute("BEGIN")
@@ -231,29 +251,24 @@ def _populate(connection: sqlite3.Connection, registry: Registry, frames: dict[s
         for name in table_order(registry):
             table = registry[name]
             connection.execute(create_table_sql(table))
-            placeholders = ", ".join("?" for _ in table.columns)
-            connection.executemany(f"INSERT INTO {quote_identifier(name)} VALUES ({placeholders})",
-                                   table_rows(table, frames[name]))
+            _insert(connection, table, read(name), by_key=True)
             for statement in index_sql(table):
                 connection.execute(statement)
         for name, view in registry.views.items():
             table = view.table
             connection.execute(create_table_sql(table))
-            placeholders = ", ".join("?" for _ in table.columns)
-            connection.executemany(f"INSERT INTO {quote_identifier(name)} VALUES ({placeholders})",
-                                   table_rows(table, views[name], by_key=False))
+            _insert(connection, table, read(name), by_key=False)
             for statement in index_sql(table):
                 connection.execute(statement)
         browse = registry.browse
         assert browse is not None, "validation/browse.yaml: the SQLite database's own tables"
+        extra = browse_frames(browse, read, source)
         for name, table in browse.tables.items():
             connection.execute(create_table_sql(table))
-            placeholders = ", ".join("?" for _ in table.columns)
-            connection.executemany(f"INSERT INTO {quote_identifier(name)} VALUES ({placeholders})",
-                                   table_rows(table, extra[name]))
+            _insert(connection, table, extra.pop(name), by_key=True)
             for statement in index_sql(table):
                 connection.execute(statement)
-        groups = spellings(browse, frames, registry)
+        groups = spellings(browse, read, registry)
         for table in [*registry, *browse.tables.values()]:
             if table.full_text:
                 columns = ", ".join(quote_identifier(c) for c in table.full_text)
@@ -282,27 +297,28 @@ def write_sqlite(package_dir, out_path: Path, registry: Registry) -> Path:
 
     Atomic (temporary file, then os.replace) and deterministic for a given SQLite version (see module doc).
     """
-    frames = load_all(package_dir)
     source = open_package(package_dir)
-    views = {name: load_from(source, name) for name in source.views()}
-    assert registry.browse is not None, "validation/browse.yaml: the SQLite database's own tables"
-    extra = browse_frames(registry.browse, frames, source)
-    unknown = sorted((set(frames) - set(registry.names)) | (set(views) - set(registry.views)))
-    absent = sorted((set(registry.names) - set(frames)) | (set(registry.views) - set(views)))
-    if unknown or absent:
-        raise ExportError(f"the package's tables differ from the registry (not in the registry: {unknown}; "
-                          f"missing from the package: {absent})")
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=f".{out_path.name}.", dir=out_path.parent))
     try:
-        temporary = folder / out_path.name
-        connection = sqlite3.connect(temporary, isolation_level=None)  # transactions are explicit
+        tables, views = set(source.tables()), set(source.views())
+        unknown = sorted((tables - set(registry.names)) | (views - set(registry.views)))
+        absent = sorted((set(registry.names) - tables) | (set(registry.views) - views))
+        if unknown or absent:
+            raise ExportError(f"the package's tables differ from the registry (not in the registry: {unknown}; "
+                              f"missing from the package: {absent})")
+        out_path = Path(out_path)
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=f".{out_path.name}.", dir=out_path.parent))
         try:
-            _populate(connection, registry, frames, views, extra)
+            temporary = folder / out_path.name
+            connection = sqlite3.connect(temporary, isolation_level=None)  # transactions are explicit
+            try:
+                _populate(connection, registry, lambda name: load_from(source, name), source)
+            finally:
+                connection.close()
+            os.replace(temporary, out_path)
         finally:
-            connection.close()
-        os.replace(temporary, out_path)
+            shutil.rmtree(folder, ignore_errors=True)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if source is not package_dir:
+            source.close()
     return out_path

@@ -1,6 +1,7 @@
-"""Publishing the written files: a staging folder beside the published package, validated by the
-caller, then moved into place through the publishing journal (`base/journal.py`), so that an error,
-an interrupt or a SIGKILL at any moment leaves the old package or the new one, never a mixture.
+"""Publishing the written files: a staging folder beside the published package, into which the caller
+renders the new package file by file (`written.py`), validated by the caller, then moved into place
+through the publishing journal (`base/journal.py`), so that an error, an interrupt or a SIGKILL at any
+moment leaves the old package or the new one, never a mixture.
 
 The caller holds the build lock (`base/lock.py`) from before it reads its inputs until `publish`
 returns. A build only replaces what builds make: a file in datasets/ or docs/ that neither the
@@ -13,7 +14,9 @@ import os
 import secrets
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from ..base.journal import (
     BACK,
@@ -31,16 +34,11 @@ from ..base.journal import (
 from ..base.package_source import DataPackageError, PackageSource
 from ..base.problems import Problem, ProblemsFound
 from ..base.rawstore import RAW_FOLDER
+from .written import StagedFiles
 
 BUILT_FOLDERS = ("datasets", "docs")                             # replaced whole, so checked for strangers' files
 STEP = "publishing"
-
-
-def write_tree(directory: Path, files: dict[str, bytes]) -> None:
-    for relative, data in files.items():
-        path = directory / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+T = TypeVar("T")
 
 
 def _write_failed(what: str, exc: BaseException) -> ProblemsFound:
@@ -48,12 +46,16 @@ def _write_failed(what: str, exc: BaseException) -> ProblemsFound:
                                         "partial staging folder was removed")])
 
 
-def stage(root: Path, files: dict[str, bytes]) -> Path:
-    """Write the package beside the published one, with a copy of raw/ so it validates on its own.
-    A write that fails (a full disk) removes what was written and raises ProblemsFound (write-failed)."""
+def stage(root: Path, render: Callable[[StagedFiles], T]) -> tuple[Path, StagedFiles, T]:
+    """Write the package beside the published one: `render` writes its files into the staging folder (each as
+    it is rendered), then raw/ is copied so that the package validates on its own. Returns the folder, what
+    was written (sizes and hashes) and what `render` returned.
+    A write that fails (a full disk) removes what was written and raises ProblemsFound (write-failed);
+    anything else `render` raises removes it too and is raised as it is."""
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=root))
     try:
-        write_tree(staging, files)
+        out = StagedFiles(staging)
+        rendered = render(out)
         shutil.copytree(root / RAW_FOLDER, staging / RAW_FOLDER)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -61,7 +63,7 @@ def stage(root: Path, files: dict[str, bytes]) -> Path:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return staging
+    return staging, out, rendered
 
 
 def discard(staging: Path) -> None:
@@ -92,7 +94,7 @@ def _made_by_builds(root: Path) -> set[str]:
     return listed
 
 
-def unknown_files(root: Path, files: dict[str, bytes]) -> list[str]:
+def unknown_files(root: Path, files: Iterable[str]) -> list[str]:
     """Files (and links) in datasets/ and docs/ that neither the published package nor the new one lists."""
     present: set[str] = set()
     for folder in BUILT_FOLDERS:
@@ -105,7 +107,7 @@ def unknown_files(root: Path, files: dict[str, bytes]) -> list[str]:
     return sorted(present - _made_by_builds(root) - set(files))
 
 
-def refuse_unknown_files(root: Path, files: dict[str, bytes]) -> None:
+def refuse_unknown_files(root: Path, files: Iterable[str]) -> None:
     unknown = unknown_files(root, files)
     if unknown:
         raise ProblemsFound(STEP, [Problem("unknown-published-file", "was not made by a build, and publishing replaces "

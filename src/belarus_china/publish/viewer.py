@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pandas as pd
@@ -430,17 +430,21 @@ a record cited by several documents is counted once per document.</p>
 def render(registry: Registry, frames: dict[str, pd.DataFrame], texts: dict[str, str]) -> dict[str, bytes]:
     """The viewer's files: a page per source document and the index. `texts` maps each source's
     `raw_path` to its text."""
+    return dict(render_files(registry, frames, texts))
+
+
+def render_files(registry: Registry, frames: dict[str, pd.DataFrame], texts: dict[str, str]) -> Iterator[tuple[str, bytes]]:
+    """The viewer's files one at a time, (path, bytes), so that a build writes each page before rendering the
+    next instead of holding them all."""
     sources = sorted(row_dicts(frames[Sources.table]), key=lambda s: (s[Sources.raw_path], s[Sources.id]))
     evidence_of: dict[str, list[dict]] = defaultdict(list)
     for row in row_dicts(frames[Evidence.table]):
         evidence_of[row[Evidence.source_id]].append(row)
     notes = record_notes(frames, registry.list_delimiter)
     rows = Rows(registry, frames)
-    files: dict[str, bytes] = {}
     counts = {}
     for source in sources:
         page, counts[source[Sources.id]] = _document_page(source, texts[source[Sources.raw_path]],
                                                            evidence_of[source[Sources.id]], registry, rows, notes)
-        files[page_path(source[Sources.id])] = page.encode("utf-8")
-    files[INDEX] = _index_page(sources, counts).encode("utf-8")
-    return files
+        yield page_path(source[Sources.id]), page.encode("utf-8")
+    yield INDEX, _index_page(sources, counts).encode("utf-8")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 
 import pandas as pd
 
@@ -96,6 +97,12 @@ def collection(source: dict, evidence: list[dict], text: str, base: str, labels:
 def render(registry: Registry, frames: dict[str, pd.DataFrame], texts: dict[str, str], metadata: dict) -> dict[str, bytes]:
     """`docs/annotations/<source_id>.jsonld` for every source document. `texts` maps each source's
     `raw_path` to its text; `metadata` is the package metadata (validation/package.yaml)."""
+    return dict(render_files(registry, frames, texts, metadata))
+
+
+def render_files(registry: Registry, frames: dict[str, pd.DataFrame], texts: dict[str, str],
+                 metadata: dict) -> Iterator[tuple[str, bytes]]:
+    """The annotation files one at a time, (path, bytes): a build writes each before rendering the next."""
     base = package_base(metadata)
     rows = Rows(registry, frames)
     evidence_of: dict[str, list[dict]] = defaultdict(list)
@@ -105,9 +112,7 @@ def render(registry: Registry, frames: dict[str, pd.DataFrame], texts: dict[str,
         key = (row[Evidence.record_table], row[Evidence.record_id])
         if key not in labels:
             labels[key] = record_label(registry[key[0]], rows.get(*key), key[1])
-    files = {}
     for source in row_dicts(frames[Sources.table]):
         document = collection(source, evidence_of[source[Sources.id]], texts[source[Sources.raw_path]], base, labels,
                               registry.list_delimiter)
-        files[annotations_path(source[Sources.id])] = (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-    return files
+        yield annotations_path(source[Sources.id]), (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
