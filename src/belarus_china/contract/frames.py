@@ -18,3 +18,18 @@ def to_frame(table: Table, rows: list[dict]) -> pd.DataFrame:
 
 def to_frames(registry: Registry, rows: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
     return {table.name: to_frame(table, rows.get(table.name, [])) for table in registry}
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """The rows as dicts, as `frame.to_dict("records")` gives them (a missing value is None, a missing date
+    NaT), built column by column: pandas' to_dict boxes every cell of an Arrow-backed column one by one,
+    which dominated the row-by-row rules at 100k+ rows."""
+    columns = []
+    for name in frame.columns:
+        series = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(series.dtype):
+            columns.append(series.tolist())  # Timestamps, NaT where missing (what to_dict gives)
+        else:
+            columns.append(series.to_numpy(dtype=object, na_value=None).tolist())
+    names = list(frame.columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]

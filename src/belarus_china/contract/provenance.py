@@ -16,6 +16,7 @@ import pandas as pd
 from ..base.codec import csv_cell
 from ..base.problems import Problem
 from .dates import DateWordsError, duration_days
+from .frames import records
 from .registry import Column, Registry, Table, field_descriptor
 from .text_match import shows_word, shows_words
 from .vocabulary import Actors, Claims, Evidence, Inferences, Quotes, Sources
@@ -85,7 +86,7 @@ def _index(registry: Registry, frames: dict[str, pd.DataFrame], texts_by_path: d
     texts = {sid: texts_by_path[path] for sid, path in zip(sources[Sources.id].tolist(), sources[Sources.raw_path].tolist(),
                                                            strict=True) if path in texts_by_path}
     delimiter = registry.list_delimiter
-    evidence_rows = frames[Evidence.table].to_dict("records")
+    evidence_rows = records(frames[Evidence.table])
     for row in evidence_rows:
         supports = _text(row[Evidence.supports])
         row["_supports"] = set(supports.split(delimiter)) if supports else set()
@@ -134,7 +135,7 @@ def _check_verbatim(index: _Index, ids: dict[str, pd.Series]) -> list[Problem]:
         if not columns and table.translation is None:
             continue
         role = table.translation
-        for record_id, row in zip(ids[table.name].tolist(), index.frames[table.name].to_dict("records"), strict=True):
+        for record_id, row in zip(ids[table.name].tolist(), records(index.frames[table.name]), strict=True):
             excerpts = [e[Evidence.excerpt] for e in index.cited.get((table.name, record_id), [])]
             # A translation the document prints is its words too; the curator's own is not.
             own = [role.translation] if role is not None and _text(row.get(role.by)) == Quotes.by_document else []
@@ -171,7 +172,7 @@ def _check_shown(index: _Index, ids: dict[str, pd.Series]) -> list[Problem]:
         columns = _shown_columns(table)
         if not columns or table.mergeable:
             continue
-        for record_id, row in zip(ids[table.name].tolist(), index.frames[table.name].to_dict("records"), strict=True):
+        for record_id, row in zip(ids[table.name].tolist(), records(index.frames[table.name]), strict=True):
             for column in columns:
                 value = _text(row.get(column.name))
                 if value is None or (table.name, record_id, column.name) in index.inferred:
@@ -203,9 +204,9 @@ def _check_claims(index: _Index) -> list[Problem]:
     for table in index.registry:
         if table.mergeable:
             frame = index.frames[table.name]
-            curated_rows[table.name] = dict(zip(frame[table.primary_key[0]].tolist(), frame.to_dict("records"),
+            curated_rows[table.name] = dict(zip(frame[table.primary_key[0]].tolist(), records(frame),
                                                 strict=True))
-    for row in claims.to_dict("records"):
+    for row in records(claims):
         table_name, record, field, source = (row[Claims.record_table], row[Claims.record_id], row[Claims.field],
                                              row[Claims.source_id])
         label = f"{table_name}/{record}/{field}/{source}"
@@ -229,8 +230,10 @@ def _check_claims(index: _Index) -> list[Problem]:
         value = _text(row[Claims.claimed_value]) or ""
         if column.references:
             target_table, target_column = column.references
-            known = referenced.setdefault(column.references, set(index.frames[target_table][target_column].astype(str))
-                                          if target_table in index.frames else set())
+            if column.references not in referenced:  # once per column (not setdefault: its default is built every call)
+                referenced[column.references] = (set(index.frames[target_table][target_column].astype(str).tolist())
+                                                 if target_table in index.frames else set())
+            known = referenced[column.references]
             items = value.split(delimiter) if table.is_list(field) else [value]
             for item in items:
                 if item not in known:
@@ -284,7 +287,7 @@ def _check_basis(index: _Index, ids: dict[str, pd.Series]) -> list[Problem]:
         if not shown:
             continue
         source_column = Sources.id if Sources.id in table.column_names else None
-        for record_id, row in zip(ids[table.name].tolist(), index.frames[table.name].to_dict("records"), strict=True):
+        for record_id, row in zip(ids[table.name].tolist(), records(index.frames[table.name]), strict=True):
             for name in shown:
                 value = _text(row.get(name))
                 if value is not None:
