@@ -30,10 +30,21 @@ def _text(value) -> str | None:
 
 def value_text(value, table: Table, column: Column) -> str | None:
     """A value as the claims table writes it (the CSV text of its column's type)."""
+    return _value_text(value, table, field_descriptor(table, column))
+
+
+def _value_text(value, table: Table, descriptor: dict) -> str | None:
     if isinstance(value, list):
         return table.list_delimiter.join(value) if value else None
-    text = csv_cell(value, field_descriptor(table, column))
+    text = csv_cell(value, descriptor)
     return text or None
+
+
+def _claimed_column(table: Table, field: str) -> tuple[Table, Column, set[str], dict]:
+    """What checking a claim about `field` needs: the table, the column, the columns whose evidence supports
+    it, and its field descriptor."""
+    column = table.column(field)
+    return table, column, {field} | table.determined_by(field), field_descriptor(table, column)
 
 
 def claim_agrees(table: Table, field: str, claimed: str, curated: str | None) -> bool:
@@ -201,6 +212,8 @@ def _check_claims(index: _Index) -> list[Problem]:
     delimiter = index.registry.list_delimiter
     curated_rows = {}
     referenced: dict[tuple[str, str], set[str]] = {}  # (table, column) -> the ids a claim may name
+    # (table, field) -> what every claim of it needs, looked up once
+    about: dict[tuple[str, str], tuple[Table, Column, set[str], dict] | None] = {}
     for table in index.registry:
         if table.mergeable:
             frame = index.frames[table.name]
@@ -210,12 +223,14 @@ def _check_claims(index: _Index) -> list[Problem]:
         table_name, record, field, source = (row[Claims.record_table], row[Claims.record_id], row[Claims.field],
                                              row[Claims.source_id])
         label = f"{table_name}/{record}/{field}/{source}"
-        if table_name not in index.registry.tables or field not in index.registry[table_name].column_names:
+        if (table_name, field) not in about:
+            known_column = table_name in index.registry.tables and field in index.registry[table_name].column_names
+            about[(table_name, field)] = _claimed_column(index.registry[table_name], field) if known_column else None
+        claimed_column = about[(table_name, field)]
+        if claimed_column is None:
             continue  # reported as a dangling reference or an unknown column elsewhere
-        table = index.registry[table_name]
-        column = table.column(field)
+        table, column, supporting, descriptor = claimed_column
         inferred = source in index.inferred.get((table_name, record, field), {})
-        supporting = {field} | table.determined_by(field)
         cited = [index.evidence.get(e) for e in (_text(row[Claims.evidence_ids]) or "").split(delimiter) if e]
         wrong = [e[Evidence.id] for e in cited if e is not None and (
             e[Evidence.source_id] != source or (e[Evidence.record_table], e[Evidence.record_id]) != (table_name, record))]
@@ -248,7 +263,7 @@ def _check_claims(index: _Index) -> list[Problem]:
                                             record=label, column=Claims.claimed_value))
         curated = curated_rows.get(table_name, {}).get(record)
         if curated is not None:
-            curated_text = value_text(curated.get(field), table, column)
+            curated_text = _value_text(curated.get(field), table, descriptor)
             agrees = bool(row[Claims.agrees])
             if agrees != claim_agrees(table, field, value, curated_text):
                 problems.append(Problem("claim-agrees", f"agrees is {agrees} but the source claims {value!r} and the "
