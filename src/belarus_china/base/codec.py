@@ -311,7 +311,9 @@ def same_column(values: pd.Series, arrow: pa.ChunkedArray, field: dict) -> bool:
     if pa.types.is_dictionary(arrow.type):
         arrow = arrow.cast(arrow.type.value_type)
     try:
-        left = pa.chunked_array([pa.array(values, from_pandas=True)])
+        left = pa.array(values, from_pandas=True)  # an Arrow-backed column comes out chunked already
+        if isinstance(left, pa.Array):
+            left = pa.chunked_array([left])
         if codec(field).is_list:
             left = pc.split_pattern(left.cast(pa.string()), field["delimiter"])
             right = arrow.cast(pa.list_(pa.string()))

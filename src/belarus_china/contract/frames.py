@@ -33,3 +33,18 @@ def records(frame: pd.DataFrame) -> list[dict]:
             columns.append(series.to_numpy(dtype=object, na_value=None).tolist())
     names = list(frame.columns)
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+class Rows:
+    """Each table's rows as dicts (`records`), made once per check: several rules walk the same table row by
+    row, and making the dicts cost as much as some of the rules themselves. The rows are read, never changed
+    (a rule that adds its own keys names them with a leading underscore)."""
+
+    def __init__(self, frames: dict[str, pd.DataFrame]):
+        self.frames = frames
+        self._made: dict[str, list[dict]] = {}
+
+    def __getitem__(self, name: str) -> list[dict]:
+        if name not in self._made:
+            self._made[name] = records(self.frames[name])
+        return self._made[name]

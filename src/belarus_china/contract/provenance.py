@@ -16,7 +16,7 @@ import pandas as pd
 from ..base.codec import csv_cell
 from ..base.problems import Problem
 from .dates import DateWordsError, duration_days
-from .frames import records
+from .frames import Rows
 from .registry import Column, Registry, Table, field_descriptor
 from .text_match import shows_word, shows_words
 from .vocabulary import Actors, Claims, Evidence, Inferences, Quotes, Sources
@@ -83,6 +83,7 @@ class _Index:
     cited: dict[tuple[str, str], list[dict]]                # (table, record) -> evidence rows
     inferred: dict[tuple[str, str, str], dict[str, str]]    # (table, record, field) -> {source: basis}
     aliases: dict[str, list[str]]                           # actor_id -> aliases
+    rows: Rows                                              # each table's rows as dicts
 
     def shows(self, column: Column, value: str, excerpt: str) -> bool:
         if column.shown_as == "place":
@@ -92,15 +93,17 @@ class _Index:
         return shows_words(excerpt, self.aliases.get(value, ()))
 
 
-def _index(registry: Registry, frames: dict[str, pd.DataFrame], texts_by_path: dict[str, str]) -> _Index:
+def _index(registry: Registry, frames: dict[str, pd.DataFrame], texts_by_path: dict[str, str], rows: Rows) -> _Index:
     sources = frames[Sources.table]
     texts = {sid: texts_by_path[path] for sid, path in zip(sources[Sources.id].tolist(), sources[Sources.raw_path].tolist(),
                                                            strict=True) if path in texts_by_path}
     delimiter = registry.list_delimiter
-    evidence_rows = records(frames[Evidence.table])
+    evidence_rows = rows[Evidence.table]
     for row in evidence_rows:
         supports = _text(row[Evidence.supports])
         row["_supports"] = set(supports.split(delimiter)) if supports else set()
+        # Folded once here: a record's excerpts are searched again for each of its claims and words.
+        row["_folded"] = _fold(row[Evidence.excerpt]) if isinstance(row[Evidence.excerpt], str) else ""
     cited: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for row in evidence_rows:
         cited[(row[Evidence.record_table], row[Evidence.record_id])].append(row)
@@ -113,12 +116,12 @@ def _index(registry: Registry, frames: dict[str, pd.DataFrame], texts_by_path: d
     actors = frames[Actors.table]
     aliases = {aid: (_text(a) or "").split(delimiter) for aid, a in zip(actors[Actors.id].tolist(),
                                                                        actors[Actors.aliases].tolist(), strict=True)}
-    return _Index(registry, frames, texts, {r[Evidence.id]: r for r in evidence_rows}, cited, inferred, aliases)
+    return _Index(registry, frames, texts, {r[Evidence.id]: r for r in evidence_rows}, cited, inferred, aliases, rows)
 
 
 def check_provenance(registry: Registry, frames: dict[str, pd.DataFrame], texts_by_path: dict[str, str],
-                     ids: dict[str, pd.Series]) -> list[Problem]:
-    index = _index(registry, frames, texts_by_path)
+                     ids: dict[str, pd.Series], rows: Rows) -> list[Problem]:
+    index = _index(registry, frames, texts_by_path, rows)
     problems = _check_shown(index, ids)
     problems += _check_claims(index)
     problems += _check_names(index)
@@ -132,9 +135,10 @@ def _fold(text: str) -> str:
     return " ".join(text.split())
 
 
-def _inside(words: str, excerpts: list[str]) -> bool:
+def _inside(words: str, folded_excerpts: list[str]) -> bool:
+    """Whether the words lie inside one of the excerpts (each already folded, see `_index`)."""
     folded = _fold(words)
-    return any(folded in _fold(excerpt) for excerpt in excerpts)
+    return any(folded in excerpt for excerpt in folded_excerpts)
 
 
 def _check_verbatim(index: _Index, ids: dict[str, pd.Series]) -> list[Problem]:
@@ -146,8 +150,8 @@ def _check_verbatim(index: _Index, ids: dict[str, pd.Series]) -> list[Problem]:
         if not columns and table.translation is None:
             continue
         role = table.translation
-        for record_id, row in zip(ids[table.name].tolist(), records(index.frames[table.name]), strict=True):
-            excerpts = [e[Evidence.excerpt] for e in index.cited.get((table.name, record_id), [])]
+        for record_id, row in zip(ids[table.name].tolist(), index.rows[table.name], strict=True):
+            excerpts = [e["_folded"] for e in index.cited.get((table.name, record_id), [])]
             # A translation the document prints is its words too; the curator's own is not.
             own = [role.translation] if role is not None and _text(row.get(role.by)) == Quotes.by_document else []
             for name in [*columns, *own]:
@@ -156,14 +160,14 @@ def _check_verbatim(index: _Index, ids: dict[str, pd.Series]) -> list[Problem]:
                     problems.append(Problem("not-verbatim", f"{words!r} is not inside any excerpt of the record",
                                             table=table.name, record=record_id, column=name))
     claims = index.frames[Claims.table]
+    verbatim = {table.name: table.verbatim_columns for table in index.registry}  # a property: computed once
     for table_name, record, field, source, claimed, words in zip(*(claims[c].tolist() for c in (
             Claims.record_table, Claims.record_id, Claims.field, Claims.source_id, Claims.claimed_value,
             Claims.value_as_reported)), strict=True):
-        if table_name not in index.registry.tables:
+        if table_name not in verbatim:
             continue
-        table = index.registry[table_name]
-        said = [_text(words)] + ([_text(claimed)] if field in table.verbatim_columns else [])
-        excerpts = [e[Evidence.excerpt] for e in index.cited.get((table_name, record), []) if e[Evidence.source_id] == source]
+        said = [_text(words)] + ([_text(claimed)] if field in verbatim[table_name] else [])
+        excerpts = [e["_folded"] for e in index.cited.get((table_name, record), []) if e[Evidence.source_id] == source]
         for text in said:
             if text is not None and not _inside(text, excerpts):
                 problems.append(Problem("not-verbatim", f"{text!r} is not inside any excerpt of {source} for the record",
@@ -183,7 +187,7 @@ def _check_shown(index: _Index, ids: dict[str, pd.Series]) -> list[Problem]:
         columns = _shown_columns(table)
         if not columns or table.mergeable:
             continue
-        for record_id, row in zip(ids[table.name].tolist(), records(index.frames[table.name]), strict=True):
+        for record_id, row in zip(ids[table.name].tolist(), index.rows[table.name], strict=True):
             for column in columns:
                 value = _text(row.get(column.name))
                 if value is None or (table.name, record_id, column.name) in index.inferred:
@@ -208,7 +212,6 @@ def _check_claims(index: _Index) -> list[Problem]:
     """Every claim cites its own source's evidence for its column (or is that source's inference),
     shows a place, country or actor value, and agrees exactly when the curated value allows it."""
     problems = []
-    claims = index.frames[Claims.table]
     delimiter = index.registry.list_delimiter
     curated_rows = {}
     referenced: dict[tuple[str, str], set[str]] = {}  # (table, column) -> the ids a claim may name
@@ -217,9 +220,9 @@ def _check_claims(index: _Index) -> list[Problem]:
     for table in index.registry:
         if table.mergeable:
             frame = index.frames[table.name]
-            curated_rows[table.name] = dict(zip(frame[table.primary_key[0]].tolist(), records(frame),
+            curated_rows[table.name] = dict(zip(frame[table.primary_key[0]].tolist(), index.rows[table.name],
                                                 strict=True))
-    for row in records(claims):
+    for row in index.rows[Claims.table]:
         table_name, record, field, source = (row[Claims.record_table], row[Claims.record_id], row[Claims.field],
                                              row[Claims.source_id])
         label = f"{table_name}/{record}/{field}/{source}"
@@ -302,7 +305,7 @@ def _check_basis(index: _Index, ids: dict[str, pd.Series]) -> list[Problem]:
         if not shown:
             continue
         source_column = Sources.id if Sources.id in table.column_names else None
-        for record_id, row in zip(ids[table.name].tolist(), records(index.frames[table.name]), strict=True):
+        for record_id, row in zip(ids[table.name].tolist(), index.rows[table.name], strict=True):
             for name in shown:
                 value = _text(row.get(name))
                 if value is not None:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..base.problems import Problem
 from .dates import DateWordsError, Window, contained, duration_days, edtf, precision, read_window
-from .frames import records
+from .frames import Rows
 from .registry import Registry, Table
 from .vocabulary import Claims, Inferences, Sources
 
@@ -41,6 +41,7 @@ class _Context:
     frames: dict[str, pd.DataFrame]
     windows: dict[tuple[str, str], Window]          # (table, id) -> the published window
     inferred: dict[tuple[str, str, str], set[str]]  # (table, id, field) -> sources inferring it
+    rows: Rows                                      # each table's rows as dicts
 
     def anchor(self, anchor: str | None, source_id: str | None) -> Window | None:
         if anchor is None:
@@ -94,8 +95,9 @@ def _fmt(window: Window) -> str:
     return edtf(window) or "no window"
 
 
-def check_windows(registry: Registry, frames: dict[str, pd.DataFrame], ids: dict[str, pd.Series]) -> list[Problem]:
-    ctx = _Context(registry, frames, {}, {})
+def check_windows(registry: Registry, frames: dict[str, pd.DataFrame], ids: dict[str, pd.Series],
+                  rows: Rows) -> list[Problem]:
+    ctx = _Context(registry, frames, {}, {}, rows)
     inferences = frames[Inferences.table]
     for table, record, field, source in zip(inferences[Inferences.record_table].tolist(),
                                              inferences[Inferences.record_id].tolist(),
@@ -104,7 +106,7 @@ def check_windows(registry: Registry, frames: dict[str, pd.DataFrame], ids: dict
         ctx.inferred.setdefault((table, record, field), set()).add(source)
     dated = [t for t in registry if t.window is not None]
     for table in dated:
-        for record_id, row in zip(ids[table.name].tolist(), records(frames[table.name]), strict=True):
+        for record_id, row in zip(ids[table.name].tolist(), rows[table.name], strict=True):
             window = row_window(table, row)
             if window is not None:
                 ctx.windows[(table.name, record_id)] = window
@@ -123,7 +125,7 @@ def _check_table(ctx: _Context, table: Table, ids: pd.Series) -> list[Problem]:
     assert role is not None
     problems = []
     source_column = Sources.id if Sources.id in table.column_names else None
-    for record_id, row in zip(ids.tolist(), records(ctx.frames[table.name]), strict=True):
+    for record_id, row in zip(ids.tolist(), ctx.rows[table.name], strict=True):
         window = ctx.windows.get((table.name, record_id))
         if window is None:
             continue
@@ -264,7 +266,7 @@ def _check_periods(ctx: _Context, table: Table, ids: pd.Series) -> list[Problem]
     role = table.period
     assert role is not None
     problems = []
-    for record_id, row in zip(ids.tolist(), records(ctx.frames[table.name]), strict=True):
+    for record_id, row in zip(ids.tolist(), ctx.rows[table.name], strict=True):
         words = _text(row.get(role.words))
         if words is None:
             continue
