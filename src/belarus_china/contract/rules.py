@@ -261,7 +261,7 @@ def _check_foreign_keys(registry: Registry, frames: dict[str, pd.DataFrame]) -> 
     for table in registry:
         frame, ids = frames[table.name], record_ids(table, frames[table.name])
         for column, ref_table, ref_column in table.foreign_keys():
-            known = set(frames[ref_table][ref_column])
+            known = frames[ref_table][ref_column].dropna().tolist()  # a list: pyarrow makes the set (_isin)
             values = frame[column].dropna()
             if table.is_list(column):
                 values = values.str.split(table.list_delimiter, regex=False).explode()
