@@ -3,6 +3,11 @@ files (tables and generated documentation), tables, cross-table rules, raw text,
 what the tables give), and frictionless as the standards gate (on a sanitised copy,
 `frictionless_gate.py`). Every problem is collected; nothing here needs the code that built the package,
 and nothing in the package is trusted.
+
+The files are read columnar: CSV with pyarrow's CSV reader (every cell as the text written, then the codec's
+typed conversion, bad cells found by masks and only then named by row and column), Parquet with pyarrow;
+the two copies are compared column by column in Arrow, and cells are located only in a column that differs.
+The table rules (contract.rules) run once on the CSV frames, the same code the build runs on what it writes.
 """
 
 from __future__ import annotations
