@@ -280,8 +280,8 @@ def _check_names(index: _Index) -> list[Problem]:
     problems = []
     actors = index.frames[Actors.table]
     for actor_id, name in zip(actors[Actors.id].tolist(), actors[Actors.name].tolist(), strict=True):
-        if name in index.aliases.get(actor_id, []):
-            continue
+        if _text(name) is None or name in index.aliases.get(actor_id, []):
+            continue  # a missing name is reported as required (pandera); `NA in list` would raise
         if EXTERNAL in index.inferred.get((Actors.table, actor_id, Actors.name), {}).values():
             continue
         problems.append(Problem("name-not-shown", f"{name!r} is none of the actor's aliases (the spellings the "
