@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/run.py            # writes benchmarks/RESULTS.md (about 15 minutes)
     .venv/bin/python benchmarks/run.py --quick    # the same code path on tiny corpora, printed (about a minute; CI)
+    .venv/bin/python benchmarks/run.py --validators PACKAGE --repeats 3   # only ours vs frictionless on a built package
 
 Sizes: the real five documents, then synthetic corpora (benchmarks/generate.py) of 1%, 10% and 100%
 of --largest evidence rows, and an attempt at --attempt evidence rows (by default the issue's
@@ -80,7 +81,8 @@ def measure(command: list[str], *, memory_mb: float, time_s: float, cwd: Path | 
     wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     out.seek(0), err.seek(0)
-    return {"wall_s": wall, "peak_mb": usage.ru_maxrss / 1024, "returncode": process.returncode,
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024,
+            "returncode": process.returncode,
             "stdout": out.read().decode("utf-8", "replace"), "stderr": err.read().decode("utf-8", "replace"),
             "stopped": stopped}
 
@@ -415,6 +417,30 @@ class Benchmark:
         return {"tables": rows, "total": {**total, "ratio": total["belarus_china.load"] / total["pandas.read_parquet"]}}
 
 
+def compare_on(package: Path, repeats: int, limits: dict) -> str:
+    """`--validators PACKAGE`: ours (`validate --no-frictionless`) and `frictionless validate` on one built
+    package, each a fresh process, fastest of `repeats`; wall and CPU seconds (user + system: on a shared
+    machine the CPU time is the steadier of the two). A quick before/after without the whole run."""
+    rows = json.loads(subprocess.run([sys.executable, "-c", "import json, sys, belarus_china as bc; "
+                                      "print(json.dumps({t: len(bc.load(t, package=sys.argv[1])) for t in "
+                                      "bc.tables(sys.argv[1])}))", str(package)],
+                                     capture_output=True, text=True, check=True).stdout)
+    best = {}
+    for name, command in (("ours", inject.ours_command(package)), ("frictionless", inject.frictionless_command(package))):
+        runs = [measure(command, **limits) for _ in range(repeats)]
+        best[name] = min(runs, key=lambda r: r["wall_s"])
+        best[name]["cpu_s"] = min(r["cpu_s"] for r in runs)
+    total = sum(rows.values())
+    lines = [f"{package}: {total:,} rows ({rows.get('evidence', 0):,} evidence rows), fastest of {repeats}"]
+    for name, run in best.items():
+        lines.append(f"  {name:12} {run['wall_s']:7.2f} s wall  {run['cpu_s']:7.2f} s CPU  {run['peak_mb']:6.0f} MB  "
+                     f"exit {run['returncode']}  {total / run['wall_s']:,.0f} rows/s")
+    ours, theirs = best["ours"], best["frictionless"]
+    lines.append(f"  ratio (frictionless / ours): {theirs['wall_s'] / ours['wall_s']:.1f}× wall, "
+                 f"{theirs['cpu_s'] / ours['cpu_s']:.1f}× CPU")
+    return "\n".join(lines)
+
+
 def machine() -> dict:
     cpu = "unknown"
     try:
@@ -718,7 +744,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the generated corpora")
     parser.add_argument("--no-profile", dest="profile", action="store_false",
                         help="leave out the build under cProfile (its top entries in RESULTS.md)")
+    parser.add_argument("--validators", type=Path, default=None, metavar="PACKAGE",
+                        help="only time both validators on this built package (fresh processes) and print it")
     args = parser.parse_args(argv)
+    if args.validators is not None:
+        print(compare_on(args.validators, args.repeats or 1,
+                         {"memory_mb": args.memory_limit, "time_s": args.time_limit}))
+        return 0
     defaults = ({"largest": 1_500, "attempt": 0, "repeats": 1, "docs_timed_below": 10} if args.quick else
                 {"largest": 300_000, "attempt": 1_000_000, "repeats": 3, "docs_timed_below": 10**9})
     for key, value in defaults.items():

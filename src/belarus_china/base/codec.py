@@ -35,6 +35,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 
 class CodecError(ValueError):
@@ -301,6 +302,32 @@ def same_cells(a: pd.Series, b: pd.Series, field: dict) -> pd.Series:
         right = [list_items(v, field) for v in b.astype(object)]
         return pd.Series([x == y for x, y in zip(left, right, strict=True)], index=a.index, dtype=bool)
     return (a.isna() & b.isna()) | (a == b).fillna(False).astype(bool)
+
+
+def same_column(values: pd.Series, arrow: pa.ChunkedArray, field: dict) -> bool:
+    """Whether a whole value-form column holds exactly the values of an Arrow (Parquet-form) column: one
+    Arrow comparison, so that the cell-by-cell `same_cells` (and the Parquet column in pandas) is needed only
+    for a column that differs. True only when every cell is the same by `same_cells`' rules: a list column's
+    text is split at the delimiter (an item holding the delimiter is two items, as there), an enumeration's
+    dictionary is compared by its values. Anything this cannot decide cheaply answers False."""
+    if pa.types.is_dictionary(arrow.type):
+        arrow = arrow.cast(arrow.type.value_type)
+    try:
+        left = pa.array(values, from_pandas=True)  # an Arrow-backed column comes out chunked already
+        if isinstance(left, pa.Array):
+            left = pa.chunked_array([left])
+        if codec(field).is_list:
+            left = pc.split_pattern(left.cast(pa.string()), field["delimiter"])
+            right = arrow.cast(pa.list_(pa.string()))
+        elif field["type"] == "date":
+            left = left.cast(pa.date32())
+            right = arrow.cast(pa.date32())
+        else:
+            left = left.cast(arrow.type)
+            right = arrow
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return False
+    return len(left) == len(right) and left.equals(right)
 
 
 def column_from_values(cells: list, field: dict) -> pd.Series:

@@ -16,6 +16,7 @@ import pandas as pd
 from ..base.codec import csv_cell
 from ..base.problems import Problem
 from .dates import DateWordsError, duration_days
+from .frames import Rows
 from .registry import Column, Registry, Table, field_descriptor
 from .text_match import shows_word, shows_words
 from .vocabulary import Actors, Claims, Evidence, Inferences, Quotes, Sources
@@ -29,10 +30,21 @@ def _text(value) -> str | None:
 
 def value_text(value, table: Table, column: Column) -> str | None:
     """A value as the claims table writes it (the CSV text of its column's type)."""
+    return _value_text(value, table, field_descriptor(table, column))
+
+
+def _value_text(value, table: Table, descriptor: dict) -> str | None:
     if isinstance(value, list):
         return table.list_delimiter.join(value) if value else None
-    text = csv_cell(value, field_descriptor(table, column))
+    text = csv_cell(value, descriptor)
     return text or None
+
+
+def _claimed_column(table: Table, field: str) -> tuple[Table, Column, set[str], dict]:
+    """What checking a claim about `field` needs: the table, the column, the columns whose evidence supports
+    it, and its field descriptor."""
+    column = table.column(field)
+    return table, column, {field} | table.determined_by(field), field_descriptor(table, column)
 
 
 def claim_agrees(table: Table, field: str, claimed: str, curated: str | None) -> bool:
@@ -71,6 +83,7 @@ class _Index:
     cited: dict[tuple[str, str], list[dict]]                # (table, record) -> evidence rows
     inferred: dict[tuple[str, str, str], dict[str, str]]    # (table, record, field) -> {source: basis}
     aliases: dict[str, list[str]]                           # actor_id -> aliases
+    rows: Rows                                              # each table's rows as dicts
 
     def shows(self, column: Column, value: str, excerpt: str) -> bool:
         if column.shown_as == "place":
@@ -80,15 +93,17 @@ class _Index:
         return shows_words(excerpt, self.aliases.get(value, ()))
 
 
-def _index(registry: Registry, frames: dict[str, pd.DataFrame], texts_by_path: dict[str, str]) -> _Index:
+def _index(registry: Registry, frames: dict[str, pd.DataFrame], texts_by_path: dict[str, str], rows: Rows) -> _Index:
     sources = frames[Sources.table]
     texts = {sid: texts_by_path[path] for sid, path in zip(sources[Sources.id].tolist(), sources[Sources.raw_path].tolist(),
                                                            strict=True) if path in texts_by_path}
     delimiter = registry.list_delimiter
-    evidence_rows = frames[Evidence.table].to_dict("records")
+    evidence_rows = rows[Evidence.table]
     for row in evidence_rows:
         supports = _text(row[Evidence.supports])
         row["_supports"] = set(supports.split(delimiter)) if supports else set()
+        # Folded once here: a record's excerpts are searched again for each of its claims and words.
+        row["_folded"] = _fold(row[Evidence.excerpt]) if isinstance(row[Evidence.excerpt], str) else ""
     cited: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for row in evidence_rows:
         cited[(row[Evidence.record_table], row[Evidence.record_id])].append(row)
@@ -101,12 +116,12 @@ def _index(registry: Registry, frames: dict[str, pd.DataFrame], texts_by_path: d
     actors = frames[Actors.table]
     aliases = {aid: (_text(a) or "").split(delimiter) for aid, a in zip(actors[Actors.id].tolist(),
                                                                        actors[Actors.aliases].tolist(), strict=True)}
-    return _Index(registry, frames, texts, {r[Evidence.id]: r for r in evidence_rows}, cited, inferred, aliases)
+    return _Index(registry, frames, texts, {r[Evidence.id]: r for r in evidence_rows}, cited, inferred, aliases, rows)
 
 
 def check_provenance(registry: Registry, frames: dict[str, pd.DataFrame], texts_by_path: dict[str, str],
-                     ids: dict[str, pd.Series]) -> list[Problem]:
-    index = _index(registry, frames, texts_by_path)
+                     ids: dict[str, pd.Series], rows: Rows) -> list[Problem]:
+    index = _index(registry, frames, texts_by_path, rows)
     problems = _check_shown(index, ids)
     problems += _check_claims(index)
     problems += _check_names(index)
@@ -120,9 +135,10 @@ def _fold(text: str) -> str:
     return " ".join(text.split())
 
 
-def _inside(words: str, excerpts: list[str]) -> bool:
+def _inside(words: str, folded_excerpts: list[str]) -> bool:
+    """Whether the words lie inside one of the excerpts (each already folded, see `_index`)."""
     folded = _fold(words)
-    return any(folded in _fold(excerpt) for excerpt in excerpts)
+    return any(folded in excerpt for excerpt in folded_excerpts)
 
 
 def _check_verbatim(index: _Index, ids: dict[str, pd.Series]) -> list[Problem]:
@@ -134,8 +150,8 @@ def _check_verbatim(index: _Index, ids: dict[str, pd.Series]) -> list[Problem]:
         if not columns and table.translation is None:
             continue
         role = table.translation
-        for record_id, row in zip(ids[table.name].tolist(), index.frames[table.name].to_dict("records"), strict=True):
-            excerpts = [e[Evidence.excerpt] for e in index.cited.get((table.name, record_id), [])]
+        for record_id, row in zip(ids[table.name].tolist(), index.rows[table.name], strict=True):
+            excerpts = [e["_folded"] for e in index.cited.get((table.name, record_id), [])]
             # A translation the document prints is its words too; the curator's own is not.
             own = [role.translation] if role is not None and _text(row.get(role.by)) == Quotes.by_document else []
             for name in [*columns, *own]:
@@ -144,14 +160,14 @@ def _check_verbatim(index: _Index, ids: dict[str, pd.Series]) -> list[Problem]:
                     problems.append(Problem("not-verbatim", f"{words!r} is not inside any excerpt of the record",
                                             table=table.name, record=record_id, column=name))
     claims = index.frames[Claims.table]
+    verbatim = {table.name: table.verbatim_columns for table in index.registry}  # a property: computed once
     for table_name, record, field, source, claimed, words in zip(*(claims[c].tolist() for c in (
             Claims.record_table, Claims.record_id, Claims.field, Claims.source_id, Claims.claimed_value,
             Claims.value_as_reported)), strict=True):
-        if table_name not in index.registry.tables:
+        if table_name not in verbatim:
             continue
-        table = index.registry[table_name]
-        said = [_text(words)] + ([_text(claimed)] if field in table.verbatim_columns else [])
-        excerpts = [e[Evidence.excerpt] for e in index.cited.get((table_name, record), []) if e[Evidence.source_id] == source]
+        said = [_text(words)] + ([_text(claimed)] if field in verbatim[table_name] else [])
+        excerpts = [e["_folded"] for e in index.cited.get((table_name, record), []) if e[Evidence.source_id] == source]
         for text in said:
             if text is not None and not _inside(text, excerpts):
                 problems.append(Problem("not-verbatim", f"{text!r} is not inside any excerpt of {source} for the record",
@@ -171,7 +187,7 @@ def _check_shown(index: _Index, ids: dict[str, pd.Series]) -> list[Problem]:
         columns = _shown_columns(table)
         if not columns or table.mergeable:
             continue
-        for record_id, row in zip(ids[table.name].tolist(), index.frames[table.name].to_dict("records"), strict=True):
+        for record_id, row in zip(ids[table.name].tolist(), index.rows[table.name], strict=True):
             for column in columns:
                 value = _text(row.get(column.name))
                 if value is None or (table.name, record_id, column.name) in index.inferred:
@@ -196,25 +212,28 @@ def _check_claims(index: _Index) -> list[Problem]:
     """Every claim cites its own source's evidence for its column (or is that source's inference),
     shows a place, country or actor value, and agrees exactly when the curated value allows it."""
     problems = []
-    claims = index.frames[Claims.table]
     delimiter = index.registry.list_delimiter
     curated_rows = {}
     referenced: dict[tuple[str, str], set[str]] = {}  # (table, column) -> the ids a claim may name
+    # (table, field) -> what every claim of it needs, looked up once
+    about: dict[tuple[str, str], tuple[Table, Column, set[str], dict] | None] = {}
     for table in index.registry:
         if table.mergeable:
             frame = index.frames[table.name]
-            curated_rows[table.name] = dict(zip(frame[table.primary_key[0]].tolist(), frame.to_dict("records"),
+            curated_rows[table.name] = dict(zip(frame[table.primary_key[0]].tolist(), index.rows[table.name],
                                                 strict=True))
-    for row in claims.to_dict("records"):
+    for row in index.rows[Claims.table]:
         table_name, record, field, source = (row[Claims.record_table], row[Claims.record_id], row[Claims.field],
                                              row[Claims.source_id])
         label = f"{table_name}/{record}/{field}/{source}"
-        if table_name not in index.registry.tables or field not in index.registry[table_name].column_names:
+        if (table_name, field) not in about:
+            known_column = table_name in index.registry.tables and field in index.registry[table_name].column_names
+            about[(table_name, field)] = _claimed_column(index.registry[table_name], field) if known_column else None
+        claimed_column = about[(table_name, field)]
+        if claimed_column is None:
             continue  # reported as a dangling reference or an unknown column elsewhere
-        table = index.registry[table_name]
-        column = table.column(field)
+        table, column, supporting, descriptor = claimed_column
         inferred = source in index.inferred.get((table_name, record, field), {})
-        supporting = {field} | table.determined_by(field)
         cited = [index.evidence.get(e) for e in (_text(row[Claims.evidence_ids]) or "").split(delimiter) if e]
         wrong = [e[Evidence.id] for e in cited if e is not None and (
             e[Evidence.source_id] != source or (e[Evidence.record_table], e[Evidence.record_id]) != (table_name, record))]
@@ -229,10 +248,10 @@ def _check_claims(index: _Index) -> list[Problem]:
         value = _text(row[Claims.claimed_value]) or ""
         if column.references:
             target_table, target_column = column.references
-            known = referenced.get(column.references)
-            if known is None:  # once per referenced column (setdefault would build the set again for every claim)
-                known = referenced[column.references] = (set(index.frames[target_table][target_column].astype(str))
-                                                         if target_table in index.frames else set())
+            if column.references not in referenced:  # once per column (not setdefault: its default is built every call)
+                referenced[column.references] = (set(index.frames[target_table][target_column].astype(str).tolist())
+                                                 if target_table in index.frames else set())
+            known = referenced[column.references]
             items = value.split(delimiter) if table.is_list(field) else [value]
             for item in items:
                 if item not in known:
@@ -247,7 +266,7 @@ def _check_claims(index: _Index) -> list[Problem]:
                                             record=label, column=Claims.claimed_value))
         curated = curated_rows.get(table_name, {}).get(record)
         if curated is not None:
-            curated_text = value_text(curated.get(field), table, column)
+            curated_text = _value_text(curated.get(field), table, descriptor)
             agrees = bool(row[Claims.agrees])
             if agrees != claim_agrees(table, field, value, curated_text):
                 problems.append(Problem("claim-agrees", f"agrees is {agrees} but the source claims {value!r} and the "
@@ -261,8 +280,8 @@ def _check_names(index: _Index) -> list[Problem]:
     problems = []
     actors = index.frames[Actors.table]
     for actor_id, name in zip(actors[Actors.id].tolist(), actors[Actors.name].tolist(), strict=True):
-        if name in index.aliases.get(actor_id, []):
-            continue
+        if _text(name) is None or name in index.aliases.get(actor_id, []):
+            continue  # a missing name is reported as required (pandera); `NA in list` would raise
         if EXTERNAL in index.inferred.get((Actors.table, actor_id, Actors.name), {}).values():
             continue
         problems.append(Problem("name-not-shown", f"{name!r} is none of the actor's aliases (the spellings the "
@@ -286,7 +305,7 @@ def _check_basis(index: _Index, ids: dict[str, pd.Series]) -> list[Problem]:
         if not shown:
             continue
         source_column = Sources.id if Sources.id in table.column_names else None
-        for record_id, row in zip(ids[table.name].tolist(), index.frames[table.name].to_dict("records"), strict=True):
+        for record_id, row in zip(ids[table.name].tolist(), index.rows[table.name], strict=True):
             for name in shown:
                 value = _text(row.get(name))
                 if value is not None:

@@ -21,6 +21,7 @@ from pandera.errors import SchemaErrors
 from ..base.codec import codec_of, value_dtype
 from ..base.problems import CATALOGUE, Problem
 from .checks import DOMAIN_CHECKS, domain_check
+from .frames import Rows
 from .provenance import check_provenance
 from .registry import Column, Registry, Table, table_schema
 from .vocabulary import Evidence, Inferences, RenamedIds, Sources
@@ -205,8 +206,9 @@ def check_tables(registry: Registry, frames: dict[str, pd.DataFrame], texts: dic
     ids = {t.name: record_ids(t, frames[t.name]) for t in registry}
     problems.extend(_check_together(registry, frames, ids))
     problems.extend(_check_event_codes(registry, frames, ids))
-    problems.extend(check_windows(registry, frames, ids))
-    problems.extend(check_provenance(registry, frames, texts, ids))
+    rows = Rows(frames)  # shared: both walk the same tables row by row
+    problems.extend(check_windows(registry, frames, ids, rows))
+    problems.extend(check_provenance(registry, frames, texts, ids, rows))
     problems.extend(_check_translations(registry, frames, ids))
     problems.extend(_check_renamed_ids(registry, frames, ids))
     return problems
@@ -259,7 +261,7 @@ def _check_foreign_keys(registry: Registry, frames: dict[str, pd.DataFrame]) -> 
     for table in registry:
         frame, ids = frames[table.name], record_ids(table, frames[table.name])
         for column, ref_table, ref_column in table.foreign_keys():
-            known = set(frames[ref_table][ref_column])
+            known = frames[ref_table][ref_column].dropna().tolist()  # a list: pyarrow makes the set (_isin)
             values = frame[column].dropna()
             if table.is_list(column):
                 values = values.str.split(table.list_delimiter, regex=False).explode()

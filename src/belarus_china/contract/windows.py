@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..base.problems import Problem
 from .dates import DateWordsError, Window, contained, duration_days, edtf, precision, read_window
+from .frames import Rows
 from .registry import Registry, Table
 from .vocabulary import Claims, Inferences, Sources
 
@@ -40,6 +41,7 @@ class _Context:
     frames: dict[str, pd.DataFrame]
     windows: dict[tuple[str, str], Window]          # (table, id) -> the published window
     inferred: dict[tuple[str, str, str], set[str]]  # (table, id, field) -> sources inferring it
+    rows: Rows                                      # each table's rows as dicts
 
     def anchor(self, anchor: str | None, source_id: str | None) -> Window | None:
         if anchor is None:
@@ -93,8 +95,9 @@ def _fmt(window: Window) -> str:
     return edtf(window) or "no window"
 
 
-def check_windows(registry: Registry, frames: dict[str, pd.DataFrame], ids: dict[str, pd.Series]) -> list[Problem]:
-    ctx = _Context(registry, frames, {}, {})
+def check_windows(registry: Registry, frames: dict[str, pd.DataFrame], ids: dict[str, pd.Series],
+                  rows: Rows) -> list[Problem]:
+    ctx = _Context(registry, frames, {}, {}, rows)
     inferences = frames[Inferences.table]
     for table, record, field, source in zip(inferences[Inferences.record_table].tolist(),
                                              inferences[Inferences.record_id].tolist(),
@@ -103,7 +106,7 @@ def check_windows(registry: Registry, frames: dict[str, pd.DataFrame], ids: dict
         ctx.inferred.setdefault((table, record, field), set()).add(source)
     dated = [t for t in registry if t.window is not None]
     for table in dated:
-        for record_id, row in zip(ids[table.name].tolist(), frames[table.name].to_dict("records"), strict=True):
+        for record_id, row in zip(ids[table.name].tolist(), rows[table.name], strict=True):
             window = row_window(table, row)
             if window is not None:
                 ctx.windows[(table.name, record_id)] = window
@@ -122,7 +125,7 @@ def _check_table(ctx: _Context, table: Table, ids: pd.Series) -> list[Problem]:
     assert role is not None
     problems = []
     source_column = Sources.id if Sources.id in table.column_names else None
-    for record_id, row in zip(ids.tolist(), ctx.frames[table.name].to_dict("records"), strict=True):
+    for record_id, row in zip(ids.tolist(), ctx.rows[table.name], strict=True):
         window = ctx.windows.get((table.name, record_id))
         if window is None:
             continue
@@ -221,7 +224,7 @@ def _check_claims(ctx: _Context) -> list[Problem]:
     """Each source's claimed window is what its words give (whether each claim agrees with the curated
     window is checked with every other claim, in contract.provenance)."""
     problems = []
-    first_row: dict[str, dict[str, int]] = {}  # table -> record id -> position of its first row (a scan per claim was quadratic)
+    containers: dict[str, dict] = {}  # table -> record id -> the record its `within` column names
     for (table_name, record, source), values in _claim_rows(ctx).items():
         table = ctx.registry[table_name]
         role = table.window
@@ -244,15 +247,12 @@ def _check_claims(ctx: _Context) -> list[Problem]:
             continue
         within = role.within
         if within:
-            if table_name not in first_row:
-                positions: dict[str, int] = {}
-                for position, key in enumerate(curated[table.primary_key[0]].tolist()):
-                    if isinstance(key, str):
-                        positions.setdefault(key, position)
-                first_row[table_name] = positions
-            first = first_row[table_name].get(record) if isinstance(record, str) else None
-            if first is not None:
-                row[within] = curated.iloc[first][within]
+            if table_name not in containers:  # one lookup per table, not a filter of the whole table per claim
+                containers[table_name] = {}
+                for key, value in zip(curated[table.primary_key[0]].tolist(), curated[within].tolist(), strict=True):
+                    containers[table_name].setdefault(key, value)
+            if record in containers[table_name]:
+                row[within] = containers[table_name][record]
         window = row_window(table, row)
         if window is None:
             problems.append(Problem("window-order", "the source's claimed window ends before it begins",
@@ -266,7 +266,7 @@ def _check_periods(ctx: _Context, table: Table, ids: pd.Series) -> list[Problem]
     role = table.period
     assert role is not None
     problems = []
-    for record_id, row in zip(ids.tolist(), ctx.frames[table.name].to_dict("records"), strict=True):
+    for record_id, row in zip(ids.tolist(), ctx.rows[table.name], strict=True):
         words = _text(row.get(role.words))
         if words is None:
             continue
