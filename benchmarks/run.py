@@ -44,7 +44,7 @@ import inject  # noqa: E402
 FACT_TABLES = ("visits", "visit_events", "agreements", "trade_figures", "quotes", "assessments")
 EVIDENCE_PER_DOC = 43.3  # evidence rows per synthetic document (measured; the generator's shape fixes it)
 TARGETS = {"validate": 20.0, "load": 1.2, "build_per_row": 1.5, "memory_mb": 2048, "docs_exponent": 1.1,
-           "docs_share": 0.15}
+           "docs_share": 0.15, "memory_per_evidence_kb": 1.5}
 
 
 # --- running and measuring a child process ---------------------------------------------------------
@@ -524,29 +524,39 @@ def explanations(results: dict, largest: dict, per_row_kb: float) -> list[str]:
     v, attempt = results["validate"], results.get("attempt")
     out = []
     if v["ratio"] < TARGETS["validate"]:
-        ours_rate, theirs_rate = v["rows"] / v["ours_s"], v["rows"] / v["frictionless_s"]
-        out += ["", "**Why validate is not 20× faster than frictionless.** frictionless reads these CSV resources at "
-                f"{theirs_rate:,.0f} rows/s; 20× would be {20 * theirs_rate:,.0f} rows/s end to end, that is "
-                f"{v['rows'] / (20 * theirs_rate):.1f} s for this package, including Python start-up and the imports "
-                "of pandas, pyarrow and pandera (about 0.7 s) and reading every table twice (CSV and Parquet, which "
-                f"must hold the same data). Ours runs at {ours_rate:,.0f} rows/s and checks more (evidence offsets "
-                "against the raw text, raw checksums, CSV = Parquet, list items, row rules). The Python-level loops "
-                "are gone from the contract; what remains is pandas' CSV parser, pandera's per-column checks and "
-                "per-file path checks. Getting near 20× needs a different engine for the whole check (pyarrow's CSV "
-                "reader and compute kernels or DuckDB instead of pandas + pandera), which would also have to keep "
-                "every problem message as it is. frictionless stays the standards gate of the build: it costs "
+        theirs_rate = v["rows"] / v["frictionless_s"]
+        out += ["", "**Why validate is not 20× faster than frictionless.** 20× would be "
+                f"{v['rows'] / (20 * theirs_rate):.1f} s for this package end to end, including Python start-up with "
+                "pandas, pyarrow and pandera imported (about 0.9 s). Reading is no longer what costs: ours reads each CSV "
+                "with pyarrow's reader and compares CSV = Parquet column by column in Arrow (cells are located only in a "
+                "column that differs). The time goes to the rules frictionless does not have: every claim, window, "
+                "quotation and value checked row by row in Python against the documents' words and excerpts (window "
+                "rules, claims, record references, verbatim checks, inference bases), plus pandera's cost per table. "
+                "Getting near 20× needs those row rules written as Arrow or DuckDB joins and a start-up path that "
+                "imports neither pandas nor pandera; both would have to keep every problem message as it is. "
+                "frictionless stays the standards gate of the build: it costs "
                 f"about {v['frictionless_s']:.0f} s at {v['rows']:,} rows and {v['real']['frictionless_s']:.1f} s "
                 "for the real package, where it is kept; at scale it is optional (`--no-frictionless`)."]
-    if attempt is not None and "stopped" in attempt:
-        out += ["", f"**Why {attempt['target_evidence']:,} evidence rows do not run in 2 GB.** The build is linear "
-                f"in time (see the exponents below) but holds everything in memory at once: every row as a Python "
-                "dict while the tables are assembled, then the DataFrames, the bytes of every written file, and the "
-                "tables read back for validation, all alive until the build returns (pipeline.build keeps them for "
-                f"its BuildResult). That is about {per_row_kb:.1f} KB per evidence row. Fitting {attempt['target_evidence']:,} "
-                "rows in 2 GB needs the build to stream: assemble each table into columns rather than dicts, release the "
-                "rows once the frames exist, write files to the staging folder as they are rendered instead of "
-                f"keeping their bytes, and validate one table at a time. The largest size here, {largest['label']}, "
+    if per_row_kb > TARGETS["memory_per_evidence_kb"] or (attempt is not None and "stopped" in attempt):
+        size = f"{attempt['target_evidence']:,}" if attempt is not None else "a million"
+        out += ["", f"**Why {size} evidence rows do not fit in 2 GB.** The build no longer keeps what it is done "
+                "with: each file is written to the staging folder as it is rendered (sizes and hashes counted while "
+                "writing), each table's row dicts go once its frame exists, the curation records after the check, the "
+                "frames once staged, and the SQLite export reads one table at a time. What still grows with the corpus "
+                "is the table check (`contract.rules.check_tables`, run by the build and again by validation): it "
+                "turns the fact tables and claims into Python dicts, one per row, while the frames, the per-row origins "
+                "and the raw texts are alive; and the assembly still builds every row as a dict before the frames "
+                f"exist. That is about {per_row_kb:.1f} KB per evidence row here. Fitting in 2 GB needs the row rules "
+                "done column-wise (the same change that validate needs for its speed), the assembly writing columns "
+                f"directly, and validation checking one table at a time. The largest size here, {largest['label']}, "
                 "is the largest round size this machine builds under the limits."]
+    out += ["", "**Incremental rebuilds.** `curate/cache.py` keeps each curation file's parsed YAML (keyed by the "
+            "file's and the code's hashes; a test proves the published bytes equal a clean build's), so a rebuild parses "
+            "only the changed file. This run does not time a rebuild: measured by hand on the 10% corpus, parsing fell "
+            "from 6.2 s to 1.7 s CPU of about 110 s, so a rebuild is about 96% of a full build. The rest of the build "
+            "(locating excerpts, the merge across documents, the table check, writing, validating and exporting every "
+            "table) still runs in full; ≤ 10% needs each document's located rows cached and the check, the files and "
+            "the validation redone only for the tables and records that changed (see `benchmarks/README.md`)."]
     return out
 
 
@@ -595,8 +605,9 @@ def render(results: dict, quick: bool) -> str:
         + (", frictionless stopped: " + v["frictionless_stopped"] if v["frictionless_stopped"] else "") + ") | "
         f"{verdict(v['ratio'] >= TARGETS['validate'])} |",
         f"| `belarus_china.load(name)` vs `pandas.read_parquet`, every table at {largest['label']}, fresh processes "
-        f"incl. imports | ≤ 1.2× | {load['total']['ratio']:.2f}× in total (worst table "
-        f"{max(r['ratio'] for r in load['tables'].values()):.2f}×) | {verdict(load['total']['ratio'] <= TARGETS['load'])} |",
+        f"incl. imports | ≤ 1.2×, every table | {load['total']['ratio']:.2f}× in total (worst table "
+        f"{max(r['ratio'] for r in load['tables'].values()):.2f}×) | "
+        f"{verdict(max(r['ratio'] for r in [load['total'], *load['tables'].values()]) <= TARGETS['load'])} |",
         f"| build time per fact row, {largest['label']} vs 1% of it | within 1.5× | {build_ratio:.2f}× "
         f"({per_row[largest['label']] * 1e3:.2f} ms vs {per_row[small['label']] * 1e3:.2f} ms per fact row) | "
         f"{verdict(build_ratio <= TARGETS['build_per_row'])} |",
@@ -622,6 +633,12 @@ def render(results: dict, quick: bool) -> str:
     mid = sizes[-2]
     per_row_kb = ((memory - mid["build"]["process"]["peak_mb"]) * 1024
                   / max(1, largest["rows"]["evidence"] - mid["rows"]["evidence"]))
+    lines.insert(lines.index("| measure | target | this run | |") + 6,
+                 f"| build memory per evidence row, {mid['label']} → {largest['label']} | ≤ "
+                 f"{TARGETS['memory_per_evidence_kb']} KB | {per_row_kb:.1f} KB | "
+                 f"{verdict(per_row_kb <= TARGETS['memory_per_evidence_kb'])} |")
+    lines.append("| rebuild after one curation file changes | ≤ 10% of a full build, the same bytes | not timed by this "
+                 "run (see below) | **not met** |")
     if attempt is not None:
         need = memory + per_row_kb * (attempt["target_evidence"] - largest["rows"]["evidence"]) / 1024
         lines += ["", f"Peak memory grows by about {per_row_kb:.1f} KB per evidence row between {mid['label']} and "
