@@ -184,7 +184,10 @@ def stay_words(start: date, end: date) -> tuple[str, bool]:
 def visit_of(j: int) -> dict:
     """Everything about visit j that any document describing it may state."""
     code, country, cities = HOSTS[j % len(HOSTS)]
-    start = date(2000, 1, 3) + timedelta(days=(j * 7 + j % 5) % 9000)
+    # Three days apart, never wrapping: a host is visited every 12 days (four hosts) and a stay is at most six
+    # days, so no two visits (nor their agreements) of one host overlap and none looks like another; the
+    # weekday varies. Wrapping at 9,000 days made visits of one host overlap from about 1,300 documents on.
+    start = date(2000, 1, 3) + timedelta(days=3 * j)
     days = 2 + j % 4
     return {
         "id": f"v{j:06d}-{GLOBAL_PEOPLE[0].surname.lower()}-{code.lower()}-{start.isoformat()}",
