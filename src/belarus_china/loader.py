@@ -174,7 +174,13 @@ def _row(frame: pd.DataFrame, key: str, value: str, table: str) -> dict:
 
 
 def _raw_text(source: PackageSource, source_id: str) -> str:
-    row = _row(load_from(source, SOURCES), SOURCE_KEY, source_id, SOURCES)
+    return _checked_text(source, _row(load_from(source, SOURCES), SOURCE_KEY, source_id, SOURCES))
+
+
+def _checked_text(source: PackageSource, row: dict) -> str:
+    """The text of the document a sources row names, after checking it against the row's sha256 (a caller that
+    reads every document passes each row it already holds, rather than loading the sources table per document)."""
+    source_id = row[SOURCE_KEY]
     try:
         data = source.read_member(str(row[RAW_PATH]))
     except (PackageFileError, OSError) as exc:

@@ -429,12 +429,12 @@ def _write_files(source, registry: Registry, descriptor: dict, folder: Path) -> 
     code from the package's checked tables and documents (never copied from the package, whose files could be
     links), into `folder`, which we have just made."""
     from ..base.safe_files import check_relative
-    from ..loader import _raw_text, load_all
+    from ..loader import _checked_text, load_all
     from ..publish import viewer, web_annotations
 
-    frames = value_form(registry, load_all(source))
-    texts = {str(row[Sources.raw_path]): _raw_text(source, str(row[Sources.id]))
-             for _, row in frames[Sources.table].iterrows()}
+    tables = load_all(source)
+    texts = {str(row[Sources.raw_path]): _checked_text(source, row) for row in tables[Sources.table].to_dict("records")}
+    frames = value_form(registry, tables)
     package = {"name": _text(descriptor.get("name")) or DB_NAME, "homepage": safe_url(descriptor.get("homepage"))}
     if not package["homepage"]:
         del package["homepage"]

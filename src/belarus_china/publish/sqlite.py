@@ -14,7 +14,7 @@ the loader (which checks each Parquet file's size and sha256 first), one at a ti
 - one table per view (validation/views.yaml), after the tables, created the same way from the view's
   schema, its rows in the published order (a timeline's rows in date order);
 - the database's own tables (validation/browse.yaml), after the views: `documents`, one row per source
-  document with its full text (read from raw/ through the package's checked reader, `loader` `_raw_text`:
+  document with its full text (read from raw/ through the package's checked reader, `loader` `_checked_text`:
   path checked, no link followed, sha256 compared with the sources table), and `evidence_in_context`,
   every excerpt with the text around it (`loader.context_parts`, the rule `belarus_china.context` uses);
 - full-text search that knows every spelling: an FTS5 table `<table>_fts` over each table's `full_text`
@@ -53,7 +53,7 @@ from ..base.codec import codec_of, sqlite_cell, sqlite_type
 from ..base.package_source import DataPackageError, PackageSource, open_package
 from ..contract.registry import Browse, Registry, Table, field_descriptor
 from ..contract.vocabulary import Documents, Evidence, EvidenceInContext, Sources
-from ..loader import _raw_text, context_parts, load_from
+from ..loader import _checked_text, context_parts, load_from
 from .viewer import page_path
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
@@ -182,8 +182,8 @@ def browse_frames(browse: Browse, read: Callable[[str], pd.DataFrame], source: P
     documents_table = browse.tables[Documents.table]
     sources = read(Sources.table).sort_values(Sources.id)
     texts: dict[str, str] = {}
-    for source_id in sources[Sources.id]:
-        texts[str(source_id)] = _raw_text(source, str(source_id))  # DataPackageError raw-unreadable, source-checksum
+    for row in sources.to_dict("records"):
+        texts[str(row[Sources.id])] = _checked_text(source, row)  # DataPackageError raw-unreadable, source-checksum
     documents = pd.DataFrame({
         column: ([texts[i] for i in sources[Sources.id]] if column == Documents.text
                  else [page_path(i) for i in sources[Sources.id]] if column == Documents.viewer_page
