@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 import yaml
 from conftest import ROOT
@@ -166,3 +168,17 @@ def test_every_role_names_columns_of_its_table(registry):
             assert set(table.browse.get(key, [])) <= set(table.column_names), table.name
     sections = registry.section_tables()
     assert len({t.name for t in sections.values()}) == len(sections)
+
+
+def test_search_actors_must_name_columns_referencing_the_spellings_table(tmp_path):
+    """tables.yaml `browse: search_actors` (a quotation found by its speakers' names) names actor references only."""
+    folder = tmp_path / "validation"
+    shutil.copytree(ROOT / "validation", folder)
+    tables = (folder / "tables.yaml").read_text(encoding="utf-8")
+    assert "search_actors: [speaker_ids]" in tables
+    assert read_registry(folder)["quotes"].browse["search_actors"] == ["speaker_ids"]
+    for bad in ("text", "visit_id", "no_such_column"):  # not a reference, a reference elsewhere, no column
+        (folder / "tables.yaml").write_text(tables.replace("search_actors: [speaker_ids]", f"search_actors: [{bad}]"),
+                                            encoding="utf-8")
+        with pytest.raises(RegistryError, match="search_actors"):
+            read_registry(folder)

@@ -9,6 +9,7 @@ import dataclasses
 import html
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -16,6 +17,8 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -75,7 +78,7 @@ def test_every_table_has_the_registry_columns_types_and_keys(db, registry):
         declared_fks = {(row[3], row[2], row[4]) for row in db.execute(f'PRAGMA foreign_key_list("{table.name}")')}
         expected = {fk for fk in table.foreign_keys() if table.column(fk[0]).type != "list"}
         assert declared_fks == expected, table.name
-    # A list of ids is one " | "-joined string: it cannot be a foreign key.
+    # A list of ids is a JSON array: SQL cannot reference its items (the links plugin links them).
     assert registry["agreements"].column("parties").references == ("actors", "actor_id")
     assert "parties" not in {row[3] for row in db.execute('PRAGMA foreign_key_list("agreements")')}
     assert "speaker_ids" not in {row[3] for row in db.execute('PRAGMA foreign_key_list("quotes")')}
@@ -107,13 +110,33 @@ def test_rows_equal_the_csvs_in_primary_key_order(db, registry, built_package):
                     assert isinstance(value, int) and value == int(cell), where
                 elif column.type == "number":
                     assert isinstance(value, float) and value == float(cell), where
+                elif column.type == "list":  # a JSON array of the CSV's items
+                    assert json.loads(value) == cell.split(registry.list_delimiter), where
                 else:  # string, list, date: the CSV's text (dates are ISO already)
                     assert value == cell, where
     dates = db.execute("SELECT date_earliest FROM quotes WHERE date_earliest IS NOT NULL").fetchall()
     assert dates and all(len(d) == 10 and d[4] == d[7] == "-" for (d,) in dates)
     assert {v for (v,) in db.execute("SELECT DISTINCT agrees FROM claims")} == {0, 1}
-    parties = db.execute("SELECT parties FROM agreements WHERE parties LIKE ?", (f"%{registry.list_delimiter}%",)).fetchone()
-    assert parties is not None
+    parties = db.execute("SELECT parties FROM agreements WHERE json_array_length(parties) > 1").fetchone()
+    assert parties is not None and parties[0].startswith('["')
+    list_columns = [(t.name, c.name) for t in registry.published for c in t.columns if c.type == "list"]
+    for table, column in list_columns:  # views too: every list cell is a JSON array of text
+        assert db.execute(f'SELECT count(*) FROM "{table}" WHERE "{column}" IS NOT NULL AND NOT (json_valid("{column}") '
+                          f'AND json_type("{column}") = \'array\')').fetchone()[0] == 0, (table, column)
+    assert ("quotes_in_context", "speaker_names") in list_columns
+
+
+def test_a_list_cell_that_is_no_json_array_is_refused(database, tmp_path):
+    copy = tmp_path / "copy.sqlite"
+    shutil.copyfile(database, copy)
+    connection = sqlite3.connect(copy)
+    try:
+        for bad in ("alexander-lukashenko | xi-jinping", '"alexander-lukashenko"', "{}"):
+            with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+                connection.execute("UPDATE quotes SET speaker_ids = ? WHERE rowid = 1", (bad,))
+        connection.execute("UPDATE quotes SET speaker_ids = ? WHERE rowid = 1", ('["xi-jinping"]',))
+    finally:
+        connection.close()
 
 
 def test_full_text_search_finds_quotes_and_excerpts(db):
@@ -160,10 +183,9 @@ def test_lukashenka_and_lukashenko_find_the_same_rows_in_every_searchable_table(
 
 def test_every_spelling_of_every_actor_finds_the_same_rows(db, registry):
     """The rule behind it, for every actor with several spellings: any two find the same rows (as phrases)."""
-    delimiter = registry.list_delimiter
     groups = []
     for name, aliases in db.execute("SELECT name, aliases FROM actors ORDER BY actor_id"):
-        spellings = list(dict.fromkeys([name, *(aliases.split(delimiter) if aliases else [])]))
+        spellings = list(dict.fromkeys([name, *(json.loads(aliases) if aliases else [])]))
         if len(spellings) > 1:
             groups.append(spellings)
     assert any("Lukashenka" in g and "Lukashenko" in g for g in groups)
@@ -292,8 +314,7 @@ def test_every_canned_query_runs_and_returns_rows_for_a_real_id(db, meta):
     quotes = results["quotes_by_speaker"]
     assert {r["speaker"] for r in quotes} == {"Alexander Lukashenko"}
     assert RELIABLE_QUOTE in {r["quote_id"] for r in quotes}
-    spoken = db.execute("SELECT count(*) FROM quotes WHERE instr(' | ' || speaker_ids || ' | ', ' | ' || ? || ' | ') > 0",
-                        (SPEAKER,)).fetchone()[0]
+    spoken = sum(SPEAKER in json.loads(ids) for (ids,) in db.execute("SELECT speaker_ids FROM quotes"))
     assert len(quotes) == spoken and spoken > 1
 
     searched = results["search"]
@@ -316,8 +337,7 @@ def test_canned_queries_offer_their_choices_as_links(database, registry, meta):
     assert len(choices["facts_for_source"]["source_id"]) == 5 and FIRST_VISIT in dict(choices["claims_for_visit"]["visit_id"])
     connection = sqlite3.connect(database)
     try:  # only choices with results are offered
-        quoted = {actor for (ids,) in connection.execute("SELECT speaker_ids FROM quotes")
-                  for actor in ids.split(registry.list_delimiter)}
+        quoted = {actor for (ids,) in connection.execute("SELECT speaker_ids FROM quotes") for actor in json.loads(ids)}
     finally:
         connection.close()
     assert set(speakers) == quoted
@@ -327,6 +347,170 @@ def test_canned_queries_offer_their_choices_as_links(database, registry, meta):
     with pytest.raises(ValueError, match="choices"):
         broken = {**registry.queries, "x": {"title": "x", "description": "x", "sql": "SELECT 1", "choices": {"y": "actors"}}}
         serve.canned_queries(dataclasses.replace(registry, queries=broken))
+
+
+# --- Datasette in process (its ASGI test client: no server, no network) ------------------------------
+
+LUKASHENKO, XI = "alexander-lukashenko", "xi-jinping"
+
+
+def datasette_get(database: Path, meta: dict, *paths: str) -> list:
+    """GET each path from a Datasette serving `database` as `serve` runs it (immutable, this metadata, the
+    links plugin), in process."""
+    import asyncio
+
+    from datasette.app import Datasette
+
+    async def run():
+        datasette = Datasette(immutables=[str(database)], metadata=meta, plugins_dir=str(serve.PLUGINS_DIR))
+        await datasette.invoke_startup()
+        return [await datasette.client.get(path) for path in paths]
+
+    assert database.stem == serve.DB_NAME  # Datasette names a database after its file
+    return asyncio.run(run())
+
+
+def _speakers(db) -> dict[str, list[str]]:
+    return {quote: json.loads(ids) for quote, ids in db.execute("SELECT quote_id, speaker_ids FROM quotes")}
+
+
+def test_datasette_facets_a_list_column_by_its_items(database, meta, db):
+    """Issue 22: `_facet_array=speaker_ids` counts each speaker once per quotation it speaks in (a joint statement
+    counts for each of its speakers), and `__arraycontains` filters by one."""
+    speakers = _speakers(db)
+    expected = Counter(actor for ids in speakers.values() for actor in ids)
+    by_xi = {quote for quote, ids in speakers.items() if XI in ids}
+    assert len(by_xi) > sum(ids == [XI] for ids in speakers.values())  # a joint statement is among them
+    facet, filtered, column = datasette_get(
+        database, meta, f"/{serve.DB_NAME}/quotes.json?_facet_array=speaker_ids&_size=0",
+        f"/{serve.DB_NAME}/quotes.json?speaker_ids__arraycontains={XI}&_shape=array&_size=max",
+        f"/{serve.DB_NAME}/quotes.json?_facet=speaker_ids&_size=0")
+    assert facet.status_code == 200, facet.text[:2000]
+    results = facet.json()["facet_results"]["speaker_ids"]
+    assert results["type"] == "array" and not results["truncated"]
+    counts = {r["value"]: r["count"] for r in results["results"]}
+    assert counts == dict(expected) and counts[XI] == len(by_xi)
+    assert {q["quote_id"] for q in filtered.json()} == by_xi
+    # the plain facet counts whole arrays (as SQL holds them): no " | "-joined bucket
+    plain = column.json()["facet_results"]["speaker_ids"]["results"]
+    assert all(" | " not in str(r["value"]) for r in plain)
+
+
+def test_datasette_search_finds_a_quote_by_every_spelling_of_its_speakers(database, meta, db):
+    """Issue 22: `quotes?_search=Lukashenka` finds every quotation he speaks (his name is not in their text), by any
+    spelling of his name; a quotation by someone else is found only where its own words name him."""
+    name, aliases = db.execute("SELECT name, aliases FROM actors WHERE actor_id = ?", (LUKASHENKO,)).fetchone()
+    spellings = [name, *json.loads(aliases)]
+    assert {"Lukashenka", "Lukashenko"} <= set(spellings)
+    texts = dict(db.execute("SELECT quote_id, text FROM quotes"))
+    by_him = {quote for quote, ids in _speakers(db).items() if LUKASHENKO in ids}
+    naming_him = {quote for quote, text in texts.items() if any(s.lower() in text.lower() for s in spellings)}
+    assert by_him and not any(s.lower() in texts[q].lower() for q in by_him for s in spellings)  # found by speaker
+    addressed_only = {q for (q,) in db.execute("SELECT quote_id FROM quotes WHERE addressee_id = ?", (LUKASHENKO,))}
+    addressed_only -= by_him | naming_him
+    assert addressed_only  # a quotation addressed to him: not his words, not about him by name
+    responses = datasette_get(database, meta, *(f"/{serve.DB_NAME}/quotes.json?_shape=array&_size=max&"
+                                                f"_search={urllib.parse.quote(s)}" for s in spellings))
+    for spelling, response in zip(spellings, responses, strict=True):
+        found = {q["quote_id"] for q in response.json()}
+        assert found == by_him | naming_him, spelling
+        assert not found & addressed_only
+
+
+def test_every_speaker_finds_all_its_quotes_in_the_index(db):
+    """The rule for every actor who speaks, not only Lukashenko: each spelling, as a phrase, finds each of its quotes."""
+    speakers = _speakers(db)
+    for actor, name, aliases in db.execute("SELECT actor_id, name, aliases FROM actors ORDER BY actor_id").fetchall():
+        quotes = {q for q, ids in speakers.items() if actor in ids}
+        if not quotes:
+            continue
+        rowids = {rowid for quote, rowid in db.execute("SELECT quote_id, rowid FROM quotes") if quote in quotes}
+        for spelling in [name, *(json.loads(aliases) if aliases else [])]:
+            assert rowids <= _matching(db, "quotes_fts", '"' + spelling.replace('"', '""') + '"'), (actor, spelling)
+
+
+def test_the_search_terms_of_a_row_include_its_seeded_actors():
+    from belarus_china.publish.sqlite import search_terms
+
+    groups = [("Alpha Beta", "AB"), ("Beta", "Gamma"), ("Delta",)]
+    terms = search_terms(["nothing here", "Delta said", "quiet"], groups, " | ", seeds=[{0}, set(), {2}])
+    assert terms == ["Alpha Beta | AB | Beta | Gamma", "Delta", "Delta"]  # a seed widens like a name in the text
+    with pytest.raises(ValueError, match="one seed per text"):
+        search_terms(["a", "b"], groups, " | ", seeds=[set()])
+
+
+def test_a_row_page_links_its_foreign_keys_and_list_items(database, meta, db):
+    """Issue 22: Datasette 0.65's row page shows foreign keys as plain text; the plugin links each, and each id of
+    a list column (a JSON array)."""
+    db.row_factory = sqlite3.Row
+    references = [(row[3], row[2]) for row in db.execute('PRAGMA foreign_key_list("quotes")')]
+    quotes = db.execute("SELECT * FROM quotes ORDER BY rowid").fetchall()
+    richest = max(quotes, key=lambda q: sum(q[column] is not None for column, _ in references))
+    joint = next(q for q in quotes if len(json.loads(q["speaker_ids"])) > 1)
+    evidence = db.execute("SELECT * FROM evidence ORDER BY rowid LIMIT 1").fetchone()
+    quote_page, joint_page, evidence_page = datasette_get(
+        database, meta, f"/{serve.DB_NAME}/quotes/{richest['quote_id']}", f"/{serve.DB_NAME}/quotes/{joint['quote_id']}",
+        f"/{serve.DB_NAME}/evidence/{evidence['evidence_id']}")
+    assert quote_page.status_code == joint_page.status_code == evidence_page.status_code == 200
+    linked = 0
+    for column, table in references:
+        if richest[column] is not None:
+            linked += 1
+            assert f'<a href="/{serve.DB_NAME}/{table}/{richest[column]}" title="{table} row">{richest[column]}</a>' \
+                in quote_page.text, column
+    assert linked >= 4  # visit, event, addressee, channel, source: a quote with most of them
+    for quote, page in ((richest, quote_page), (joint, joint_page)):
+        for speaker in json.loads(quote["speaker_ids"]):
+            assert f'<a href="/{serve.DB_NAME}/actors/{speaker}" title="actors row">{speaker}</a>' in page.text
+    # the (record_table, record_id) pair of a row about a record, and its document
+    target = f"/{serve.DB_NAME}/{evidence['record_table']}/{evidence['record_id']}"
+    assert f'<a href="{target}" title="{evidence["record_table"]} row">' in evidence_page.text
+    assert f'<a href="/{serve.DB_NAME}/sources/{evidence["source_id"]}"' in evidence_page.text
+
+
+def _section(page: str, table: str) -> str:
+    start = page.index(f'class="rows-and-columns cited-{table}"')
+    return page[start:page.index("</table>", start)]
+
+
+def test_a_visit_page_lists_its_evidence_and_claims(database, meta, db, registry):
+    """Issue 22: a record's page shows the evidence rows and claims about it (a (record_table, record_id) pair is no
+    SQL foreign key, so Datasette's own "Links from other tables" cannot)."""
+    about = ("SELECT {} FROM {} WHERE record_table = 'visits' AND record_id = ? ORDER BY rowid")
+    evidence = [e for (e,) in db.execute(about.format("evidence_id", "evidence"), (FIRST_VISIT,))]
+    claims = db.execute(about.format("field, source_id, claimed_value", "claims"), (FIRST_VISIT,)).fetchall()
+    other = db.execute("SELECT visit_id FROM visits WHERE visit_id != ? ORDER BY rowid LIMIT 1", (FIRST_VISIT,)).fetchone()[0]
+    assert evidence and claims
+    page, other_page, actor_page = datasette_get(database, meta, f"/{serve.DB_NAME}/visits/{FIRST_VISIT}",
+                                                 f"/{serve.DB_NAME}/visits/{other}", f"/{serve.DB_NAME}/actors/{XI}")
+    assert page.status_code == 200
+    text = page.text
+    assert f"{html.escape(registry['evidence'].title)} ({len(evidence)})" in text
+    assert f"{html.escape(registry['claims'].title)} ({len(claims)})" in text
+    listed = re.findall(rf'<tr><td><a href="/{serve.DB_NAME}/evidence/([^"]+)" title="evidence row">',
+                        _section(text, "evidence"))
+    assert listed == evidence  # every excerpt about the visit, in key order, each linked to its row
+    rows = _section(text, "claims").split("<tr>")[2:]  # after the header row
+    assert len(rows) == len(claims)
+    for row, (field, source, value) in zip(rows, claims, strict=True):
+        cells = html.unescape(row)
+        assert cells.startswith(f"<td>{field}</td>") and f"/sources/{source}" in cells and f"<td>{value}</td>" in cells
+    assert f"record_table=visits&amp;record_id={FIRST_VISIT}" in text  # all of them, as a filtered table
+    assert "Links from other tables" in text  # Datasette's own section (real foreign keys) is still there
+    assert f"/{serve.DB_NAME}/evidence/{evidence[0]}" not in other_page.text  # each page its own record's rows
+    assert actor_page.status_code == 200 and 'class="rows-and-columns cited-evidence"' in actor_page.text
+
+
+def test_bad_cells_and_ids_are_shown_as_text_not_links_or_markup(database, meta):
+    """A query's column named like a list column but holding no JSON array is left as text; an item is escaped; an
+    unknown record is a 404, not a traceback."""
+    sql = urllib.parse.quote("""select 'a | b' as speaker_ids, '["<script>x</script>"]' as parties, '{}' as delegation_ids""")
+    query, missing, two = datasette_get(database, meta, f"/{serve.DB_NAME}?sql={sql}",
+                                        f"/{serve.DB_NAME}/visits/no-such-visit", f"/{serve.DB_NAME}/visits/a,b")
+    assert query.status_code == 200, query.text[-2000:]
+    assert "a | b" in query.text and f"/{serve.DB_NAME}/actors/a" not in query.text
+    assert "<script>x" not in query.text and "&lt;script&gt;x&lt;/script&gt;</a>" in query.text
+    assert missing.status_code == two.status_code == 404
 
 
 def _tree(folder: Path) -> dict[str, bytes | str]:

@@ -129,9 +129,9 @@ def test_views_are_resources_derived_from_tables_and_sqlite_tables(built_package
             csv_rows = _rows(root, view)
             assert len(rows) == len(csv_rows)
             assert [str(r[1]) for r in rows] == [r[list(csv_rows[0])[1]] for r in csv_rows]  # the published order
-        assert database.execute('SELECT excerpts FROM quotes_in_context WHERE quote_id = ?',
-                                ("lukashenka-as-if-i-could-not-agree",)).fetchone()[0] == SEP.join(
-            _citing(root, "quotes", "lukashenka-as-if-i-could-not-agree", "excerpt"))
+        assert json.loads(database.execute('SELECT excerpts FROM quotes_in_context WHERE quote_id = ?',
+                                           ("lukashenka-as-if-i-could-not-agree",)).fetchone()[0]) == \
+            _citing(root, "quotes", "lukashenka-as-if-i-could-not-agree", "excerpt")  # a JSON array in SQLite
     finally:
         database.close()
 

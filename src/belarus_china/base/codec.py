@@ -3,7 +3,8 @@
 A column's type is one of the registry's types (string, integer, number, boolean, date, list). This
 module is the only place that knows how each is held and written:
 - Arrow (Parquet) type; pandas dtype while building and validating; the loader's dtype;
-- SQLite column type and cell value;
+- SQLite column type and cell value (a list is a JSON array there, for SQLite's json_each and Datasette's
+  array facets);
 - CSV cell text, and parsing CSV text back (bad cells reported, not raised);
 - the text of a curation file (YAML scalars are read as text) to a Python value.
 
@@ -24,6 +25,7 @@ pandera, frictionless and YAML so that importing the loader stays cheap.
 from __future__ import annotations
 
 import gc
+import json
 import math
 import re
 from collections.abc import Callable
@@ -105,6 +107,7 @@ class TypeCodec:
     schema_extras: tuple[tuple[str, str], ...] = ()   # Table Schema field properties the type implies
     sqlite_check: str | None = None                   # CHECK on the SQLite column, "{column}" filled in
     reader_note: str = ""                             # what a reader of the SQLite column needs to know
+    sqlite_form: str = ""                             # the SQLite cell, for the codebook ("" = the column type)
     codebook_name: str = ""                           # the type as the codebook names it ("" = its name)
     csv_form: str = ""                                # how a CSV cell writes a value, for the codebook
     spreadsheet: str = "string"                       # the workbook's cell kind: string, number, boolean or date
@@ -115,10 +118,13 @@ class TypeCodec:
 CODECS: dict[str, TypeCodec] = {c.name: c for c in [
     TypeCodec("string", pa.string(), "string", "TEXT", _parse_string, str, str, is_text=True, csv_form="the text",
               loader_note="pandas string (<NA> when missing)"),
-    # A list is one text in CSV and SQLite, its items joined by the field's delimiter; Parquet holds list<string>
-    # and load() Python lists. An empty list is missing (null), never [].
+    # A list is one text in CSV, its items joined by the field's delimiter; SQLite holds a JSON array of them
+    # (sqlite_cell), Parquet list<string> and load() Python lists. An empty list is missing (null), never [].
     TypeCodec("list", pa.list_(pa.string()), "string", "TEXT", _parse_string, str, str, is_text=True, is_list=True,
-              schema_extras=(("itemType", "string"),), reader_note='A list, items joined by "{delimiter}".',
+              sqlite_check="{column} IS NULL OR (json_valid({column}) AND json_type({column}) = 'array')",
+              sqlite_form='TEXT holding a JSON array (`["a", "b"]`)',
+              schema_extras=(("itemType", "string"),),
+              reader_note='A JSON array of text (["a", "b"]); the CSV joins the items with "{delimiter}".',
               codebook_name="list of text (CSV: joined by `{delimiter}`; Parquet: list<string>)",
               csv_form="the items joined by `{delimiter}`", loader_dtype="object",
               loader_note="a Python list of str per row (None when missing)"),
@@ -209,7 +215,7 @@ def type_forms(delimiter: str) -> list[tuple[str, str, str, str, str]]:
     rows = []
     for name, kind in CODECS.items():
         field = {"type": name, "delimiter": delimiter}
-        rows.append((name, kind.csv_form.format(delimiter=delimiter), str(kind.arrow), kind.sqlite,
+        rows.append((name, kind.csv_form.format(delimiter=delimiter), str(kind.arrow), kind.sqlite_form or kind.sqlite,
                      loader_description(field)))
         if kind.is_text and not kind.is_list:
             enum = {**field, "constraints": {"enum": ["a"]}}
@@ -272,9 +278,12 @@ def csv_cell(value, field: dict) -> str:
 
 
 def sqlite_cell(value, field: dict):
-    """One pandas value (value or loader form) as the SQLite value the column type prescribes (None when missing)."""
+    """One pandas value (value or loader form) as the SQLite value the column type prescribes (None when missing):
+    a list is a JSON array of its items, so that SQL (json_each) and Datasette (`_facet_array`) see the items."""
     if _missing(value):
         return None
+    if codec(field).is_list:
+        return json.dumps(list_items(value, field), ensure_ascii=False)
     return codec(field).sqlite_value(_as_text(value, field))
 
 

@@ -198,11 +198,15 @@ def _choices_html(description: str, choices: dict[str, list[tuple[str, str]]]) -
 
 def plugin_config(registry: Registry) -> dict:
     """The configuration of the links plugin (datasette_plugins/belarus_china_links.py), from the registry:
-    which columns point at records, each table's key, which column holds a viewer page."""
+    which columns point at records, each table's key, which column holds a viewer page, which columns
+    reference which table (a list column's items too), which tables' rows a record's page lists."""
     tables = [*registry, *(registry.browse.tables.values() if registry.browse else ())]
     points_at = {t.name: list(t.points_at) for t in tables if t.points_at}
     pairs = sorted({tuple(pair) for pair in points_at.values()})
+    refs = [(t, c, ref) for t in [*registry.published, *tables] for c, ref, _ in t.foreign_keys()]
     return {"points_at": points_at, "pairs": [list(pair) for pair in pairs],
+            "cited_by": [t.name for t in registry if t.points_at], "references": {c: ref for _, c, ref in refs},
+            "lists": sorted({c for t, c, _ in refs if t.is_list(c)}),
             "keys": {t.name: t.primary_key[0] for t in tables if len(t.primary_key) == 1},
             "pages": {Documents.table: Documents.viewer_page} if registry.browse else {},
             "static": f"/{STATIC}/"}

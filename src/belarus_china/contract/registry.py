@@ -39,7 +39,7 @@ CURATION_KEYS = {"section", "one_per_file", "shared_file", "filled_by_build", "d
 # What the build can fill a column with (tables.yaml `curation.filled_by_build`).
 BUILD_FILLS = {"document_path", "document_sha256", "document_length", "document_source", "document_language"}
 WORDS_KINDS = {"quantity": {"number", "qualifier", "unit_column", "parser"}, "change": {"number"}, "label": {"of"}}
-BROWSE_KEYS = {"facets", "sort_desc", "label_column", "fact_label"}
+BROWSE_KEYS = {"facets", "sort_desc", "label_column", "fact_label", "search_actors"}
 COUNTRY_KEYS = {"names", "wikidata", "verified_at"}
 EVENT_CODE_KEYS = {"from", "codes"}
 SOURCE_KEYS = {"title", "link", "checked"}
@@ -770,6 +770,12 @@ def _browse(spec: dict, registry: Registry) -> Browse:
     table, names = spellings.get("table"), tuple(spellings.get("columns") or ())
     if table not in registry.tables or not names or not set(names) <= set(registry[table].column_names):
         raise RegistryError(f"{where}: spellings names a table of tables.yaml and some of its columns")
+    for other in registry:
+        for column in other.browse.get("search_actors") or ():
+            if not other.full_text or column not in other.column_names or \
+                    (other.column(column).references or ("",))[0] != table:
+                raise RegistryError(f"tables.yaml: {other.name}: browse search_actors names columns referencing "
+                                    f"{table} of a table with full_text, not {column!r}")
     chars = spec["context_chars"]
     if not isinstance(chars, int) or chars < 0:
         raise RegistryError(f"{where}: context_chars is a count of characters")

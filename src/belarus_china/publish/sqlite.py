@@ -4,10 +4,12 @@
 the loader (which checks each Parquet file's size and sha256 first), one at a time, and writes:
 
 - one table per registry table, created from the registry: column types
-  (string, list, date -> TEXT with dates as ISO YYYY-MM-DD; integer -> INTEGER; number -> REAL;
-  boolean -> INTEGER 0/1), NOT NULL for required columns, the (possibly composite) PRIMARY KEY,
-  and a FOREIGN KEY clause for every registry reference except list columns (a list of ids is one
-  " | "-joined string, which SQL cannot reference); tables are created parents first;
+  (string, date -> TEXT with dates as ISO YYYY-MM-DD; list -> TEXT holding a JSON array of the items,
+  checked with json_valid, so that SQL reads the items with json_each and Datasette facets them with
+  `_facet_array`; integer -> INTEGER; number -> REAL; boolean -> INTEGER 0/1), NOT NULL for required
+  columns, the (possibly composite) PRIMARY KEY, and a FOREIGN KEY clause for every registry reference
+  except list columns (SQL cannot reference the items of an array; Datasette's links plugin links them);
+  tables are created parents first;
 - rows in primary-key order (so rowid follows the key), missing values as NULL, inserted a slice at a
   time (only one table is read at once, and only a slice of it is ever Python tuples);
 - an index on every foreign-key column and on the (table, id) pair of rows about a record (`points_at`);
@@ -20,10 +22,12 @@ the loader (which checks each Parquet file's size and sha256 first), one at a ti
 - full-text search that knows every spelling: an FTS5 table `<table>_fts` over each table's `full_text`
   columns (tables.yaml, browse.yaml), rowid = the base row's rowid, holding a copy of the text plus one
   hidden column (browse.yaml `search_column`, `search_terms`) with every spelling of each actor the row
-  names by any of its spellings (`search_terms()`; repeated until nothing changes, so the rule holds
-  for spellings that contain one another). A search for "Lukashenka" therefore finds exactly the rows
-  a search for "Lukashenko" finds, in Datasette's search box (`?_search=`, metadata `fts_table`) and in
-  any SQL `MATCH`. The database is a read-only export, so there are no triggers keeping the index in sync.
+  names by any of its spellings or by id in its `search_actors` columns (tables.yaml `browse`: a
+  quotation's speakers) (`search_terms()`; repeated until nothing changes, so the rule holds for
+  spellings that contain one another). A search for "Lukashenka" therefore finds exactly the rows a
+  search for "Lukashenko" finds, and every quotation he speaks, in Datasette's search box (`?_search=`,
+  metadata `fts_table`) and in any SQL `MATCH`. The database is a read-only export, so there are no
+  triggers keeping the index in sync.
 
 The file is written in a new private folder beside `out_path` (mkdtemp, so no name in it can have
 been planted, and SQLite's own journal goes there too) and moved into place with os.replace, which
@@ -40,6 +44,7 @@ version number of the SQLite library that wrote it, so a different SQLite may gi
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -128,11 +133,11 @@ def fts_sql(table: str, columns: tuple[str, ...], search_column: str) -> tuple[s
             f"INSERT INTO {fts} (rowid, {column_list}) VALUES ({placeholders})")
 
 
-def spellings(browse: Browse, read: Callable[[str], pd.DataFrame], registry: Registry) -> list[tuple[str, ...]]:
-    """Each row of the spellings table (browse.yaml; the actors), in key order: its names, each once."""
+def spellings(browse: Browse, read: Callable[[str], pd.DataFrame], registry: Registry) -> dict[str, tuple[str, ...]]:
+    """Each row of the spellings table (browse.yaml; the actors), in key order: its key -> its names, each once."""
     table = registry[browse.spellings_table]
     frame = read(table.name).sort_values(list(table.primary_key))
-    groups = []
+    groups = {}
     for _, row in frame.iterrows():
         names: list[str] = []
         for column in browse.spellings_columns:
@@ -140,7 +145,7 @@ def spellings(browse: Browse, read: Callable[[str], pd.DataFrame], registry: Reg
             items = list(value) if table.is_list(column) and value is not None and not isinstance(value, float) else [value]
             names += [str(v) for v in items if isinstance(v, str) and v.strip() and str(v) not in names]
         if names:
-            groups.append(tuple(names))
+            groups[str(row[table.primary_key[0]])] = tuple(names)
     return groups
 
 
@@ -148,16 +153,25 @@ def _phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def search_terms(texts: list[str], groups: list[tuple[str, ...]], delimiter: str) -> list[str]:
+def search_terms(texts: list[str], groups: list[tuple[str, ...]], delimiter: str,
+                 seeds: list[set[int]] | None = None) -> list[str]:
     """For each text, every spelling of each group (actor) it names by any spelling, as FTS5 itself
-    tokenises (same tokenizer: case, diacritics and stems as a search sees them). Repeated over the text
+    tokenises (same tokenizer: case, diacritics and stems as a search sees them), and of each group its
+    `seeds` entry numbers (the actors the row names by id: a quotation's speakers). Repeated over the text
     plus the terms found until nothing changes, so that a row found through one spelling of an actor
     has all of that actor's spellings: any two spellings of one actor find the same rows."""
+    named: list[set[int]] = [set(seed) for seed in seeds] if seeds is not None else [set() for _ in texts]
+    if len(named) != len(texts):
+        raise ValueError("search_terms: one seed per text")
+
+    def terms(found: set[int]) -> str:
+        return delimiter.join(name for number in sorted(found) for name in groups[number])
+
     probe = sqlite3.connect(":memory:")
     try:
         probe.execute(f"CREATE VIRTUAL TABLE probe USING FTS5 (body, tokenize='{FTS_TOKENIZE}')")
-        probe.executemany("INSERT INTO probe (rowid, body) VALUES (?, ?)", enumerate(texts))
-        named: list[set[int]] = [set() for _ in texts]
+        probe.executemany("INSERT INTO probe (rowid, body) VALUES (?, ?)",
+                          [(rowid, text + "\n" + terms(named[rowid])) for rowid, text in enumerate(texts)])
         while True:
             changed = set()
             for number, group in enumerate(groups):
@@ -169,9 +183,9 @@ def search_terms(texts: list[str], groups: list[tuple[str, ...]], delimiter: str
             if not changed:
                 break
             for rowid in sorted(changed):
-                terms = delimiter.join(name for number in sorted(named[rowid]) for name in groups[number])
-                probe.execute("UPDATE probe SET body = ? WHERE rowid = ?", (texts[rowid] + "\n" + terms, rowid))
-        return [delimiter.join(name for number in sorted(found) for name in groups[number]) for found in named]
+                probe.execute("UPDATE probe SET body = ? WHERE rowid = ?", (texts[rowid] + "\n" + terms(named[rowid]),
+                                                                            rowid))
+        return [terms(found) for found in named]
     finally:
         probe.close()
 
@@ -240,6 +254,39 @@ def _insert(connection: sqlite3.Connection, table: Table, frame: pd.DataFrame, *
         connection.executemany(f"INSERT INTO {quote_identifier(table.name)} VALUES ({placeholders})", rows)
 
 
+def _actor_seeds(connection: sqlite3.Connection, table: Table, numbers: dict[str, int]) -> list[set[int]]:
+    """For each row of `table` (rowid order), the spellings groups of the actors its `search_actors` columns
+    name (tables.yaml `browse`; a list column holds a JSON array of ids)."""
+    columns = list(table.browse.get("search_actors") or ())
+    if not columns:
+        count = connection.execute(f"SELECT count(*) FROM {quote_identifier(table.name)}").fetchone()[0]
+        return [set() for _ in range(count)]
+    selected = ", ".join(quote_identifier(c) for c in columns)
+    seeds = []
+    for row in connection.execute(f"SELECT {selected} FROM {quote_identifier(table.name)} ORDER BY rowid"):
+        ids = [i for column, value in zip(columns, row, strict=True) if value is not None
+               for i in (json.loads(value) if table.is_list(column) else [value])]
+        seeds.append({numbers[i] for i in ids if i in numbers})
+    return seeds
+
+
+def _full_text_index(connection: sqlite3.Connection, table: Table, browse: Browse, names: dict[str, tuple[str, ...]],
+                     delimiter: str) -> None:
+    """The FTS5 index of `table`: a copy of its `full_text` columns and the hidden column of every spelling
+    of the actors each row names (in its text, or by id in its `search_actors` columns)."""
+    columns = ", ".join(quote_identifier(c) for c in table.full_text)
+    rows = connection.execute(f"SELECT rowid, {columns} FROM {quote_identifier(table.name)} "
+                              "ORDER BY rowid").fetchall()
+    texts = ["\n".join(value or "" for value in row[1:]) for row in rows]
+    seeds = _actor_seeds(connection, table, {key: number for number, key in enumerate(names)})
+    terms = search_terms(texts, list(names.values()), delimiter, seeds)
+    create, insert = fts_sql(table.name, table.full_text, browse.search_column.name)
+    connection.execute(create)
+    connection.executemany(insert, [(*row, term) for row, term in zip(rows, terms, strict=True)])
+    fts = quote_identifier(f"{table.name}_fts")
+    connection.execute(f"INSERT INTO {fts} ({fts}) VALUES ('optimize')")
+
+
 def _populate(connection: sqlite3.Connection, registry: Registry, read: Callable[[str], pd.DataFrame],
               source: PackageSource) -> None:
     """Every table, then every view, then the database's own tables, each read (`read`), inserted and let
@@ -268,19 +315,10 @@ def _populate(connection: sqlite3.Connection, registry: Registry, read: Callable
             _insert(connection, table, extra.pop(name), by_key=True)
             for statement in index_sql(table):
                 connection.execute(statement)
-        groups = spellings(browse, read, registry)
+        names = spellings(browse, read, registry)
         for table in [*registry, *browse.tables.values()]:
             if table.full_text:
-                columns = ", ".join(quote_identifier(c) for c in table.full_text)
-                rows = connection.execute(f"SELECT rowid, {columns} FROM {quote_identifier(table.name)} "
-                                          "ORDER BY rowid").fetchall()
-                texts = ["\n".join(value or "" for value in row[1:]) for row in rows]
-                terms = search_terms(texts, groups, registry.list_delimiter)
-                create, insert = fts_sql(table.name, table.full_text, browse.search_column.name)
-                connection.execute(create)
-                connection.executemany(insert, [(*row, term) for row, term in zip(rows, terms, strict=True)])
-                fts = quote_identifier(f"{table.name}_fts")
-                connection.execute(f"INSERT INTO {fts} ({fts}) VALUES ('optimize')")
+                _full_text_index(connection, table, browse, names, registry.list_delimiter)
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
