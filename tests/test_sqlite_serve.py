@@ -349,8 +349,9 @@ def test_default_location_is_the_user_cache_keyed_by_content_and_nothing_is_writ
         built_package, registry, tmp_path, cache, monkeypatch):
     package = tmp_path / "package"
     package.mkdir()
-    shutil.copy2(built_package / "datapackage.json", package / "datapackage.json")
-    for folder in ("datasets", "raw"):
+    for name in ("datapackage.json", "CITATION.cff"):
+        shutil.copy2(built_package / name, package / name)
+    for folder in ("datasets", "raw", "docs"):  # a whole package: serve refuses one that does not validate
         shutil.copytree(built_package / folder, package / folder)
     before = _tree(package)
     prepared = serve.prepare(package / "datapackage.json", registry=registry)
