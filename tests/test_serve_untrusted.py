@@ -200,6 +200,16 @@ def test_query_choices_are_bounded_however_many_rows_the_choice_tables_have(buil
     assert f'href="/{serve.DB_NAME}/actors"' in page  # the rest: the table itself
 
 
+def test_a_choice_is_checked_without_the_querys_outer_order():
+    """A sort makes SQLite compute every row before the first; whether rows exist does not depend on it."""
+    cut = serve_queries.without_order
+    assert cut("SELECT a FROM t WHERE b = :x\nORDER BY a, b") == "SELECT a FROM t WHERE b = :x\n"
+    assert cut("SELECT * FROM (SELECT 1 ORDER BY 1)") == "SELECT * FROM (SELECT 1 ORDER BY 1)"  # inner: kept
+    assert cut("SELECT 'ORDER BY (' AS x FROM t ORDER BY x") == "SELECT 'ORDER BY (' AS x FROM t "
+    assert cut('SELECT "a ORDER BY" FROM t') == 'SELECT "a ORDER BY" FROM t'
+    assert cut("SELECT reorder_by FROM t") == "SELECT reorder_by FROM t"
+
+
 def write_sqlite_copy(built_package, registry, target: Path) -> Path:
     from belarus_china.publish.sqlite import write_sqlite
 

@@ -92,14 +92,33 @@ class Choices(NamedTuple):
         return self.total > MAX_CHECKED
 
 
+def without_order(sql: str) -> str:
+    """`sql` without its outermost ORDER BY (and what follows it): whether a query returns rows does not depend on
+    their order, and a sort makes SQLite compute every row before the first (a whole join per candidate)."""
+    depth, quote, cut = 0, "", None
+    upper = sql.upper()
+    for i, char in enumerate(sql):
+        if quote:
+            quote = "" if char == quote else quote  # a doubled quote closes and reopens: the same
+        elif char in "'\"":
+            quote = char
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif depth == 0 and upper.startswith("ORDER BY", i) and (i == 0 or not (upper[i - 1].isalnum() or
+                                                                               upper[i - 1] == "_")):
+            cut = i
+    return sql[:cut] if cut is not None else sql
+
+
 def _choices(connection: sqlite3.Connection, table: Table, sql: str, parameter: str) -> Choices:
     key = f'"{table.primary_key[0]}"'
     label = f'"{table.browse["label_column"]}"' if table.browse.get("label_column") else fact_label_sql(table)
     total = connection.execute(f'SELECT count(*) FROM "{table.name}"').fetchone()[0]
     candidates = connection.execute(
         f'SELECT {key}, {label} FROM "{table.name}" ORDER BY {key} LIMIT {MAX_CHECKED}').fetchall()
+    exists = f"SELECT 1 FROM ({without_order(sql)}) LIMIT 1"
     options = [(str(value), str(text if text is not None else value)) for value, text in candidates
-               if connection.execute(f"SELECT 1 FROM ({sql}) LIMIT 1", {parameter: value}).fetchone()]
+               if connection.execute(exists, {parameter: value}).fetchone()]
     return Choices(options, total, table.name)
 
 

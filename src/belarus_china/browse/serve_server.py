@@ -67,8 +67,9 @@ def require_datasette() -> None:
 
 def datasette_command(prepared: Prepared, host: str, port: int) -> list[str]:
     """Datasette through the launcher (it dies with us), serving the database immutable (`-i`: opened
-    read-only, no locking, no change detection), with the links plugin (`--plugins-dir`) and the evidence
-    viewer's pages as static files under /package/."""
+    read-only, no locking, no change detection), with the plugins of datasette_plugins/ (`--plugins-dir`: the
+    links, the raw texts, the safety headers) and the evidence viewer's rendered pages as static files under
+    /package/."""
     return [sys.executable, str(LAUNCHER), str(os.getpid()), "serve", "-i", str(prepared.database),
             "--metadata", str(prepared.metadata), "--plugins-dir", str(PLUGINS_DIR),
             "--static", f"{STATIC}:{prepared.files}", "--host", host, "--port", str(port)]
