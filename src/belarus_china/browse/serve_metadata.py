@@ -99,7 +99,8 @@ def safe_url(value) -> str:
     return value.strip() if parsed.scheme in ("http", "https") and parsed.netloc else ""
 
 
-def _text(value) -> str:
+def package_text(value) -> str:
+    """`value` if it is text, else "" (a field of an untrusted descriptor may be anything)."""
     return value if isinstance(value, str) else ""
 
 
@@ -120,9 +121,9 @@ def metadata(registry: Registry, package_descriptor: dict, database: str = DB_NA
     documents = documents if isinstance(documents, list) else []
     # The documents themselves are listed, with publisher, author and checksum, in the sources table.
     source = f"{len(documents)} source documents, kept verbatim under raw/ (see the sources table)"
-    title = _text(package_descriptor.get("title")) or _text(package_descriptor.get("name")) or DB_NAME
-    description = _text(package_descriptor.get("description"))
-    version = _text(package_descriptor.get("version"))
+    title = package_text(package_descriptor.get("title")) or package_text(package_descriptor.get("name")) or DB_NAME
+    description = package_text(package_descriptor.get("description"))
+    version = package_text(package_descriptor.get("version"))
     queries = canned_queries(registry)
     for name, options in (choices or {}).items():
         queries[name]["description_html"] = choices_html(queries[name]["description"], options, database)
@@ -136,12 +137,12 @@ def metadata(registry: Registry, package_descriptor: dict, database: str = DB_NA
         "title": title,
         "description": description,
         "description_html": f"<p>{html.escape(description)}</p>{viewer}",
-        "license": _text(licence.get("name")),
+        "license": package_text(licence.get("name")),
         "license_url": safe_url(licence.get("path")),
         "source": source,
         "source_url": f"/{database}/{Sources.table}",
         "extra_css_urls": [CSS_URL],
-        "about": f"{_text(package_descriptor.get('name')) or DB_NAME} data package" + (f" v{version}" if version else ""),
+        "about": f"{package_text(package_descriptor.get('name')) or DB_NAME} data package" + (f" v{version}" if version else ""),
         "databases": {
             database: {
                 "title": title,

@@ -27,7 +27,7 @@ from ..base.problems import Problem
 from ..contract.registry import Registry
 from ..contract.vocabulary import Sources
 from .serve_cache import FILES, cache_key, cache_root, is_private_entry, private_folder, write_json
-from .serve_metadata import DB_NAME, _text, metadata, safe_url
+from .serve_metadata import DB_NAME, metadata, package_text, safe_url
 from .serve_queries import query_choices
 
 
@@ -134,7 +134,7 @@ def rendered_files(source, registry: Registry, descriptor: dict) -> dict[str, by
     tables = load_all(source)
     texts = {str(row[Sources.raw_path]): _checked_text(source, row) for row in tables[Sources.table].to_dict("records")}
     frames = value_form(registry, tables)
-    package = {"name": _text(descriptor.get("name")) or DB_NAME, "homepage": safe_url(descriptor.get("homepage"))}
+    package = {"name": package_text(descriptor.get("name")) or DB_NAME, "homepage": safe_url(descriptor.get("homepage"))}
     if not package["homepage"]:
         del package["homepage"]
     return merge_rendered(viewer.render(registry, frames, texts),
