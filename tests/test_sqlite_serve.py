@@ -332,9 +332,11 @@ def test_every_canned_query_runs_and_returns_rows_for_a_real_id(db, meta):
 def test_canned_queries_offer_their_choices_as_links(database, registry, meta):
     choices = serve.query_choices(registry, database)
     assert set(choices) == {"claims_for_visit", "quotes_by_speaker", "facts_for_source"}
-    speakers = dict(choices["quotes_by_speaker"]["speaker_id"])
+    speakers = dict(choices["quotes_by_speaker"]["speaker_id"].options)
     assert speakers[SPEAKER] == "Alexander Lukashenko"
-    assert len(choices["facts_for_source"]["source_id"]) == 5 and FIRST_VISIT in dict(choices["claims_for_visit"]["visit_id"])
+    assert len(choices["facts_for_source"]["source_id"].options) == 5
+    assert FIRST_VISIT in dict(choices["claims_for_visit"]["visit_id"].options)
+    assert not any(found.truncated for query in choices.values() for found in query.values())  # all rows checked
     connection = sqlite3.connect(database)
     try:  # only choices with results are offered
         quoted = {actor for (ids,) in connection.execute("SELECT speaker_ids FROM quotes") for actor in json.loads(ids)}
@@ -531,8 +533,9 @@ def test_default_location_is_the_user_cache_keyed_by_content_and_nothing_is_writ
         built_package, registry, tmp_path, cache, monkeypatch):
     package = tmp_path / "package"
     package.mkdir()
-    shutil.copy2(built_package / "datapackage.json", package / "datapackage.json")
-    for folder in ("datasets", "raw"):
+    for name in ("datapackage.json", "CITATION.cff"):
+        shutil.copy2(built_package / name, package / name)
+    for folder in ("datasets", "raw", "docs"):  # a whole package: serve refuses one that does not validate
         shutil.copytree(built_package / folder, package / folder)
     before = _tree(package)
     prepared = serve.prepare(package / "datapackage.json", registry=registry)

@@ -234,6 +234,9 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
          "`belarus-china serve` keeps its database in $XDG_CACHE_HOME/belarus-china (else ~/.cache/belarus-china); "
          "that folder is a link, not a folder, or belongs to another user, so nothing is written there or served "
          "from it. Remove it, or set XDG_CACHE_HOME to a folder of your own."),
+        ("package-changed", "Package changed while being read",
+         "`belarus-china serve` shows only what it renders from a package it has validated; the package's descriptor "
+         "changed between validation and rendering, so nothing of it is served. Run serve again once it is stable."),
         ("raw-text-form", "Raw document with a BOM or CR line endings",
          "A raw document starts with a byte-order mark or contains carriage returns: readers that drop them would "
          "count every offset differently. Save it as UTF-8 without BOM, with LF line endings, and update the manifest."),
