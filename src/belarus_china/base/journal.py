@@ -71,6 +71,8 @@ class Journal:
 
 
 def fsync_folder(folder: Path) -> None:
+    if not hasattr(os, "O_DIRECTORY"):  # Windows: a folder cannot be opened to fsync; NTFS journals its renames
+        return
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         os.fsync(fd)
