@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 WITHOUT_POSIX = """
 import os, sys
 for flag in ("O_NOFOLLOW", "O_DIRECTORY", "O_CLOEXEC", "O_NONBLOCK"):
-    delattr(os, flag)
+    if hasattr(os, flag):  # on Windows they are missing already
+        delattr(os, flag)
 os.supports_dir_fd = set()
 os.supports_fd = set()
 sys.modules["fcntl"] = None  # `import fcntl` now raises ImportError
