@@ -123,3 +123,14 @@ def test_build_lock_refuses_a_planted_link_without_o_nofollow(tmp_path):
     result = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, timeout=120)
     assert result.stdout.startswith("refused"), result.stdout + result.stderr
     assert victim.read_text(encoding="utf-8") == "keep me"
+
+
+def test_browser_tests_skip_with_a_reason_where_no_chromium_can_be_installed(monkeypatch):
+    import browser
+
+    monkeypatch.setattr(browser, "CHROMIUM", Path("/nonexistent/chromium"))
+    monkeypatch.setattr(browser.shutil, "which", lambda name: None)  # no browser and no apt-get on the PATH
+    with pytest.raises(pytest.skip.Exception, match="no Chromium is installed"):
+        browser.install_chromium()
+    monkeypatch.setattr(browser.shutil, "which", lambda name: "/opt/bin/chrome" if name == "google-chrome" else None)
+    assert browser.install_chromium() == Path("/opt/bin/chrome")  # one already installed is used, not apt-get's
