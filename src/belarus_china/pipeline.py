@@ -43,6 +43,7 @@ from .curate.audit import KINDS, Candidate, report_table, run_audit
 from .curate.review import ReviewItem, review
 from .loader import load_all
 from .publish import charts, docs, viewer, web_annotations
+from .publish.croissant import CROISSANT_FILE, croissant_bytes
 from .publish.descriptor import render_package, version
 from .publish.release import citation_cff, release_date
 from .publish.sqlite import write_sqlite
@@ -244,7 +245,8 @@ def _render(root: Path, registry: Registry, frames: dict[str, pd.DataFrame], can
     before = set(out.written)
     out.write_all(generate(root, registry, frames, candidates, views))
     generated = {path: entry for path, entry in out.written.items() if path not in before}
-    render_package(registry, {**frames, **views}, package_metadata(root, frames), version(root), out, generated)
+    package = render_package(registry, {**frames, **views}, package_metadata(root, frames), version(root), out, generated)
+    out.write(CROISSANT_FILE, croissant_bytes(registry, package, release_date(root, version(root))))
     return Counts.of(frames, views)
 
 

@@ -22,7 +22,7 @@ def codebook_section(registry: Registry) -> list[str]:
     listing = "; ".join(f"`{table}`: " + ", ".join(f"`{c}`" for c in columns) for table, columns in found.items())
     dtype = ", ".join(f'"{name}": "string"' for name in names)
     first = registry.fields[names[0]]
-    value = min(first.enum or [first.example], key=lambda v: (not str(v).startswith("0"), str(v)))
+    value = str(min(first.enum or [first.example], key=lambda v: (not str(v).startswith("0"), str(v))))
     meaning = (first.enum or {}).get(value, "")
     shown = f"`{value}`" + (f" ({meaning.split(':')[0]})" if meaning else "")
     return ["**Codes with leading zeros.** These columns hold codes made of digits, kept as text: " + listing +

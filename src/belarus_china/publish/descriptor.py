@@ -107,9 +107,9 @@ def descriptor(registry: Registry, metadata: dict, package_version: str, files: 
 
 
 def render_package(registry: Registry, frames: Mapping[str, pd.DataFrame], metadata: dict, package_version: str,
-                   out: StagedFiles, generated: Mapping[str, Written] | None = None) -> None:
+                   out: StagedFiles, generated: Mapping[str, Written] | None = None) -> dict:
     """Every table and view file, then the descriptor, written into `out` (paths relative to the package root;
-    `frames` holds the tables and the views)."""
+    `frames` holds the tables and the views); returns the descriptor."""
     for table in registry.published:
         schema = table_schema(table)
         with out.stream(f"datasets/csv/{table.name}.csv") as stream:
@@ -118,3 +118,4 @@ def render_package(registry: Registry, frames: Mapping[str, pd.DataFrame], metad
             write_parquet(frames[table.name], schema, stream)
     package = descriptor(registry, metadata, package_version, out.written, frames[Sources.table], generated)
     out.write(DESCRIPTOR, (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    return package
