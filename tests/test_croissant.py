@@ -12,6 +12,7 @@ import math
 import subprocess
 import sys
 from datetime import date, datetime
+from html.parser import HTMLParser
 
 import pyarrow.parquet as pq
 import pytest
@@ -36,6 +37,7 @@ socket.socket.connect = refused
 socket.create_connection = refused
 import mlcroissant as mlc
 from datetime import date, datetime
+from html.parser import HTMLParser
 
 def plain(value):
     if isinstance(value, bytes):
@@ -180,3 +182,38 @@ def test_mlcroissant_reads_every_record_set_without_the_second_level_references(
     assert out["errors"] == []
     for name in names:
         _same_rows(out["records"][name], name)
+
+
+class _JsonLd(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.blocks: list[str] = []
+        self._inside = False
+
+    def handle_starttag(self, tag, attrs):
+        self._inside = tag == "script" and dict(attrs).get("type") == "application/ld+json"
+        if self._inside:
+            self.blocks.append("")
+
+    def handle_endtag(self, tag):
+        self._inside = False
+
+    def handle_data(self, data):
+        if self._inside:
+            self.blocks[-1] += data
+
+
+def test_the_viewer_index_carries_the_schema_org_dataset():
+    index = ROOT / "docs" / "sources" / "index.html"
+    parser = _JsonLd()
+    parser.feed(index.read_text(encoding="utf-8"))
+    assert len(parser.blocks) == 1
+    dataset = json.loads(parser.blocks[0])
+    assert dataset["@context"] == "https://schema.org/" and dataset["@type"] == "Dataset"
+    assert dataset["name"] == DESCRIPTOR["title"] and dataset["version"] == DESCRIPTOR["version"]
+    assert dataset["license"] == DESCRIPTOR["licenses"][0]["path"]
+    targets = [d["contentUrl"] for d in dataset["distribution"]]
+    assert {"../../datapackage.json", "../../croissant.json"} <= set(targets)
+    assert {f"../../{r['path']}" for r in DESCRIPTOR["resources"]} <= set(targets)
+    for target in targets:  # relative to the page: every link leads to a file of the package
+        assert (index.parent / target).resolve().is_file(), target

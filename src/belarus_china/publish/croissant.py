@@ -134,3 +134,38 @@ def croissant(registry: Registry, package: dict, released: str | None = None) ->
 
 def croissant_bytes(registry: Registry, package: dict, released: str | None = None) -> bytes:
     return (json.dumps(croissant(registry, package, released), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def landing_jsonld(registry: Registry, metadata: dict, package_version: str, released: str | None = None) -> str:
+    """A `<script type="application/ld+json">` with the schema.org `Dataset` of the package, for the viewer's
+    index page (docs/sources/index.html), where dataset search engines look for it. Its links are relative
+    to that page; the files' hashes are in croissant.json (docs/ is written before the tables' descriptor)."""
+    up = "../../"
+    licence = metadata["licenses"][0]
+    downloads = [("datapackage.json", "application/json", "Frictionless Data Package descriptor"),
+                 (CROISSANT, "application/ld+json", "Croissant 1.1 description")]
+    downloads += [(f"datasets/csv/{table.name}.csv", "text/csv", table.title) for table in registry.published]
+    dataset = {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "name": metadata["title"],
+        "alternateName": metadata["name"],
+        "identifier": metadata["id"],
+        "description": " ".join(str(metadata["description"]).split()),
+        "version": package_version,
+        "keywords": metadata["keywords"],
+        "license": licence.get("path") or licence["name"],
+        "isAccessibleForFree": True,
+        "creator": [{"@type": "Organization", "name": c["title"]} for c in metadata["contributors"]],
+        "distribution": [{"@type": "DataDownload", "name": name, "contentUrl": up + path, "encodingFormat": kind}
+                         for path, kind, name in downloads],
+        "subjectOf": {"@type": "CreativeWork", "name": "Croissant 1.1 description", "url": up + CROISSANT,
+                      "encodingFormat": "application/ld+json"},
+    }
+    if released:
+        dataset["datePublished"] = released
+    if metadata.get("homepage"):
+        dataset["url"] = metadata["homepage"]
+    # "<" escaped, so that no value can close the script element
+    text = json.dumps(dataset, indent=1, ensure_ascii=False).replace("<", "\\u003c")
+    return f"<script type=\"application/ld+json\">\n{text}\n</script>\n"
