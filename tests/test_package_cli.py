@@ -39,5 +39,5 @@ def test_package_with_root_from_an_unrelated_folder(tmp_path):
     assert result.returncode == 0, result.stderr
     with zipfile.ZipFile(out) as archive:
         names = set(archive.namelist())
-    assert {"datapackage.json", "CITATION.cff", "datasets/csv/quotes.csv"} <= names
+    assert {"datapackage.json", "croissant.json", "CITATION.cff", "datasets/csv/quotes.csv"} <= names
     assert list(elsewhere.iterdir()) == []
