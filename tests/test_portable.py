@@ -134,3 +134,41 @@ def test_browser_tests_skip_with_a_reason_where_no_chromium_can_be_installed(mon
         browser.install_chromium()
     monkeypatch.setattr(browser.shutil, "which", lambda name: "/opt/bin/chrome" if name == "google-chrome" else None)
     assert browser.install_chromium() == Path("/opt/bin/chrome")  # one already installed is used, not apt-get's
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links on this OS")
+@pytest.mark.parametrize("swapped", ["file", "folder"])
+def test_a_link_swapped_in_between_the_look_and_the_open_is_refused(tmp_path, monkeypatch, swapped):
+    """The portable path's second line: without O_NOFOLLOW the open follows a link planted after the lstat,
+    so the file opened (fstat) and the folders on the way (looked at again) must be the ones looked at."""
+    from belarus_china.base import no_follow
+    from belarus_china.base.safe_files import PackageFileError, read_inside
+
+    package = tmp_path / "package"
+    (package / "datasets").mkdir(parents=True)
+    (package / "datasets" / "quotes.csv").write_text("inside\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "quotes.csv").write_text("outside\n", encoding="utf-8")
+    monkeypatch.setattr(no_follow, "POSIX", False)
+    monkeypatch.setattr(no_follow, "_FILE_FLAGS", no_follow._FILE_FLAGS & ~no_follow._NOFOLLOW)  # as on Windows
+    monkeypatch.setattr(no_follow, "_NOFOLLOW", 0)
+    assert read_inside(package, "datasets/quotes.csv") == b"inside\n"  # nothing swapped: read as usual
+
+    real_open = os.open
+
+    def swap_then_open(path, flags, *args, **kwargs):
+        if swapped == "file":
+            os.replace(package / "datasets" / "quotes.csv", tmp_path / "moved.csv")
+            os.symlink(elsewhere / "quotes.csv", package / "datasets" / "quotes.csv")
+        else:
+            os.replace(package / "datasets", tmp_path / "moved")
+            os.symlink(elsewhere, package / "datasets", target_is_directory=True)
+        monkeypatch.setattr(no_follow.os, "open", real_open)
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(no_follow.os, "open", swap_then_open)
+    with pytest.raises(PackageFileError) as refused:
+        read_inside(package, "datasets/quotes.csv")
+    assert refused.value.code == "path-unsafe"
+    assert "replaced while it was opened" in str(refused.value)
