@@ -3,7 +3,7 @@
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 # docs/ and CITATION.cff too: the descriptor lists them (generated_files), so `validate` checks them.
-PACKAGE_DATA = ("datapackage.json", "datasets", "docs", "CITATION.cff", "raw", "validation")
+PACKAGE_DATA = ("datapackage.json", "croissant.json", "datasets", "docs", "CITATION.cff", "raw", "validation")
 
 
 class PackageDataHook(BuildHookInterface):

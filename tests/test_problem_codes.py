@@ -64,7 +64,8 @@ OTHER_TESTS = {"raw-file-unlisted": "test_foundation.test_build_names_a_missing_
                "publish-incomplete": "test_crash_safety.test_a_failed_swap_whose_undo_fails_too_loses_nothing",
                "view-mismatch": "test_views.test_an_edited_view_is_view_mismatch",
                "cache-unsafe": "test_sqlite_serve.test_planted_links_in_the_cache_are_refused_or_replaced_never_followed",
-               "package-changed": "test_serve_untrusted.test_a_package_that_changes_while_serve_reads_it_is_refused"}
+               "package-changed": "test_serve_untrusted.test_a_package_that_changes_while_serve_reads_it_is_refused",
+               "not-a-checkout": "test_package_cli.test_package_outside_a_checkout_is_refused_with_a_code"}
 
 
 def test_the_other_tests_named_exist():

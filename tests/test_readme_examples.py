@@ -27,7 +27,7 @@ def test_the_section_has_the_examples_it_promises():
     # every example in the section is Python (DuckDB through its Python API), except the shell commands
     assert {language for language, _ in blocks} <= {"python", "sh"}
     for helper in ("bc.load(", "bc.tables()", "bc.views()", "bc.describe(", "bc.parquet_path(", "bc.raw_text(",
-                   "bc.context(", "duckdb.sql("):
+                   "bc.context(", "duckdb.sql(", "pd.read_csv("):
         assert helper in python, helper
     for view in ("quotes_in_context", "timeline", "trade_figures_in_context"):
         assert f'"{view}"' in python
@@ -49,6 +49,9 @@ assert bc.__file__.startswith({str(installed)!r}), bc.__file__   # the installed
 assert str(bc.parquet_path("claims")).startswith({str(installed)!r})
 assert isinstance(quotes["speaker_ids"].iloc[0], list) and isinstance(in_context["excerpts"].iloc[0], list)
 assert len(timeline) and len(figures) and "pandera" not in sys.modules
+codes = visits_csv["cameo_code"].dropna()
+assert len(codes) and codes.str.fullmatch("[0-9]{{3}}").all() and codes.str.startswith("0").all(), codes
+assert visits_csv["cameo_code"].isna().tolist() == bc.load("visits")["cameo_code"].isna().tolist()
 print("README examples ran")
 """
     script = elsewhere / "readme_examples.py"

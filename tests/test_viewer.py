@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from belarus_china.contract.registry import load_registry
 from belarus_china.loader import load
+from belarus_china.pipeline import viewer_head
 from belarus_china.publish import highlight, viewer
 
 SCREENSHOT_NAME = "viewer-source-page.png"
@@ -168,7 +169,7 @@ def test_links_lead_to_the_record_and_back_with_both_in_view(browsed):
                                   "highlight_still_in_view": True, "back": True, "highlight_in_view": True,
                                   "target_outline": True}, page["url"]
     index = report["index"]
-    assert index["lang"] == "en" and index["scripts"] == 0
+    assert index["lang"] == "en" and index["scripts"] == 0 and index["jsonld"] == 1
     pages = [p["url"].rsplit("/", 1)[1] for p in expected["pages"] if p["url"] != CROSSING_PAGE]
     assert [link for link in index["links"] if link.endswith(".html")] == pages
     assert index["followed_title"] == next(p["title"] for p in expected["pages"] if CONFLICTED in p["url"])
@@ -297,7 +298,8 @@ def test_records_are_read_generically_from_any_table_evidence_points_at(registry
 def test_pages_are_the_same_bytes_from_the_same_tables(registry, built_package):
     frames = {name: _table(name, built_package) for name in registry.names}
     texts = {p: (built_package / p).read_text(encoding="utf-8") for p in frames["sources"].raw_path}
-    first = viewer.render(registry, frames, texts)
+    head = viewer_head(built_package, registry, frames)  # the index page's JSON-LD, as the build makes it
+    first = viewer.render(registry, frames, texts, head)
     shuffled = {name: frame.sample(frac=1, random_state=7) for name, frame in frames.items()}
-    assert viewer.render(registry, shuffled, texts) == first
+    assert viewer.render(registry, shuffled, texts, head) == first
     assert first == {p: (built_package / p).read_bytes() for p in first}

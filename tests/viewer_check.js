@@ -161,7 +161,9 @@ async function checkIndex(frame, index) {
   first.click();
   const page = await arrived;
   return { links, followed_title: page.querySelector("h1").textContent, lang: doc.documentElement.lang,
-           scripts: doc.querySelectorAll("script").length };
+           // a JSON-LD block is data (the schema.org Dataset), not a script that runs
+           scripts: doc.querySelectorAll('script:not([type="application/ld+json"])').length,
+           jsonld: doc.querySelectorAll('script[type="application/ld+json"]').length };
 }
 
 (async () => {

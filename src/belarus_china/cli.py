@@ -91,12 +91,17 @@ def cmd_add(args) -> int:
 
 def cmd_package(args) -> int:
     from .contract.validate import validate_package
-    from .publish.descriptor import version
+    from .publish.descriptor import checkout_version
     from .publish.release import check_out_path, write_zip
     from .publish.workbook import write_workbook
 
     root = Path(args.root).resolve()
-    out = Path(args.out) if args.out else root / "dist" / f"belarus-china-{version(root)}.zip"
+    try:
+        package_version = checkout_version(root)
+    except ProblemsFound as exc:
+        _print_problems("nothing was packaged", exc.problems)
+        return EXIT_USAGE
+    out = Path(args.out) if args.out else root / "dist" / f"belarus-china-{package_version}.zip"
     try:
         check_out_path(root, out)
     except ValueError as exc:

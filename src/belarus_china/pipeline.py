@@ -43,6 +43,7 @@ from .curate.audit import KINDS, Candidate, report_table, run_audit
 from .curate.review import ReviewItem, review
 from .loader import load_all
 from .publish import charts, docs, viewer, web_annotations
+from .publish.croissant import CROISSANT_FILE, croissant_bytes, landing_jsonld
 from .publish.descriptor import render_package, version
 from .publish.release import citation_cff, release_date
 from .publish.sqlite import write_sqlite
@@ -101,7 +102,7 @@ class BuildResult:
             + (", frictionless)" if self.frictionless else "; frictionless skipped)"),
             "files: datasets/csv, datasets/parquet (tables and views), docs/ (codebook, datasheet, coverage, problems, charts, "
             "evidence viewer sources/, Web Annotations annotations/), "
-            f"CITATION.cff; {SQLITE_PATH} for `belarus-china serve`",
+            f"{CROISSANT_FILE} (Croissant 1.1), CITATION.cff; {SQLITE_PATH} for `belarus-china serve`",
         ]
         if self.review:
             lines.append(f"merge review: {len(self.review)} text(s) may state a value this build changed; look at:")
@@ -188,8 +189,14 @@ def generate(root: Path, registry: Registry, frames, candidates, views=None) -> 
         yield name, render().encode("utf-8")
     yield from charts.render(frames, chart_caption(metadata['name'], package_version)).items()
     raw = {path: read_text(root / path) for path in frames[Sources.table][Sources.raw_path]}
-    yield from viewer.render_files(registry, frames, raw)      # docs/sources/: the evidence viewer
+    yield from viewer.render_files(registry, frames, raw, viewer_head(root, registry, frames))  # docs/sources/
     yield from web_annotations.render_files(registry, frames, raw, metadata)  # docs/annotations/: W3C Web Annotations
+
+
+def viewer_head(root: Path, registry: Registry, frames) -> str:
+    """What the viewer's index page carries in its <head>: the package as a schema.org Dataset (JSON-LD)."""
+    package_version = version(root)
+    return landing_jsonld(registry, package_metadata(root, frames), package_version, release_date(root, package_version))
 
 
 def chart_caption(name: str, package_version: str) -> str:
@@ -244,7 +251,8 @@ def _render(root: Path, registry: Registry, frames: dict[str, pd.DataFrame], can
     before = set(out.written)
     out.write_all(generate(root, registry, frames, candidates, views))
     generated = {path: entry for path, entry in out.written.items() if path not in before}
-    render_package(registry, {**frames, **views}, package_metadata(root, frames), version(root), out, generated)
+    package = render_package(registry, {**frames, **views}, package_metadata(root, frames), version(root), out, generated)
+    out.write(CROISSANT_FILE, croissant_bytes(registry, package, release_date(root, version(root))))
     return Counts.of(frames, views)
 
 

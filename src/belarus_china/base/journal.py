@@ -1,7 +1,7 @@
 """Crash-safe publishing of several paths at once: the journal, and recovery from it.
 
-`os.replace` is atomic for one path, but a build publishes five (datasets/, docs/, datapackage.json,
-CITATION.cff and dist/belarus-china.sqlite). So publishing goes like SQLite's commit:
+`os.replace` is atomic for one path, but a build publishes six (datasets/, docs/, datapackage.json,
+croissant.json, CITATION.cff and dist/belarus-china.sqlite). So publishing goes like SQLite's commit:
 
 1. the new package is written and validated in a staging folder S (`.staging-<pid>-<random>`) and
    flushed to disk (fsync);
@@ -22,7 +22,7 @@ new item is in place, and S only once nothing needs it: no step deletes the only
 
 Recovery runs under the build lock (`lock.py`), never beside a live build. The journal may come
 with an untrusted package folder, so it is checked before anything moves: its folders must be
-`.staging-*`/`.previous-*` folders directly in the package folder, its items the five known names,
+`.staging-*`/`.previous-*` folders directly in the package folder, its items the six known names,
 and nothing moved is followed through a link.
 """
 
@@ -40,13 +40,13 @@ from pathlib import Path
 
 from .limits import MAX_JOURNAL_BYTES
 from .lock import BuildLock, LockHeld
-from .paths import DESCRIPTOR
+from .paths import CROISSANT, DESCRIPTOR
 from .problems import Problem
 from .safe_files import PackageFileError, parse_json, read_inside
 
 JOURNAL_FILE = ".publish-journal.json"
 SQLITE_ITEM = "dist/belarus-china.sqlite"
-ITEMS = ("datasets", "docs", DESCRIPTOR, "CITATION.cff", SQLITE_ITEM)  # in the order they are moved
+ITEMS = ("datasets", "docs", DESCRIPTOR, CROISSANT, "CITATION.cff", SQLITE_ITEM)  # in the order they are moved
 FORWARD, BACK, DONE = "forward", "back", "done"
 STAGING_PREFIX, PREVIOUS_PREFIX = ".staging-", ".previous-"
 _WORK_FOLDER = re.compile(r"^\.(staging|previous)-(\d+)-[A-Za-z0-9_]+$")
@@ -71,6 +71,8 @@ class Journal:
 
 
 def fsync_folder(folder: Path) -> None:
+    if not hasattr(os, "O_DIRECTORY"):  # Windows: a folder cannot be opened to fsync; NTFS journals its renames
+        return
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         os.fsync(fd)

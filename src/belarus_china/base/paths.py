@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 DESCRIPTOR = "datapackage.json"
+CROISSANT = "croissant.json"  # the Croissant 1.1 description beside it (publish/croissant.py)
 _PACKAGE = Path(__file__).resolve().parent.parent  # src/belarus_china
 
 

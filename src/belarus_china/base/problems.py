@@ -274,6 +274,10 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
         ("publish-incomplete", "Interrupted publish not recovered",
          "A publish was interrupted (its journal is present) and could neither be completed nor undone here "
          "(a read-only folder, a damaged journal, or a second fault); both copies are kept for the next try."),
+        ("not-a-checkout", "Not a belarus-china checkout",
+         "`belarus-china package` zips the published package of a checkout, and the folder it was given (`--root`, "
+         "by default the current folder) has no pyproject.toml of the belarus-china project to take the version "
+         "from; run it as `belarus-china package --root CHECKOUT`."),
     ),
 ]}
 

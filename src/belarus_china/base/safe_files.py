@@ -5,7 +5,8 @@ A package is untrusted input (it may come from anyone), so:
 - a path is relative, has no `..`, no empty part and no backslash, and is not too long;
 - a folder's files are opened one path part at a time from the package folder, with O_NOFOLLOW, so
   no symbolic link is ever followed (not even one that points inside the package), and nothing can
-  be swapped for a link between the check and the read;
+  be swapped for a link between the check and the read (where the OS has no O_NOFOLLOW, as on
+  Windows, by lstat before and fstat after the open: see `no_follow.py`);
 - a FIFO, device or folder is refused after an lstat and before any open (a FIFO would block, a
   device may act on open); the fstat of the opened file is checked again;
 - the size is checked against the declared `bytes` and the per-file limit before anything is read,
@@ -17,7 +18,6 @@ A package is untrusted input (it may come from anyone), so:
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
@@ -30,19 +30,9 @@ from pathlib import Path
 import numpy as np
 
 from .limits import MAX_FILE_BYTES, MAX_JSON_DEPTH, MAX_PATH_CHARS, size_text
+from .no_follow import PackageFileError, is_link, list_inside, open_checked, open_inside, set_blocking, stat_inside
 
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-# O_NONBLOCK: should a FIFO be swapped in after the lstat, opening it does not wait for a writer.
-_FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 _ZIP_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
-
-
-class PackageFileError(ValueError):
-    """A file is unsafe, missing or not what the descriptor says; `code` is its problem code."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
 
 
 def check_relative(relative) -> str:
@@ -107,74 +97,6 @@ def verify(resource: dict, data: bytes) -> bytes:
 
 # --- files of a folder -------------------------------------------------------------------------------
 
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
-
-
-def _os_error(exc: OSError, label: str) -> PackageFileError:
-    if exc.errno == errno.ENOENT:
-        return PackageFileError("file-missing", f"{label} is missing")
-    if exc.errno in (errno.ELOOP, errno.EMLINK):
-        return PackageFileError("path-unsafe", f"{label} passes through a symbolic link; links are never followed")
-    if exc.errno == errno.ENAMETOOLONG:
-        return PackageFileError("path-unsafe", f"{label}: the path is too long")
-    if exc.errno == errno.ENOTDIR:
-        return PackageFileError("file-missing", f"{label} is missing (a part of its path is not a folder)")
-    return PackageFileError("file-missing", f"{label} cannot be opened: {exc.strerror or exc}")
-
-
-def _open_folder(root: Path, folders: list[str], label: str) -> int:
-    """A descriptor of root/folders[0]/folders[1]/..., reached part by part without following links."""
-    try:
-        fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)  # the folder the user named, as named
-    except OSError as exc:
-        raise PackageFileError("file-missing", f"the package folder {root} cannot be opened: {exc.strerror}") from None
-    try:
-        for part in folders:
-            info = os.stat(part, dir_fd=fd, follow_symlinks=False)
-            if stat.S_ISLNK(info.st_mode):
-                raise PackageFileError("path-unsafe", f"{label}: {part}/ is a symbolic link; links are never followed")
-            if not stat.S_ISDIR(info.st_mode):
-                raise PackageFileError("file-missing", f"{label} is missing ({part} is not a folder)")
-            child = os.open(part, _DIR_FLAGS, dir_fd=fd)
-            os.close(fd)
-            fd = child
-    except OSError as exc:
-        os.close(fd)
-        raise _os_error(exc, label) from None
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-def _open_checked(name: str, dir_fd: int | None, label: str, *, follow: bool) -> tuple[int, os.stat_result]:
-    """Open a regular file for reading (lstat first, fstat after); PackageFileError for anything else."""
-    try:
-        before = os.stat(name, dir_fd=dir_fd, follow_symlinks=follow)
-        if stat.S_ISLNK(before.st_mode):
-            raise PackageFileError("path-unsafe", f"{label} is a symbolic link; links are never followed")
-        if not stat.S_ISREG(before.st_mode):
-            raise PackageFileError("file-not-regular", f"{label} is {_kind(before.st_mode)}, not a regular file; "
-                                   "it is not opened")
-        fd = os.open(name, _FILE_FLAGS if not follow else _FILE_FLAGS & ~os.O_NOFOLLOW, dir_fd=dir_fd)
-    except OSError as exc:
-        raise _os_error(exc, label) from None
-    after = os.fstat(fd)
-    if not stat.S_ISREG(after.st_mode):  # swapped between the two looks
-        os.close(fd)
-        raise PackageFileError("file-not-regular", f"{label} is {_kind(after.st_mode)}, not a regular file")
-    return fd, after
-
-
 def _read_fd(fd: int, size: int, limit: int, label: str) -> bytes:
     chunks, total = [], 0
     while total <= min(size, limit):
@@ -192,7 +114,7 @@ def read_path(path: Path, *, limit: int = MAX_FILE_BYTES, label: str | None = No
     """A file the user named (links in the name they typed are theirs to follow, unless follow=False),
     refusing special files and files over `limit`."""
     label = label or str(path)
-    fd, info = _open_checked(str(path), None, label, follow=follow)
+    fd, info = open_checked(str(path), None, label, follow=follow)
     try:
         if info.st_size > limit:
             raise PackageFileError("file-too-large", f"{label} has {info.st_size:,} bytes, more than the limit of "
@@ -205,19 +127,14 @@ def read_path(path: Path, *, limit: int = MAX_FILE_BYTES, label: str | None = No
 def open_regular(path: Path, label: str):
     """A binary file object for a regular file the user named (following the links in the name they
     gave); a FIFO, device or folder is refused without waiting on it."""
-    fd, _ = _open_checked(str(path), None, label, follow=True)
-    os.set_blocking(fd, True)
+    fd, _ = open_checked(str(path), None, label, follow=True)
+    set_blocking(fd)
     return os.fdopen(fd, "rb")
 
 
 def read_inside(root: Path, relative, *, limit: int = MAX_FILE_BYTES, expected_size: int | None = None) -> bytes:
     """The bytes of `relative` inside the package folder `root`, under every rule of the module docstring."""
-    parts = check_relative(relative).split("/")
-    fd_dir = _open_folder(Path(root), parts[:-1], relative)
-    try:
-        fd, info = _open_checked(parts[-1], fd_dir, relative, follow=False)
-    finally:
-        os.close(fd_dir)
+    fd, info = open_inside(Path(root), check_relative(relative).split("/"), relative)
     try:
         if info.st_size > limit:
             raise PackageFileError("file-too-large", f"{relative} has {info.st_size:,} bytes, more than the limit of "
@@ -232,18 +149,10 @@ def read_inside(root: Path, relative, *, limit: int = MAX_FILE_BYTES, expected_s
 
 def entry_kind(root: Path, relative: str) -> str | None:
     """"file", "link", "special" or None (absent) for a path inside the package, without following links."""
-    parts = check_relative(relative).split("/")
-    try:
-        fd_dir = _open_folder(Path(root), parts[:-1], relative)
-    except PackageFileError:
+    info = stat_inside(Path(root), check_relative(relative).split("/"), relative)
+    if info is None:
         return None
-    try:
-        info = os.stat(parts[-1], dir_fd=fd_dir, follow_symlinks=False)
-    except OSError:
-        return None
-    finally:
-        os.close(fd_dir)
-    if stat.S_ISLNK(info.st_mode):
+    if is_link(info):
         return "link"
     return "file" if stat.S_ISREG(info.st_mode) else "special"
 
@@ -252,14 +161,9 @@ def list_folder(root: Path, folder: str) -> dict[str, bool]:
     """The entries directly inside `folder` of the package, each with whether it is a regular file
     (links count as not regular); {} when the folder is missing or is itself a link."""
     try:
-        fd = _open_folder(Path(root), check_relative(folder).split("/"), folder)
+        return list_inside(Path(root), check_relative(folder).split("/"), folder)
     except PackageFileError:
         return {}
-    try:
-        with os.scandir(fd) as entries:
-            return {entry.name: entry.is_file(follow_symlinks=False) for entry in entries}
-    finally:
-        os.close(fd)
 
 
 def read_verified(package_dir: Path, resource: dict) -> bytes:

@@ -40,7 +40,9 @@ class SanitisedCopy:
 
     def add(self, resource: dict, data: bytes) -> None:
         local = f"{len(self.resources)}.csv"  # no extension frictionless would decompress, no link, no folder
-        fd = os.open(self.folder / local, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        # O_EXCL alone refuses any existing entry, a link included; the other flags exist only on some OSes.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        fd = os.open(self.folder / local, flags | getattr(os, "O_BINARY", 0), 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         entry = {k: resource[k] for k in RESOURCE_KEYS if k in resource}

@@ -74,6 +74,14 @@ class Column:
     shown_as: str | None = None
     verbatim: bool = False      # the document's own words: must lie inside an excerpt of the record
 
+    @property
+    def digits_as_text(self) -> bool:
+        """A text column whose values are made of digits (a code such as CAMEO's `042`): a CSV reader that
+        guesses types would read it as a number and drop its leading zeros. Derived from the allowed values
+        (or, without them, the example), so a new code column is found without being listed anywhere."""
+        shown = list(self.enum or ()) or ([self.example] if self.example else [])
+        return self.type == "string" and bool(shown) and all(str(value).isdigit() for value in shown)
+
 
 @dataclass(frozen=True)
 class WindowRole:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..base.paths import DESCRIPTOR
+from ..base.problems import Problem, ProblemsFound
 from ..contract.registry import Registry, table_schema
 from ..contract.vocabulary import Sources
 from .tables import write_csv, write_parquet
@@ -27,6 +28,21 @@ PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 def version(root: Path) -> str:
     """The package version: pyproject.toml's, the one place it is written."""
     return tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+
+
+def checkout_version(root: Path) -> str:
+    """The version of the checkout `root`; ProblemsFound (not-a-checkout) when `root` is not one."""
+    try:
+        project = tomllib.loads((Path(root) / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+        if project["name"] == "belarus-china" and isinstance(project["version"], str):
+            return project["version"]
+        why = f"its pyproject.toml is the project {str(project.get('name'))[:80]!r}'s"
+    except OSError as exc:
+        why = f"its pyproject.toml cannot be read ({exc.strerror or exc})"
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        why = f"its pyproject.toml is not a project's ({type(exc).__name__}: {str(exc)[:120]})"
+    raise ProblemsFound("package", [Problem("not-a-checkout", f"{root} is not a belarus-china checkout: {why}; "
+                                            "run `belarus-china package --root CHECKOUT`", file="pyproject.toml")])
 
 
 def _file_resource(name: str, path: str, written: Written, **extra) -> dict:
@@ -91,9 +107,9 @@ def descriptor(registry: Registry, metadata: dict, package_version: str, files: 
 
 
 def render_package(registry: Registry, frames: Mapping[str, pd.DataFrame], metadata: dict, package_version: str,
-                   out: StagedFiles, generated: Mapping[str, Written] | None = None) -> None:
+                   out: StagedFiles, generated: Mapping[str, Written] | None = None) -> dict:
     """Every table and view file, then the descriptor, written into `out` (paths relative to the package root;
-    `frames` holds the tables and the views)."""
+    `frames` holds the tables and the views); returns the descriptor."""
     for table in registry.published:
         schema = table_schema(table)
         with out.stream(f"datasets/csv/{table.name}.csv") as stream:
@@ -102,3 +118,4 @@ def render_package(registry: Registry, frames: Mapping[str, pd.DataFrame], metad
             write_parquet(frames[table.name], schema, stream)
     package = descriptor(registry, metadata, package_version, out.written, frames[Sources.table], generated)
     out.write(DESCRIPTOR, (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    return package

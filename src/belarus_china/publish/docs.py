@@ -16,6 +16,7 @@ from ..contract.registry import Registry, Table, View, ViewColumn
 from ..contract.views import make_views
 from ..contract.vocabulary import Assessments, Claims, Evidence, Inferences, Sources
 from .charts import CLAIMS, TIMELINE, TRADE
+from .csv_reading import codebook_section
 
 
 class Candidate(Protocol):
@@ -63,6 +64,8 @@ def _column_rows(table: Table, view: View | None = None) -> list[str]:
     for column in table.columns:
         name = codec_of(column.type).codebook_name or column.type
         kind = name.format(delimiter=_cell(table.list_delimiter))
+        if column.digits_as_text:
+            kind += " (digits kept as text: read as `str`)"
         if column.references and column.references[0] != table.name:
             kind += f" → `{column.references[0]}.{column.references[1]}`"
         allowed = "<br>".join(f"`{value}`: {_cell(meaning)}" for value, meaning in (column.enum or {}).items())
@@ -153,7 +156,7 @@ def codebook(registry: Registry, frames: dict[str, pd.DataFrame], views: dict[st
     lines = ["# Codebook", "", GENERATED, "",
              "Every table and view of the package with its purpose, keys, row count and columns. Missing values are "
              "empty cells in CSV and nulls in Parquet; an empty string is never a value. Dates are ISO 8601 "
-             "(`YYYY-MM-DD`).", "", READING, "", *_type_rows(registry), "", WINDOWS, "",
+             "(`YYYY-MM-DD`).", "", READING, "", *_type_rows(registry), "", *codebook_section(registry), WINDOWS, "",
              *_window_examples(registry, frames), ""]
     lines += ["| table | rows | primary key | description |", "|---|---:|---|---|"]
     for table in registry:

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import yaml
 
-from ..base.paths import DESCRIPTOR
+from ..base.paths import CROISSANT, DESCRIPTOR
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can record
-RELEASE_FILES = ("README.md", "CHANGELOG.md", "CITATION.cff", "LICENSE", "LICENSE-DATA.md", DESCRIPTOR)
+RELEASE_FILES = ("README.md", "CHANGELOG.md", "CITATION.cff", "LICENSE", "LICENSE-DATA.md", DESCRIPTOR, CROISSANT)
 RELEASE_FOLDERS = ("datasets", "raw", "docs")
 
 
