@@ -11,10 +11,12 @@ import pandas as pd
 
 from ..base.codec import value_dtype
 from ..base.problems import Problem
-from .export_spec import EventExport
+from .export_spec import GUEST, HOST, PARTY, EventExport
 from .registry import Registry, Table, View, field_descriptor
+from .vocabulary import Export as E
 
 WORLDCITY = 4   # GDELT ActionGeo_Type: a city or landmark outside the United States
+_SECOND_PARTY = "party2"
 
 
 def _text(value) -> str | None:
@@ -55,13 +57,13 @@ class _Context:
         self.registry = registry
         self.export: EventExport = registry.event_export  # type: ignore[assignment]
         self.delimiter = registry.list_delimiter
-        self.actors = {row["actor_id"]: row for row in _rows(frames["actors"])}
-        self.sources = {row["source_id"]: row for row in _rows(frames["sources"])}
-        self.visits = {row["visit_id"]: row for row in _rows(frames["visits"])}
+        self.actors = {row[E.actor_id]: row for row in _rows(frames[E.actors])}
+        self.sources = {row[E.source_id]: row for row in _rows(frames[E.sources])}
+        self.visits = {row[E.visit_id]: row for row in _rows(frames[E.visits])}
         self.citing: dict[tuple[str, str], set[str]] = {}
-        evidence = frames["evidence"]
-        for table, record, source in zip(evidence["record_table"].tolist(), evidence["record_id"].tolist(),
-                                         evidence["source_id"].tolist(), strict=True):
+        evidence = frames[E.evidence]
+        for table, record, source in zip(evidence[E.record_table].tolist(), evidence[E.record_id].tolist(),
+                                         evidence[E.source_id].tolist(), strict=True):
             self.citing.setdefault((str(table), str(record)), set()).add(str(source))
 
     def actor_columns(self, number: int, actor_id: str | None) -> dict:
@@ -70,24 +72,24 @@ class _Context:
         if actor is None:
             return {f"{prefix}Code": None, f"{prefix}Name": None, f"{prefix}CountryCode": None,
                     f"{prefix}Type1Code": None}
-        country, role = _text(actor.get("country_code")), _text(actor.get("cameo_role"))
-        code = role if role == "IGO" else (f"{country or ''}{role}" if role else None)
-        return {f"{prefix}Code": code, f"{prefix}Name": _text(actor.get("name")), f"{prefix}CountryCode": country,
+        country, role = _text(actor.get(E.country_code)), _text(actor.get(E.cameo_role))
+        code = role if role == E.igo else (f"{country or ''}{role}" if role else None)
+        return {f"{prefix}Code": code, f"{prefix}Name": _text(actor.get(E.actor_name)), f"{prefix}CountryCode": country,
                 f"{prefix}Type1Code": role}
 
     def source_columns(self, table: str, record: str) -> dict:
         """The citing source with an address and the earliest publication window (then by id), and its address."""
         def address(source_id: str) -> str | None:
             row = self.sources.get(source_id, {})
-            return _text(row.get("url")) or _text(row.get("public_url"))
+            return _text(row.get(E.url)) or _text(row.get(E.public_url))
 
         def order(source_id: str):
-            earliest = _day(self.sources.get(source_id, {}).get("date_earliest"))
+            earliest = _day(self.sources.get(source_id, {}).get(E.date_earliest))
             return (earliest is None, earliest or pd.Timestamp.min, source_id)
 
         addressed = sorted((s for s in self.citing.get((table, record), ()) if address(s)), key=order)
         return {"SOURCEURL": address(addressed[0]) if addressed else None,
-                "source_id": addressed[0] if addressed else None}
+                E.source_id: addressed[0] if addressed else None}
 
     def place_columns(self, city: str | None) -> dict:
         place = self.export.places.get(city) if city else None
@@ -101,17 +103,16 @@ class _Context:
 
 def _sides(context: _Context, table: str, row: dict) -> tuple[dict[str, str | None], str | None]:
     """The record's actors by role (guest, host, first and second party) and the city of its action."""
-    if table == "visits":
-        return {"guest": _text(row.get("guest_id")), "host": _text(row.get("host_id"))}, _text(row.get("city"))
-    if table == "visit_events":
-        visit = context.visits.get(_text(row.get("visit_id")) or "", {})
-        guest = _text(visit.get("guest_id"))
-        others = [p for p in _items(row.get("participant_ids"), context.delimiter) if p != guest]
-        host = others[0] if others else _text(visit.get("host_id"))
-        return {"guest": guest, "host": host}, _text(row.get("city")) or _text(visit.get("city"))
-    parties = _items(row.get("parties"), context.delimiter) + [None, None]
-    visit = context.visits.get(_text(row.get("visit_id")) or "", {})
-    return {"party1": parties[0], "party2": parties[1]}, _text(visit.get("city"))
+    if table == E.visits:
+        return {GUEST: _text(row.get(E.guest_id)), HOST: _text(row.get(E.host_id))}, _text(row.get(E.city))
+    visit = context.visits.get(_text(row.get(E.visit_id)) or "", {})
+    if table == E.visit_events:
+        guest = _text(visit.get(E.guest_id))
+        others = [p for p in _items(row.get(E.participant_ids), context.delimiter) if p != guest]
+        host = others[0] if others else _text(visit.get(E.host_id))
+        return {GUEST: guest, HOST: host}, _text(row.get(E.city)) or _text(visit.get(E.city))
+    parties = _items(row.get(E.parties), context.delimiter) + [None, None]
+    return {PARTY: parties[0], _SECOND_PARTY: parties[1]}, _text(visit.get(E.city))
 
 
 def _records(context: _Context, table: Table, row: dict) -> list[dict]:
@@ -121,26 +122,26 @@ def _records(context: _Context, table: Table, row: dict) -> list[dict]:
     key = str(row[table.primary_key[0]])
     sides, city = _sides(context, table.name, row)
     reverse = _text(row.get(codes.source)) in export.host_kinds.get(table.name, ())
-    earliest, latest = _day(row.get("date_earliest")), _day(row.get("date_latest"))
+    earliest, latest = _day(row.get(E.date_earliest)), _day(row.get(E.date_latest))
     made = []
     for column, direction in export.directions[table.name].items():
         code = _text(row.get(column))
         if code is None:
             continue
-        if direction.actor1 == "parties":
-            role, first, second = "party", sides["party1"], sides["party2"]
+        if direction.actor1 == PARTY:
+            role, first, second = PARTY, sides[PARTY], sides[_SECOND_PARTY]
         else:
             one, two = (direction.actor2, direction.actor1) if reverse else (direction.actor1, direction.actor2)
             role, first, second = one, sides[one], sides[two]
         day = int(earliest.strftime("%Y%m%d")) if earliest is not None else None
         made.append({
-            "record_table": table.name, "record_id": key, "actor1_role": role,
+            E.record_table: table.name, E.record_id: key, "actor1_role": role,
             "SQLDATE": day, "MonthYear": day // 100 if day else None, "Year": day // 10000 if day else None,
-            "time_precision": time_precision(earliest, latest), "date_earliest": earliest, "date_latest": latest,
+            "time_precision": time_precision(earliest, latest), E.date_earliest: earliest, E.date_latest: latest,
             **context.actor_columns(1, first), **context.actor_columns(2, second),
             "EventCode": code, "EventBaseCode": code[:3], "EventRootCode": code[:2],
             "QuadClass": export.quad_class(code), "GoldsteinScale": export.goldstein.get(code),
-            "plover_event_type": _text(row.get("plover_event_type")), "plover_mode": _text(row.get("plover_mode")),
+            E.plover_event_type: _text(row.get(E.plover_event_type)), E.plover_mode: _text(row.get(E.plover_mode)),
             **context.place_columns(city), **context.source_columns(table.name, key),
         })
     return made

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 EXPORT_KEYS = {"directions", "goldstein", "quad_classes", "places"}
-DIRECTION_ROLES = {"guest", "host", "parties"}
+GUEST, HOST, PARTY = "guest", "host", "party"   # who acts: a visit's guest or host, or an agreement's parties
+DIRECTION_ROLES = {GUEST, HOST, PARTY}
 PLACE_KEYS = {"country", "geonames_id", "geonames_name", "latitude", "longitude", "verified_at"}
 
 

@@ -27,6 +27,7 @@ from ..base import paths
 from ..base.codec import CODECS, TYPE_NAMES, codec_of
 from .checks import WIKIDATA_QID, domain_check
 from .export_spec import EventExport, ExportSpecError, read_export
+from .vocabulary import Export
 
 FIELD_KEYS = {
     "type", "description", "unit", "required", "pattern", "minimum", "maximum",
@@ -335,7 +336,7 @@ class View:
         """Every table the view reads, in registry order of first use."""
         used = list(self.tables)
         if self.directed:
-            return used + ["actors", "sources", "evidence"]
+            return used + [Export.actors, Export.sources, Export.evidence]
         for column in self.columns:
             if column.table and column.table not in used:
                 used.append(column.table)
