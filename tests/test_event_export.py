@@ -274,3 +274,14 @@ def test_every_public_address_of_a_source_says_how_it_was_obtained(built_package
     for source in _rows(root, "sources"):
         if not source["public_url"]:
             assert "No public copy" in source["notes"] or "not found" in source["notes"]
+
+
+def test_load_gives_the_export_with_codes_as_text_and_integers_as_integers(built_package):
+    import belarus_china as bc
+
+    frame = bc.load(VIEW, package=built_package)
+    assert len(frame) == len(_rows(built_package, VIEW))
+    assert set(frame["EventCode"].astype(str)) <= {"040", "042", "043", "046", "057"}
+    assert frame["EventRootCode"].astype(str).eq("04").any() and frame["EventRootCode"].astype(str).eq("05").any()
+    assert str(frame["SQLDATE"].dtype) == "Int64" and str(frame["QuadClass"].dtype) == "Int64"
+    assert frame["GoldsteinScale"].dtype.kind == "f"
