@@ -116,7 +116,8 @@ def test_a_figure_in_context_names_its_countries_producer_and_source(built_packa
 
 def test_views_are_resources_derived_from_tables_and_sqlite_tables(built_package, registry):
     root = built_package
-    assert bc.views(root) == list(registry.views) == ["quotes_in_context", "timeline", "trade_figures_in_context"]
+    assert bc.views(root) == list(registry.views) == ["quotes_in_context", "timeline", "trade_figures_in_context",
+                                                       "directed_events"]
     assert not set(bc.views(root)) & set(bc.tables(root))
     import json
     resources = {r["name"]: r for r in json.loads((root / "datapackage.json").read_text(encoding="utf-8"))["resources"]}

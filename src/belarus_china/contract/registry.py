@@ -26,6 +26,8 @@ import yaml
 from ..base import paths
 from ..base.codec import CODECS, TYPE_NAMES, codec_of
 from .checks import WIKIDATA_QID, domain_check
+from .export_spec import EventExport, ExportSpecError, read_export
+from .vocabulary import Export
 
 FIELD_KEYS = {
     "type", "description", "unit", "required", "pattern", "minimum", "maximum",
@@ -45,7 +47,7 @@ EVENT_CODE_KEYS = {"from", "codes"}
 SOURCE_KEYS = {"title", "link", "checked"}
 
 
-VIEW_KEYS = {"title", "description", "from", "union", "primary_key", "order_by", "columns"}
+VIEW_KEYS = {"title", "description", "from", "union", "directed_events", "primary_key", "order_by", "columns"}
 # A view column's derivation (views.yaml): the key that names its kind, and the keys it may have besides.
 VIEW_DERIVATIONS = {"via": {"take"}, "cited_by": {"take", "order_by", "distinct"}, "country_name": set(),
                     "table_name": set(), "key": set(), "first_of": set()}
@@ -331,6 +333,7 @@ class View:
     union: bool
     columns: tuple[ViewColumn, ...]
     order_by: tuple[str, ...]
+    directed: bool = False           # the event export: GDELT rows made by contract.event_export (event_codes.yaml)
 
     @property
     def name(self) -> str:
@@ -340,6 +343,8 @@ class View:
     def derived_from(self) -> list[str]:
         """Every table the view reads, in registry order of first use."""
         used = list(self.tables)
+        if self.directed:
+            return used + [Export.actors, Export.sources, Export.evidence]
         for column in self.columns:
             if column.table and column.table not in used:
                 used.append(column.table)
@@ -383,6 +388,7 @@ class Registry:
     countries: dict[str, tuple[str, ...]] = field(default_factory=dict)  # countries.yaml: code -> names
     country_records: dict[str, Country] = field(default_factory=dict)   # countries.yaml: code -> names and Wikidata id
     event_code_sources: tuple[CodeSource, ...] = ()                    # event_codes.yaml `sources`: where codes were checked
+    event_export: EventExport | None = None                            # event_codes.yaml `export`: GDELT rows of the codes
 
     @property
     def published(self) -> list[Table]:
@@ -649,9 +655,12 @@ def _view(name: str, spec: dict, registry: Registry) -> View:
     if name in registry.tables or set(spec) - VIEW_KEYS or not spec.get("title") or not spec.get("description"):
         raise RegistryError(f"{where}: a view has a name no table has, a title, a description, and keys among "
                             f"{sorted(VIEW_KEYS)}")
+    if "directed_events" in spec:
+        return _directed_view(name, spec, registry)
     union = "union" in spec
     if union == ("from" in spec):
-        raise RegistryError(f"{where}: a view is built on one table (`from`) or on a `union` of tables")
+        raise RegistryError(f"{where}: a view is built on one table (`from`), on a `union` of tables or, as the "
+                            f"event export, on `directed_events`")
     names = list(spec["union"]) if union else [spec["from"]]
     unknown = [t for t in names if t not in registry.tables]
     if unknown or not names:
@@ -669,6 +678,45 @@ def _view(name: str, spec: dict, registry: Registry) -> View:
     table = Table(name=name, title=spec["title"], description=" ".join(str(spec["description"]).split()),
                   primary_key=primary_key, columns=columns, list_delimiter=registry.list_delimiter)
     return View(table=table, tables=tuple(names), union=union, columns=tuple(m for m, _ in made), order_by=order_by)
+
+
+def _directed_view(name: str, spec: dict, registry: Registry) -> View:
+    """The event export (`directed_events`: the tables with event codes it writes as GDELT rows); each column is a
+    field of fields.yaml, made by contract.event_export."""
+    where = f"views.yaml: {name}"
+    names = list(spec["directed_events"] or [])
+    if "from" in spec or "union" in spec or registry.event_export is None:
+        raise RegistryError(f"{where}: directed_events is a view of its own, and needs event_codes.yaml `export`")
+    if not names or sorted(names) != sorted(registry.event_export.directions):
+        raise RegistryError(f"{where}: directed_events lists the tables event_codes.yaml `export` directs: "
+                            f"{sorted(registry.event_export.directions)}")
+    entries = list(spec.get("columns") or [])
+    unknown = [c for c in entries if not isinstance(c, str) or c not in registry.fields]
+    if unknown or len(set(entries)) != len(entries):
+        raise RegistryError(f"{where}: every column is a field of fields.yaml, once (not: {unknown})")
+    primary_key = tuple(spec.get("primary_key") or ())
+    order_by = tuple(spec.get("order_by") or ())
+    if not primary_key or not set(primary_key) | set(order_by) <= set(entries):
+        raise RegistryError(f"{where}: the primary key and order_by must name columns of the view")
+    columns = tuple(replace(registry.fields[c], required=c in primary_key) for c in entries)
+    table = Table(name=name, title=spec["title"], description=" ".join(str(spec["description"]).split()),
+                  primary_key=primary_key, columns=columns, list_delimiter=registry.list_delimiter)
+    made = tuple(ViewColumn(c, "column", (c,)) for c in entries)
+    return View(table=table, tables=tuple(names), union=False, columns=made, order_by=order_by, directed=True)
+
+
+def _export(spec, built: dict[str, Table], countries: set[str]) -> EventExport | None:
+    if spec is None:
+        return None
+    coded = {name: (tuple(c for c in t.event_codes.columns if c.startswith("cameo")),
+                    tuple(t.column(t.event_codes.source).enum or {}))
+             for name, t in built.items() if t.event_codes}
+    codes = {code for t in built.values() if t.event_codes for kinds in t.event_codes.mapping.values()
+             for column, code in kinds.items() if column.startswith("cameo")}
+    try:
+        return read_export(spec, coded, codes, countries)
+    except ExportSpecError as exc:
+        raise RegistryError(f"event_codes.yaml: {exc}") from None
 
 
 def _read(directory: Path, name: str):
@@ -749,7 +797,8 @@ def read_registry(directory: Path) -> Registry:
     for name, codes in _event_codes(event_spec.get("tables"), built).items():
         built[name] = replace(built[name], event_codes=codes)
     registry = Registry(built, fields=columns, list_delimiter=delimiter, queries=queries, countries=countries,
-                        country_records=country_records, event_code_sources=_code_sources(event_spec.get("sources")))
+                        country_records=country_records, event_code_sources=_code_sources(event_spec.get("sources")),
+                        event_export=_export(event_spec.get("export"), built, set(countries)))
     if (directory / "views.yaml").is_file():
         views = _read(directory, "views.yaml") or {}
         registry.views.update({name: _view(name, spec, registry) for name, spec in views.items()})

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..base.codec import CodecError, join_list, same_cells, value_dtype
 from ..base.problems import Problem
+from .event_export import make_directed_events
 from .registry import Registry, Table, View, ViewColumn, field_descriptor
 from .rules import record_ids
 
@@ -80,6 +81,8 @@ def _member_columns(registry: Registry, view: View, table: Table, frames: dict[s
 def make_view(view: View, registry: Registry, frames: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, list[Problem]]:
     """The view made from the table frames (value form), sorted by its `order_by` and key; and a list-item
     problem for every list value that its text cannot hold (an item containing the delimiter)."""
+    if view.directed:
+        return make_directed_events(view, registry, frames)
     problems: list[Problem] = []
     fields = [field_descriptor(view.table, c) for c in view.table.columns]
     delimiter = view.table.list_delimiter

@@ -67,6 +67,36 @@ class VisitEvents:
     id = "event_id"
 
 
+class Export:
+    """What the event export (contract.event_export, view `directed_events`) reads from the tables: the record's
+    actors and city, the actors' CAMEO parts, the sources' addresses and windows, the evidence citing a record."""
+    actors = "actors"
+    actor_id = "actor_id"
+    actor_name = "name"
+    country_code = "country_code"
+    cameo_role = "cameo_role"
+    igo = "IGO"                      # cameo_role of an international organisation: the whole actor code
+    sources = "sources"
+    source_id = "source_id"
+    url = "url"
+    public_url = "public_url"
+    evidence = "evidence"
+    record_table = "record_table"
+    record_id = "record_id"
+    visits = "visits"
+    visit_events = "visit_events"
+    visit_id = "visit_id"
+    guest_id = "guest_id"
+    host_id = "host_id"
+    city = "city"
+    participant_ids = "participant_ids"
+    parties = "parties"
+    date_earliest = "date_earliest"
+    date_latest = "date_latest"
+    plover_event_type = "plover_event_type"
+    plover_mode = "plover_mode"
+
+
 class Agreements:
     table = "agreements"
     id = "agreement_id"

@@ -17,6 +17,7 @@ from ..contract.views import make_views
 from ..contract.vocabulary import Assessments, Claims, Evidence, Inferences, Sources
 from .charts import CLAIMS, TIMELINE, TRADE
 from .csv_reading import codebook_section
+from .export_docs import export_section
 
 
 class Candidate(Protocol):
@@ -41,6 +42,8 @@ def _cell(text) -> str:
 def _made_from(view: View, spec: ViewColumn) -> str:
     """How a view's column is made, in a few words."""
     tables = ", ".join(f"`{t}`" for t in view.tables)
+    if view.directed:
+        return "the event export (see [event export](#event-export))"
     if spec.kind == "column":
         return f"{tables}: `{spec.columns[0]}`"
     if spec.kind == "via":
@@ -208,7 +211,8 @@ def codebook(registry: Registry, frames: dict[str, pd.DataFrame], views: dict[st
         lines += ["", "# Views", "", VIEWS]
     for view in registry.views.values():
         table = view.table
-        built = (f"one row per row of {', '.join(f'`{t}`' for t in view.tables)}" if view.union else
+        built = (f"one row per directed event of {', '.join(f'`{t}`' for t in view.tables)}" if view.directed else
+                 f"one row per row of {', '.join(f'`{t}`' for t in view.tables)}" if view.union else
                  f"one row per row of `{view.tables[0]}`")
         order = ", ".join(f"`{c}`" for c in dict.fromkeys([*view.order_by, *table.primary_key]))
         lines += ["", f"## {view.name}", "", f"**{table.title}.** {table.description}", "",
@@ -216,7 +220,7 @@ def codebook(registry: Registry, frames: dict[str, pd.DataFrame], views: dict[st
                   f"- Primary key: {', '.join(f'`{k}`' for k in table.primary_key)}",
                   f"- Made from: {', '.join(f'`{t}`' for t in view.derived_from)}",
                   "", *_column_rows(table, view)]
-    lines += ["", *_event_codes(registry), "", *_countries(registry)]
+    lines += ["", *_event_codes(registry), "", *export_section(registry), "", *_countries(registry)]
     return "\n".join(lines) + "\n"
 
 
