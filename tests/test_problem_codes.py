@@ -63,6 +63,11 @@ OTHER_TESTS = {"raw-file-unlisted": "test_foundation.test_build_names_a_missing_
                "write-failed": "test_crash_safety.test_a_full_disk_changes_nothing_and_is_reported_without_a_traceback",
                "publish-incomplete": "test_crash_safety.test_a_failed_swap_whose_undo_fails_too_loses_nothing",
                "view-mismatch": "test_views.test_an_edited_view_is_view_mismatch",
+               "publish-pending": "test_journal_trust.test_a_forged_journal_deletes_nothing_in_validate_or_build",
+               "journal-refused": "test_journal_trust.test_a_journal_unzipped_with_its_folders_over_a_package_is_refused",
+               "document-too-large": "test_add_bounds.test_a_document_over_the_limit_is_refused_without_being_read",
+               "document-write-failed": "test_add_bounds.test_a_failing_manifest_write_removes_what_add_wrote",
+               "release-link": "test_release_links.test_package_refuses_a_link_and_writes_no_zip",
                "cache-unsafe": "test_sqlite_serve.test_planted_links_in_the_cache_are_refused_or_replaced_never_followed"}
 
 

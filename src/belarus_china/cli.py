@@ -102,11 +102,15 @@ def cmd_package(args) -> int:
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
-    problems = validate_package(root, use_frictionless=False, report=_note)
+    problems = validate_package(root, use_frictionless=False)
     if problems:
         _print_problems("the published package is invalid; not packaging it", problems)
         return EXIT_INVALID
-    print(write_zip(root, out))
+    try:
+        print(write_zip(root, out))
+    except ProblemsFound as exc:
+        _print_problems("not packaging it", exc.problems)
+        return EXIT_INVALID
     print(write_workbook(root, out.with_suffix(".xlsx")))  # the spreadsheet beside the zip, from the same package
     return EXIT_OK
 
@@ -141,12 +145,9 @@ def cmd_audit(args) -> int:
 def cmd_validate(args) -> int:
     from .contract.validate import validate_package
 
-    recovered: list[str] = []
-    problems = validate_package(Path(args.package), use_frictionless=not args.no_frictionless, report=recovered.append)
-    for message in recovered:
-        _note(message)
+    problems = validate_package(Path(args.package), use_frictionless=not args.no_frictionless)
     if args.json:
-        print(json.dumps({"valid": not problems, "problems": [p.to_dict() for p in problems], "recovered": recovered},
+        print(json.dumps({"valid": not problems, "problems": [p.to_dict() for p in problems]},
                          indent=2, ensure_ascii=False))
     elif problems:
         _print_problems(f"{args.package} is INVALID", problems, sys.stdout)

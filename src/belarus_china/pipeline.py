@@ -28,7 +28,7 @@ import pandas as pd
 
 from .base import journal
 from .base.journal import SQLITE_ITEM
-from .base.lock import BuildLock, LockHeld
+from .base.lock import LOCK_TIMEOUT, BuildLock, LockHeld
 from .base.paths import DESCRIPTOR
 from .base.problems import Problem, ProblemsFound, catalogue_markdown
 from .base.rawstore import RAW_FOLDER, read_text
@@ -51,7 +51,6 @@ from .publish.stage import publish as publish_staged
 from .publish.written import StagedFiles
 
 SQLITE_PATH = SQLITE_ITEM
-LOCK_TIMEOUT = 300.0  # seconds a build waits for another build in the same folder
 
 
 @dataclass(frozen=True)
@@ -253,7 +252,7 @@ def _publish(root: Path, registry: Registry, staging: Path, written: list[str], 
     """Validate the staged package, write the SQLite database, then move it all into place (the build lock is held)."""
     refuse_unknown_files(root, written)
     with _step(report, "validating the written package" + (" (with frictionless)" if use_frictionless else "")):
-        problems = validate_package(staging, registry, use_frictionless=use_frictionless, recover=False)
+        problems = validate_package(staging, registry, use_frictionless=use_frictionless, check_journal=False)
     if problems:
         raise ProblemsFound("validation of the written package", problems)
     # Written into staging and published with the rest: a full disk here stops the build before
@@ -286,13 +285,16 @@ def build(root: Path, *, use_frictionless: bool = True, publish: bool = True,
         raise ProblemsFound("build lock", [Problem("write-failed", f"cannot create the build lock: {exc}")]) from None
     try:
         try:
-            finished = journal.complete(root)
+            finished = journal.recover(root)
+        except journal.JournalRefused as exc:
+            raise ProblemsFound("recovery", [Problem("journal-refused", f"{exc}; nothing was moved or removed. If no "
+                                                     "build was interrupted in this folder, move the journal away",
+                                                     file=journal.JOURNAL_FILE)]) from None
         except (journal.JournalError, OSError) as exc:
             raise ProblemsFound("recovery", [Problem("publish-incomplete", f"a previous build's publish could not be "
                                                      f"finished: {exc}; nothing more was moved")]) from None
         if finished:
             report(f"  {finished}")
-        journal.clean_stale(root)
         return _make(root, use_frictionless, report, publish=True)
     finally:
         lock.release()

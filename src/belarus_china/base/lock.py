@@ -1,4 +1,4 @@
-"""The build lock: one build (and one recovery) at a time in a folder.
+"""The build lock: one build (and one recovery, or one `add`) at a time in a folder.
 
 An `fcntl.flock` on `<root>/.build.lock`. The kernel releases it when its holder exits, however it
 exits, so a lock is never stale; the file keeps the holder's process id and start time only to name
@@ -20,6 +20,7 @@ from pathlib import Path
 
 LOCK_FILE = ".build.lock"
 POLL_SECONDS = 0.2
+LOCK_TIMEOUT = 300.0  # seconds a build (or `add`) waits for another in the same folder
 
 
 class LockHeld(RuntimeError):

@@ -49,6 +49,12 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
          "`belarus-china add` was given something that is not a non-empty UTF-8 text file."),
         ("document-present", "Document already in raw/",
          "`belarus-china add` was given a document whose bytes are already in raw/; the message names it."),
+        ("document-too-large", "Document too large to add",
+         "`belarus-china add` was given a document larger than it takes (see docs/security.md); it is refused "
+         "before it is read: split it into parts."),
+        ("document-write-failed", "Adding the document failed",
+         "`belarus-china add` could not write the document, its manifest line or its curation file (a full or "
+         "read-only disk); what it had written was removed, so nothing was added and a retry starts afresh."),
         ("capture-metadata", "Capture metadata malformed",
          "`belarus-china add` was given a language that is not ISO 639-1 or an address that is not http(s)."),
     ),
@@ -271,6 +277,17 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
         ("publish-incomplete", "Interrupted publish not recovered",
          "A publish was interrupted (its journal is present) and could neither be completed nor undone here "
          "(a read-only folder, a damaged journal, or a second fault); both copies are kept for the next try."),
+        ("release-link", "Link in the release",
+         "A file or folder `belarus-china package` would put into the release zip is a symbolic link (or a FIFO, "
+         "device or socket); it is refused, never followed, so nothing outside the checkout goes into the zip."),
+        ("publish-pending", "Interrupted publish pending",
+         "The folder has a publishing journal: a build was killed while moving its files into place (or the journal "
+         "came with the folder, unzipped or copied), so the files in place may be a mixture. `validate` changes "
+         "nothing and reads no further; `belarus-china build` finishes the publish."),
+        ("journal-refused", "Publishing journal refused",
+         "The publishing journal does not describe the folders on disk (it names folders that are missing, links, or "
+         "not the very folders it was written beside, or items in a state no publish leaves): it was forged, copied, "
+         "unzipped or left stale. Nothing is moved or removed; move the journal away if no build was interrupted."),
     ),
 ]}
 
