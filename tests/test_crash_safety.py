@@ -312,6 +312,7 @@ def test_a_full_disk_changes_nothing_and_is_reported_without_a_traceback(project
     assert run.returncode == 1, run.stdout + run.stderr
     assert "Traceback" not in run.stderr and "[write-failed]" in run.stderr and failing in run.stderr
     assert "nothing was published" in run.stderr
+    assert "cannot rollback" not in run.stderr and "the disk may be full" in run.stderr
     assert published_state(project) == before
     assert not list(project.glob(".staging-*")) and _leftovers(project) == []
 

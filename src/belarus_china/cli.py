@@ -15,6 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .base.problems import Problem, ProblemsFound
+from .base.terminal import shown
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -93,7 +94,7 @@ def cmd_package(args) -> int:
     from .contract.validate import validate_package
     from .publish.descriptor import version
     from .publish.release import check_out_path, write_zip
-    from .publish.workbook import write_workbook
+    from .publish.workbook import WorkbookError, write_workbook
 
     root = Path(args.root).resolve()
     out = Path(args.out) if args.out else root / "dist" / f"belarus-china-{version(root)}.zip"
@@ -111,7 +112,11 @@ def cmd_package(args) -> int:
     except ProblemsFound as exc:
         _print_problems("not packaging it", exc.problems)
         return EXIT_INVALID
-    print(write_workbook(root, out.with_suffix(".xlsx")))  # the spreadsheet beside the zip, from the same package
+    try:
+        print(write_workbook(root, out.with_suffix(".xlsx")))  # the spreadsheet beside the zip, from the same package
+    except WorkbookError as exc:
+        print(f"the workbook was not written: {shown(exc)}" + (f" [{exc.code}]" if exc.code else ""), file=sys.stderr)
+        return EXIT_INVALID
     return EXIT_OK
 
 
@@ -122,7 +127,7 @@ def cmd_diff(args) -> int:
     try:
         print(render(diff_packages(args.old, args.new)))
     except DataPackageError as exc:
-        print(f"{exc} [{exc.code}]", file=sys.stderr)
+        print(f"{shown(exc)} [{exc.code}]", file=sys.stderr)
         return EXIT_INVALID
     return EXIT_OK
 
@@ -162,10 +167,10 @@ def cmd_tables(args) -> int:
     try:
         names = loader.tables(args.package)
     except loader.DataPackageError as exc:
-        print(f"{exc} [{exc.code}]", file=sys.stderr)
+        print(f"{shown(exc)} [{exc.code}]", file=sys.stderr)
         return EXIT_INVALID
     for name in names:
-        print(name)
+        print(shown(name))
     return EXIT_OK
 
 

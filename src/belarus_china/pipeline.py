@@ -30,7 +30,7 @@ from .base import journal
 from .base.journal import SQLITE_ITEM
 from .base.lock import LOCK_TIMEOUT, BuildLock, LockHeld
 from .base.paths import DESCRIPTOR
-from .base.problems import Problem, ProblemsFound, catalogue_markdown
+from .base.problems import Problem, ProblemsFound, catalogue_markdown, write_error
 from .base.rawstore import RAW_FOLDER, read_text
 from .contract.frames import to_frames
 from .contract.registry import Registry, read_package_metadata, read_registry
@@ -43,6 +43,7 @@ from .curate.audit import KINDS, Candidate, report_table, run_audit
 from .curate.review import ReviewItem, review
 from .loader import load_all
 from .publish import charts, docs, viewer, web_annotations
+from .publish.coverage_report import coverage as coverage_report
 from .publish.descriptor import render_package, version
 from .publish.release import citation_cff, release_date
 from .publish.sqlite import write_sqlite
@@ -179,7 +180,7 @@ def generate(root: Path, registry: Registry, frames, candidates, views=None) -> 
     texts = {
         "docs/codebook.md": lambda: docs.codebook(registry, frames, views or {}),
         "docs/datasheet.md": lambda: docs.datasheet(registry, frames, candidates, package_version),
-        "docs/coverage.md": lambda: docs.coverage(candidates, KINDS),
+        "docs/coverage.md": lambda: coverage_report(candidates, KINDS),
         "docs/problems.md": catalogue_markdown,
         "CITATION.cff": lambda: citation_cff(root, metadata, package_version),
     }
@@ -261,8 +262,8 @@ def _publish(root: Path, registry: Registry, staging: Path, written: list[str], 
         try:
             write_sqlite(staging, staging / SQLITE_PATH, registry)
         except (OSError, sqlite3.Error) as exc:
-            raise ProblemsFound("publishing", [Problem("write-failed", f"writing {SQLITE_PATH} failed ({exc}); "
-                                                       "nothing was published")]) from None
+            raise ProblemsFound("publishing", [Problem("write-failed", f"writing {SQLITE_PATH} failed: "
+                                                       f"{write_error(exc)}; nothing was published")]) from None
     return publish_staged(root, staging)
 
 

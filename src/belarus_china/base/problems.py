@@ -7,9 +7,11 @@ The message says what is wrong with this value; the catalogue says what the code
 
 from __future__ import annotations
 
+import errno
 from dataclasses import asdict, dataclass
 
 from .limits import MAX_MESSAGE_CHARS
+from .terminal import shown
 
 
 @dataclass(frozen=True)
@@ -310,8 +312,9 @@ class Problem:
             object.__setattr__(self, "message", f"{self.message[:MAX_MESSAGE_CHARS]}… ({cut:,} more characters)")
 
     def __str__(self) -> str:
-        where = [part for part in (self.file, self.table, self.record, self.column) if part]
-        text = f"{': '.join(where)}: {self.message}" if where else self.message
+        """One line for a terminal: a package's text in it (a file name, a quoted value) is `shown` escaped."""
+        where = [shown(part) for part in (self.file, self.table, self.record, self.column) if part]
+        text = f"{': '.join(where)}: {shown(self.message)}" if where else shown(self.message)
         return f"{text} [{self.code}]"
 
     def to_dict(self) -> dict:
@@ -325,6 +328,17 @@ class ProblemsFound(Exception):
         self.step = step
         self.problems = problems
         super().__init__(f"{step}: {len(problems)} problem(s)\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+def write_error(exc: BaseException) -> str:
+    """What a failed write (an OSError or a sqlite3 error) means, in the user's words: SQLite's own messages
+    ("disk I/O error") do not say."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name == "SQLITE_FULL" or getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
+        return f"the disk is full ({exc})"
+    if name.startswith("SQLITE_IOERR") or getattr(exc, "errno", None) == errno.EFBIG:
+        return f"a write to the disk failed: the disk may be full, or a file size limit reached ({exc}; {name or 'EFBIG'})"
+    return str(exc)
 
 
 def catalogue_markdown() -> str:

@@ -31,7 +31,7 @@ import yaml
 
 from ..base.limits import MAX_ADDED_DOCUMENT_BYTES, MAX_LISTED_CANDIDATES, size_text
 from ..base.lock import LOCK_TIMEOUT, BuildLock, LockHeld
-from ..base.problems import Problem, ProblemsFound
+from ..base.problems import Problem, ProblemsFound, write_error
 from ..base.rawstore import MANIFEST, RAW_FOLDER, parse_manifest, sha256_bytes, text_form_problems
 from ..contract.registry import read_registry
 from ..contract.vocabulary import Sources
@@ -80,14 +80,14 @@ def _write_together(files: list[tuple[Path, bytes]]) -> None:
     existed = {path for path, _ in files if os.path.lexists(path)}
     try:
         for path, data in files:
-            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-            temporaries.append(Path(temporary))
+            handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+            temporaries.append(Path(name))
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
                 out.flush()
                 os.fsync(out.fileno())
-        for (path, _), temporary in zip(files, temporaries, strict=True):
-            os.replace(temporary, path)
+        for (path, _), partial in zip(files, temporaries, strict=True):
+            os.replace(partial, path)
             placed.append(path)
     except BaseException:
         for temporary in temporaries:
@@ -231,7 +231,7 @@ def _add_locked(root: Path, data: bytes, label: str, skeleton: Callable[[str], t
                          (manifest_path, (manifest_text + ending + f"{digest}  {raw_file}\n").encode("utf-8"))])
     except OSError as exc:
         raise _refuse("document-write-failed", f"writing raw/{raw_file}, build/{curation.name} or raw/{MANIFEST} "
-                      f"failed ({exc.strerror or exc}); what was written was removed: nothing was added", label) from None
+                      f"failed: {write_error(exc)}; what was written was removed: nothing was added", label) from None
     return Added(raw_file, f"build/{curation.name}", count)
 
 

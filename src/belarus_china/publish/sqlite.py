@@ -283,7 +283,8 @@ def _populate(connection: sqlite3.Connection, registry: Registry, read: Callable
                 connection.execute(f"INSERT INTO {fts} ({fts}) VALUES ('optimize')")
         connection.execute("COMMIT")
     except BaseException:
-        connection.execute("ROLLBACK")
+        if connection.in_transaction:  # SQLite has already rolled back after a full disk: the error is what to report
+            connection.execute("ROLLBACK")
         raise
     dangling = connection.execute("PRAGMA foreign_key_check").fetchall()
     if dangling:

@@ -34,7 +34,7 @@ from ..base.journal import (
     write_journal,
 )
 from ..base.package_source import DataPackageError, PackageSource
-from ..base.problems import Problem, ProblemsFound
+from ..base.problems import Problem, ProblemsFound, write_error
 from ..base.rawstore import RAW_FOLDER
 from .written import StagedFiles
 
@@ -44,8 +44,8 @@ T = TypeVar("T")
 
 
 def _write_failed(what: str, exc: BaseException) -> ProblemsFound:
-    return ProblemsFound(STEP, [Problem("write-failed", f"{what} failed ({exc}); nothing was published and the "
-                                        "partial staging folder was removed")])
+    return ProblemsFound(STEP, [Problem("write-failed", f"{what} failed: {write_error(exc)}; nothing was published "
+                                        "and the partial staging folder was removed")])
 
 
 def stage(root: Path, render: Callable[[StagedFiles], T]) -> tuple[Path, StagedFiles, T]:
