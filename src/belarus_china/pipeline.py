@@ -46,6 +46,7 @@ from .publish import charts, docs, viewer, web_annotations
 from .publish.coverage_report import coverage as coverage_report
 from .publish.descriptor import render_package, version
 from .publish.release import citation_cff, release_date
+from .publish.security_doc import security_markdown
 from .publish.sqlite import write_sqlite
 from .publish.stage import discard, read_journal_or_none, refuse_unknown_files, stage
 from .publish.stage import publish as publish_staged
@@ -99,8 +100,8 @@ class BuildResult:
             "validation: passed (registry contract, cross-table rules, evidence offsets, raw checksums, CSV = Parquet, "
             "views = what the tables give"
             + (", frictionless)" if self.frictionless else "; frictionless skipped)"),
-            "files: datasets/csv, datasets/parquet (tables and views), docs/ (codebook, datasheet, coverage, problems, charts, "
-            "evidence viewer sources/, Web Annotations annotations/), "
+            "files: datasets/csv, datasets/parquet (tables and views), docs/ (codebook, datasheet, coverage, problems, "
+            "security, charts, evidence viewer sources/, Web Annotations annotations/), "
             f"CITATION.cff; {SQLITE_PATH} for `belarus-china serve`",
         ]
         if self.review:
@@ -182,6 +183,7 @@ def generate(root: Path, registry: Registry, frames, candidates, views=None) -> 
         "docs/datasheet.md": lambda: docs.datasheet(registry, frames, candidates, package_version),
         "docs/coverage.md": lambda: coverage_report(candidates, KINDS),
         "docs/problems.md": catalogue_markdown,
+        "docs/security.md": security_markdown,
         "CITATION.cff": lambda: citation_cff(root, metadata, package_version),
     }
     for name, render in texts.items():

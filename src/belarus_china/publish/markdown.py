@@ -16,7 +16,10 @@ import pandas as pd
 
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 # Punctuation with a meaning inside a line of CommonMark or a GFM table cell; each is backslash-escaped.
-_MARKUP = re.compile(r"([\\`*_\[\]|~])")
+_MARKUP = re.compile(r"([\\`*\[\]|~])")
+# `_` opens or closes emphasis only where it is not between two letters or digits (CommonMark's flanking
+# rule), so `event_kind` stays as it is written and `_this_` is escaped.
+_UNDERSCORES = re.compile(r"(?<![^\W_])_+|_+(?![^\W_])")
 _PLAIN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/@+\-]*$")
 
 
@@ -30,7 +33,8 @@ def text(value) -> str:
     """A data value as Markdown that shows exactly the value (on one line); "" when missing."""
     shown = " ".join(_value(value).split())  # line breaks and tabs would end a table row or start a block
     shown = "".join(_HTML.get(character, character) for character in shown)
-    return _MARKUP.sub(r"\\\1", shown)
+    shown = _MARKUP.sub(r"\\\1", shown)
+    return _UNDERSCORES.sub(lambda run: "\\_" * len(run.group()), shown)
 
 
 def code(value) -> str:
