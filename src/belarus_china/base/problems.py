@@ -11,6 +11,7 @@ import errno
 from dataclasses import asdict, dataclass
 
 from .limits import MAX_MESSAGE_CHARS
+from .lock import LOCK_TIMEOUT
 from .terminal import shown
 
 
@@ -267,9 +268,8 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
          "pyproject.toml's version has no `## [x.y.z] - YYYY-MM-DD` heading in CHANGELOG.md, so the release "
          "would have no date; add the heading with what changed."),
         ("build-locked", "Another build holds the lock",
-         "Another build is running in the same folder (the message names its process). A second build waits for "
-         "it, up to `--lock-timeout` seconds, then stops; `validate` does not check a package while it is being "
-         "published."),
+         "Another build (or `belarus-china add`) holds the lock of the same folder (the message names its process). "
+         f"A second build waits for it up to `--lock-timeout` seconds, `add` up to {LOCK_TIMEOUT:g} s, then stops."),
         ("unknown-published-file", "File the build did not make",
          "A file in datasets/ or docs/ was made neither by the previous build nor by this one. The build "
          "replaces those folders whole, so it stops rather than delete the file: move it elsewhere."),
