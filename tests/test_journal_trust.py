@@ -117,3 +117,12 @@ def test_a_journal_of_its_own_folders_in_an_impossible_state_moves_nothing(proje
     before = every_file(project)
     assert {p.code for p in _build_refuses(project).problems} == {"journal-refused"}
     assert every_file(project) == before
+
+
+@pytest.mark.parametrize("content", ["{not json", "[]", json.dumps({"version": 2, "ids": "1:2"})],
+                         ids=["not JSON", "not an object", "ids not a pair"])
+def test_a_journal_no_build_could_have_written_is_refused(project, content):
+    (project / journal.JOURNAL_FILE).write_text(content, encoding="utf-8")
+    before = every_file(project)
+    assert {p.code for p in _build_refuses(project).problems} == {"journal-refused"}
+    assert every_file(project) == before

@@ -129,30 +129,31 @@ def _lexists(path: Path) -> bool:
 
 
 def read_journal(root: Path) -> Journal | None:
-    """The journal in `root`, checked; None when there is none."""
+    """The journal in `root`, checked; None when there is none. A build writes it by a rename, so one that
+    cannot be read or is not of the shape a build writes was never a build's: JournalRefused."""
     if not _lexists(root / JOURNAL_FILE):
         return None
     try:
         data = parse_json(read_inside(root, JOURNAL_FILE, limit=MAX_JOURNAL_BYTES), JOURNAL_FILE, depth=4)
     except PackageFileError as exc:
-        raise JournalError(f"the publishing journal {JOURNAL_FILE} cannot be read: {exc}") from None
+        raise JournalRefused(f"the publishing journal {JOURNAL_FILE} cannot be read: {exc}") from None
     if not isinstance(data, dict):
-        raise JournalError(f"the publishing journal {JOURNAL_FILE} is not a JSON object")
+        raise JournalRefused(f"the publishing journal {JOURNAL_FILE} is not a JSON object")
     if data.get("version") != VERSION:
         raise JournalRefused(f"the publishing journal {JOURNAL_FILE} is not of version {VERSION} (an older build's, "
                              "or not a build's at all)")
     staging, previous, items, direction, finished, ids = (data.get(k) for k in ("staging", "previous", "items",
                                                                                 "direction", "finished", "ids"))
     if not (isinstance(ids, list) and len(ids) == 2 and all(isinstance(i, str) and _FOLDER_ID.match(i) for i in ids)):
-        raise JournalError(f"the publishing journal {JOURNAL_FILE} does not identify its folders")
+        raise JournalRefused(f"the publishing journal {JOURNAL_FILE} does not identify its folders")
     for name, prefix in ((staging, STAGING_PREFIX), (previous, PREVIOUS_PREFIX)):
         if not (isinstance(name, str) and name.startswith(prefix) and _WORK_FOLDER.match(name)):
-            raise JournalError(f"the publishing journal names {str(name)[:80]!r}, not a {prefix}* folder of the package")
+            raise JournalRefused(f"the publishing journal names {str(name)[:80]!r}, not a {prefix}* folder of the package")
     if not (isinstance(items, list) and items and all(item in ITEMS for item in items)
             and len(set(items)) == len(items)):
-        raise JournalError(f"the publishing journal lists items other than {', '.join(ITEMS)}")
+        raise JournalRefused(f"the publishing journal lists items other than {', '.join(ITEMS)}")
     if direction not in (FORWARD, BACK, DONE) or (direction == DONE and finished not in (FORWARD, BACK)):
-        raise JournalError(f"the publishing journal's direction is {str(direction)[:20]!r}, not forward, back or done")
+        raise JournalRefused(f"the publishing journal's direction is {str(direction)[:20]!r}, not forward, back or done")
     return Journal(str(staging), str(previous), tuple(items), direction, finished if direction == DONE else None,
                    (ids[0], ids[1]))
 
