@@ -27,6 +27,12 @@ def _print_problems(header: str, problems: list[Problem], stream=None) -> None:
         print(f"  - {problem}", file=stream)
 
 
+def _print_lines(text: str) -> None:
+    """A report that quotes curated or package text (the build summary's merge review, the audit's
+    candidates from raw documents): each of its lines printed with control characters escaped."""
+    print("\n".join(shown(line) for line in text.split("\n")))
+
+
 def _note(message: str) -> None:
     print(f"note: {message}", file=sys.stderr)
 
@@ -63,7 +69,7 @@ def cmd_build(args) -> int:
         _print_problems(f"build failed in {exc.step}; " + ("publishing was interrupted and is not finished" if incomplete
                                                           else "nothing was published"), exc.problems)
         return EXIT_INVALID
-    print(result.summary())
+    _print_lines(result.summary())
     return EXIT_OK
 
 
@@ -143,7 +149,7 @@ def cmd_audit(args) -> int:
     except ProblemsFound as exc:
         _print_problems(f"cannot audit: {exc.step} failed", exc.problems)
         return EXIT_INVALID
-    print(table)
+    _print_lines(table)
     return EXIT_OK if complete else EXIT_INVALID
 
 
