@@ -26,8 +26,9 @@ from belarus_china.publish import stage as publishing
 CRASH = Path(__file__).with_name("crash_publish.py")
 EDITED_FILE = "build/002_c5e2ce6a28da5d25.yaml"
 OLD_WORDS, NEW_WORDS = "whose statistics China Daily used.", "whose statistics China Daily used (edited)."
-# File operations of one publish, each of which a SIGKILL is injected before: the journal (1), twelve
-# moves (two for each of the six items) and the two folders for the old copies (14), the journal marked
+# File operations of one publish, each of which a SIGKILL is injected before: the folder for the old
+# copies (1), the journal (1), twelve moves (two for each of the six items) and the folder for the old
+# SQLite file (13), the journal marked
 # done (1), the two removals counted at their start and at their first step (4), the journal removed (1).
 # test_the_crash_points_are_every_file_operation checks the count on a real run; the README states it.
 CRASH_POINTS = 21
@@ -96,30 +97,35 @@ def test_the_crash_points_are_every_file_operation(versions, registry, tmp_path)
     assert validate_package(root, registry, use_frictionless=False) == []
 
 
-# Where the whole of `validate` runs after the kill; at the other points its first step (the recovery)
-# runs alone, and the package is then byte for byte the old or the new one, both of which validate.
-FULLY_VALIDATED = {1, 2, CRASH_POINTS // 2, CRASH_POINTS}
+# Where `validate` runs after the kill too (it reports the pending publish and changes nothing); at every
+# point the recovery a build starts with is run, and the package is then byte for byte the old or the new
+# one, both of which validate.
+FULLY_VALIDATED = {1, 2, 3, CRASH_POINTS // 2, CRASH_POINTS}
+JOURNAL_WRITTEN = 2  # the operation that writes the journal: a kill after it leaves the new package
 
 
 @pytest.mark.parametrize("point", range(1, CRASH_POINTS + 1))
-def test_a_sigkill_at_any_file_operation_of_publishing_leaves_a_package_the_next_validate_completes(
+def test_a_sigkill_at_any_file_operation_of_publishing_leaves_a_package_the_next_build_completes(
         versions, registry, tmp_path, point):
     _, _, old_state, new_state = versions
     root, staging = _prepare(versions, tmp_path)
     run = _crash("publish", root, staging, point)
     assert run.returncode == -signal.SIGKILL, (run.returncode, run.stderr)
-    notes: list[str] = []
     if point in FULLY_VALIDATED:
-        assert validate_package(root, registry, use_frictionless=False, report=notes.append) == []
-    else:
-        assert journal.recover_folder(root, notes.append) == []
+        before = _all_files(root)
+        problems = validate_package(root, registry, use_frictionless=False)
+        assert [p.code for p in problems] == (["publish-pending"] if point > JOURNAL_WRITTEN else [])
+        assert _all_files(root) == before  # a reader moves and removes nothing
+    finished = journal.recover(root)
     state = published_state(root)
     assert state in (old_state, new_state), f"a mixture after a kill at operation {point}"
-    assert _leftovers(root) == []
-    if point > 1:  # the journal was written: the new package was completed, and validate said so
-        assert state == new_state and notes == ["an interrupted publish was finished: the new package is in place"]
+    assert _leftovers(root) == [] and not list(root.glob(".staging-*"))
+    if point > JOURNAL_WRITTEN:  # the journal was written: the new package was completed, and recovery said so
+        assert state == new_state and finished == "an interrupted publish was finished: the new package is in place"
     else:
-        assert state == old_state and notes == []
+        assert state == old_state and finished is None
+    if point in FULLY_VALIDATED:
+        assert validate_package(root, registry, use_frictionless=False) == []
 
 
 @pytest.mark.parametrize("point, recovery_point", [(4, 1), (7, 3), (15, 2)])
@@ -127,6 +133,7 @@ def test_a_sigkill_during_recovery_is_recovered_too(versions, registry, tmp_path
     root, staging = _prepare(versions, tmp_path)
     assert _crash("publish", root, staging, point).returncode == -signal.SIGKILL
     assert _crash("recover", root, staging, recovery_point).returncode == -signal.SIGKILL
+    assert journal.recover(root) == "an interrupted publish was finished: the new package is in place"
     assert validate_package(root, registry, use_frictionless=False) == []
     assert published_state(root) == versions[3] and _leftovers(root) == []
 
@@ -170,11 +177,24 @@ def test_a_failed_swap_whose_undo_fails_too_loses_nothing(versions, registry, tm
     assert problem.code == "publish-incomplete" and "Nothing was deleted" in problem.message
     everywhere = _all_files(root)
     assert set(old_state.values()) <= set(everywhere) and set(new_state.values()) <= set(everywhere)
-    notes: list[str] = []
-    assert validate_package(root, registry, use_frictionless=False, report=notes.append) == []
+    assert journal.recover(root) == "an interrupted publish was finished: the previous package is back in place"
     assert published_state(root) == old_state  # the undo was recorded, so recovery finishes the undo
-    assert notes == ["an interrupted publish was finished: the previous package is back in place"]
+    assert validate_package(root, registry, use_frictionless=False) == []
     assert _leftovers(root) == []
+
+
+def test_a_killed_publish_copied_elsewhere_is_refused_there_and_finished_here(versions, tmp_path):
+    """The copy's journal names folders of the same names, but not the folders it was written beside."""
+    root, staging = _prepare(versions, tmp_path)
+    assert _crash("publish", root, staging, 6).returncode == -signal.SIGKILL
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy, symlinks=True)
+    before = _all_files(copy)
+    with pytest.raises(journal.JournalRefused, match="not the folder the journal was written beside"):
+        journal.recover(copy)
+    assert _all_files(copy) == before
+    assert journal.recover(root) == "an interrupted publish was finished: the new package is in place"
+    assert published_state(root) == versions[3] and _leftovers(root) == []
 
 
 # --- the build lock -----------------------------------------------------------------------------------
@@ -293,6 +313,7 @@ def test_a_full_disk_changes_nothing_and_is_reported_without_a_traceback(project
     assert run.returncode == 1, run.stdout + run.stderr
     assert "Traceback" not in run.stderr and "[write-failed]" in run.stderr and failing in run.stderr
     assert "nothing was published" in run.stderr
+    assert "cannot rollback" not in run.stderr and "the disk may be full" in run.stderr
     assert published_state(project) == before
     assert not list(project.glob(".staging-*")) and _leftovers(project) == []
 

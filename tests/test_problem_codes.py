@@ -65,7 +65,12 @@ OTHER_TESTS = {"raw-file-unlisted": "test_foundation.test_build_names_a_missing_
                "view-mismatch": "test_views.test_an_edited_view_is_view_mismatch",
                "cache-unsafe": "test_sqlite_serve.test_planted_links_in_the_cache_are_refused_or_replaced_never_followed",
                "package-changed": "test_serve_untrusted.test_a_package_that_changes_while_serve_reads_it_is_refused",
-               "not-a-checkout": "test_package_cli.test_package_outside_a_checkout_is_refused_with_a_code"}
+               "not-a-checkout": "test_package_cli.test_package_outside_a_checkout_is_refused_with_a_code",
+               "publish-pending": "test_journal_trust.test_a_forged_journal_deletes_nothing_in_validate_or_build",
+               "journal-refused": "test_journal_trust.test_a_journal_unzipped_with_its_folders_over_a_package_is_refused",
+               "document-too-large": "test_add_bounds.test_a_document_over_the_limit_is_refused_without_being_read",
+               "document-write-failed": "test_add_bounds.test_a_failing_manifest_write_removes_what_add_wrote",
+               "release-link": "test_release_links.test_package_refuses_a_link_and_writes_no_zip"}
 
 
 def test_the_other_tests_named_exist():

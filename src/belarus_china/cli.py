@@ -15,6 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .base.problems import Problem, ProblemsFound
+from .base.terminal import shown
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -24,6 +25,12 @@ def _print_problems(header: str, problems: list[Problem], stream=None) -> None:
     print(f"{header}: {len(problems)} problem(s)", file=stream)
     for problem in problems:
         print(f"  - {problem}", file=stream)
+
+
+def _print_lines(text: str) -> None:
+    """A report that quotes curated or package text (the build summary's merge review, the audit's
+    candidates from raw documents): each of its lines printed with control characters escaped."""
+    print("\n".join(shown(line) for line in text.split("\n")))
 
 
 def _note(message: str) -> None:
@@ -62,7 +69,7 @@ def cmd_build(args) -> int:
         _print_problems(f"build failed in {exc.step}; " + ("publishing was interrupted and is not finished" if incomplete
                                                           else "nothing was published"), exc.problems)
         return EXIT_INVALID
-    print(result.summary())
+    _print_lines(result.summary())
     return EXIT_OK
 
 
@@ -93,7 +100,7 @@ def cmd_package(args) -> int:
     from .contract.validate import validate_package
     from .publish.descriptor import checkout_version
     from .publish.release import check_out_path, write_zip
-    from .publish.workbook import write_workbook
+    from .publish.workbook import WorkbookError, write_workbook
 
     root = Path(args.root).resolve()
     try:
@@ -107,12 +114,20 @@ def cmd_package(args) -> int:
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
-    problems = validate_package(root, use_frictionless=False, report=_note)
+    problems = validate_package(root, use_frictionless=False)
     if problems:
         _print_problems("the published package is invalid; not packaging it", problems)
         return EXIT_INVALID
-    print(write_zip(root, out))
-    print(write_workbook(root, out.with_suffix(".xlsx")))  # the spreadsheet beside the zip, from the same package
+    try:
+        print(write_zip(root, out))
+    except ProblemsFound as exc:
+        _print_problems("not packaging it", exc.problems)
+        return EXIT_INVALID
+    try:
+        print(write_workbook(root, out.with_suffix(".xlsx")))  # the spreadsheet beside the zip, from the same package
+    except WorkbookError as exc:
+        print(f"the workbook was not written: {shown(exc)}" + (f" [{exc.code}]" if exc.code else ""), file=sys.stderr)
+        return EXIT_INVALID
     return EXIT_OK
 
 
@@ -123,7 +138,7 @@ def cmd_diff(args) -> int:
     try:
         print(render(diff_packages(args.old, args.new)))
     except DataPackageError as exc:
-        print(f"{exc} [{exc.code}]", file=sys.stderr)
+        print(f"{shown(exc)} [{exc.code}]", file=sys.stderr)
         return EXIT_INVALID
     return EXIT_OK
 
@@ -139,19 +154,16 @@ def cmd_audit(args) -> int:
     except ProblemsFound as exc:
         _print_problems(f"cannot audit: {exc.step} failed", exc.problems)
         return EXIT_INVALID
-    print(table)
+    _print_lines(table)
     return EXIT_OK if complete else EXIT_INVALID
 
 
 def cmd_validate(args) -> int:
     from .contract.validate import validate_package
 
-    recovered: list[str] = []
-    problems = validate_package(Path(args.package), use_frictionless=not args.no_frictionless, report=recovered.append)
-    for message in recovered:
-        _note(message)
+    problems = validate_package(Path(args.package), use_frictionless=not args.no_frictionless)
     if args.json:
-        print(json.dumps({"valid": not problems, "problems": [p.to_dict() for p in problems], "recovered": recovered},
+        print(json.dumps({"valid": not problems, "problems": [p.to_dict() for p in problems]},
                          indent=2, ensure_ascii=False))
     elif problems:
         _print_problems(f"{args.package} is INVALID", problems, sys.stdout)
@@ -166,10 +178,10 @@ def cmd_tables(args) -> int:
     try:
         names = loader.tables(args.package)
     except loader.DataPackageError as exc:
-        print(f"{exc} [{exc.code}]", file=sys.stderr)
+        print(f"{shown(exc)} [{exc.code}]", file=sys.stderr)
         return EXIT_INVALID
     for name in names:
-        print(name)
+        print(shown(name))
     return EXIT_OK
 
 

@@ -28,9 +28,9 @@ import pandas as pd
 
 from .base import journal
 from .base.journal import SQLITE_ITEM
-from .base.lock import BuildLock, LockHeld
+from .base.lock import LOCK_TIMEOUT, BuildLock, LockHeld
 from .base.paths import DESCRIPTOR
-from .base.problems import Problem, ProblemsFound, catalogue_markdown
+from .base.problems import Problem, ProblemsFound, catalogue_markdown, write_error
 from .base.rawstore import RAW_FOLDER, read_text
 from .contract.frames import to_frames
 from .contract.registry import Registry, read_package_metadata, read_registry
@@ -43,16 +43,17 @@ from .curate.audit import KINDS, Candidate, report_table, run_audit
 from .curate.review import ReviewItem, review
 from .loader import load_all
 from .publish import charts, docs, viewer, web_annotations
+from .publish.coverage_report import coverage as coverage_report
 from .publish.croissant import CROISSANT_FILE, croissant_bytes, landing_jsonld
 from .publish.descriptor import render_package, version
 from .publish.release import citation_cff, release_date
+from .publish.security_doc import security_markdown
 from .publish.sqlite import write_sqlite
 from .publish.stage import discard, read_journal_or_none, refuse_unknown_files, stage
 from .publish.stage import publish as publish_staged
 from .publish.written import StagedFiles
 
 SQLITE_PATH = SQLITE_ITEM
-LOCK_TIMEOUT = 300.0  # seconds a build waits for another build in the same folder
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,8 @@ class BuildResult:
             "validation: passed (registry contract, cross-table rules, evidence offsets, raw checksums, CSV = Parquet, "
             "views = what the tables give"
             + (", frictionless)" if self.frictionless else "; frictionless skipped)"),
-            "files: datasets/csv, datasets/parquet (tables and views), docs/ (codebook, datasheet, coverage, problems, charts, "
-            "evidence viewer sources/, Web Annotations annotations/), "
+            "files: datasets/csv, datasets/parquet (tables and views), docs/ (codebook, datasheet, coverage, problems, "
+            "security, charts, evidence viewer sources/, Web Annotations annotations/), "
             f"{CROISSANT_FILE} (Croissant 1.1), CITATION.cff; {SQLITE_PATH} for `belarus-china serve`",
         ]
         if self.review:
@@ -181,8 +182,9 @@ def generate(root: Path, registry: Registry, frames, candidates, views=None) -> 
     texts = {
         "docs/codebook.md": lambda: docs.codebook(registry, frames, views or {}),
         "docs/datasheet.md": lambda: docs.datasheet(registry, frames, candidates, package_version),
-        "docs/coverage.md": lambda: docs.coverage(candidates, KINDS),
+        "docs/coverage.md": lambda: coverage_report(candidates, KINDS),
         "docs/problems.md": catalogue_markdown,
+        "docs/security.md": security_markdown,
         "CITATION.cff": lambda: citation_cff(root, metadata, package_version),
     }
     for name, render in texts.items():
@@ -261,7 +263,7 @@ def _publish(root: Path, registry: Registry, staging: Path, written: list[str], 
     """Validate the staged package, write the SQLite database, then move it all into place (the build lock is held)."""
     refuse_unknown_files(root, written)
     with _step(report, "validating the written package" + (" (with frictionless)" if use_frictionless else "")):
-        problems = validate_package(staging, registry, use_frictionless=use_frictionless, recover=False)
+        problems = validate_package(staging, registry, use_frictionless=use_frictionless, check_journal=False)
     if problems:
         raise ProblemsFound("validation of the written package", problems)
     # Written into staging and published with the rest: a full disk here stops the build before
@@ -270,8 +272,8 @@ def _publish(root: Path, registry: Registry, staging: Path, written: list[str], 
         try:
             write_sqlite(staging, staging / SQLITE_PATH, registry)
         except (OSError, sqlite3.Error) as exc:
-            raise ProblemsFound("publishing", [Problem("write-failed", f"writing {SQLITE_PATH} failed ({exc}); "
-                                                       "nothing was published")]) from None
+            raise ProblemsFound("publishing", [Problem("write-failed", f"writing {SQLITE_PATH} failed: "
+                                                       f"{write_error(exc)}; nothing was published")]) from None
     return publish_staged(root, staging)
 
 
@@ -294,13 +296,16 @@ def build(root: Path, *, use_frictionless: bool = True, publish: bool = True,
         raise ProblemsFound("build lock", [Problem("write-failed", f"cannot create the build lock: {exc}")]) from None
     try:
         try:
-            finished = journal.complete(root)
+            finished = journal.recover(root)
+        except journal.JournalRefused as exc:
+            raise ProblemsFound("recovery", [Problem("journal-refused", f"{exc}; nothing was moved or removed. If no "
+                                                     "build was interrupted in this folder, move the journal away",
+                                                     file=journal.JOURNAL_FILE)]) from None
         except (journal.JournalError, OSError) as exc:
             raise ProblemsFound("recovery", [Problem("publish-incomplete", f"a previous build's publish could not be "
                                                      f"finished: {exc}; nothing more was moved")]) from None
         if finished:
             report(f"  {finished}")
-        journal.clean_stale(root)
         return _make(root, use_frictionless, report, publish=True)
     finally:
         lock.release()

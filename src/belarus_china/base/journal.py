@@ -14,16 +14,20 @@ croissant.json, CITATION.cff and dist/belarus-china.sqlite). So publishing goes 
 Where each item is can be read off the folders: a new copy still in S means it has not been moved
 in yet (so whatever is in place is the old one); none left in S means the one in place is new and
 the old one, if there was one, is in B. So recovery needs nothing but the journal and the folders,
-and can itself be interrupted and run again. The next `build` or `validate` finds the journal and
-rolls the publish forward (a journal is only written once the new package has validated); if
-publishing failed inside the build (an error, not a crash), the build rolls it back and records
-that direction first, and recovery finishes in the recorded direction. B is only removed once every
-new item is in place, and S only once nothing needs it: no step deletes the only copy of anything.
+and can itself be interrupted and run again. The next `build` finds the journal and rolls the
+publish forward (a journal is only written once the new package has validated); if publishing
+failed inside the build (an error, not a crash), the build rolls it back and records that direction
+first, and recovery finishes in the recorded direction. B is only removed once every new item is in
+place, and S only once nothing needs it: no step deletes the only copy of anything. Readers
+(`validate`) never recover: they report the pending publish (`publish-pending`) and change nothing.
 
 Recovery runs under the build lock (`lock.py`), never beside a live build. The journal may come
-with an untrusted package folder, so it is checked before anything moves: its folders must be
-`.staging-*`/`.previous-*` folders directly in the package folder, its items the six known names,
-and nothing moved is followed through a link.
+with an untrusted package folder (unzipped or copied over a checkout, or forged), so it is checked
+against the disk before anything moves: its folders must be `.staging-*`/`.previous-*` folders
+directly in the package folder with the very device and inode it recorded (a copied, unzipped or
+re-created folder has others), its items the six known names, and every item's state one a publish
+can leave; a journal that fails any check is refused as a whole (`journal-refused`): nothing is
+moved or deleted, and nothing moved is followed through a link.
 """
 
 from __future__ import annotations
@@ -34,12 +38,10 @@ import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .limits import MAX_JOURNAL_BYTES
-from .lock import BuildLock, LockHeld
 from .paths import CROISSANT, DESCRIPTOR
 from .problems import Problem
 from .safe_files import PackageFileError, parse_json, read_inside
@@ -51,10 +53,16 @@ FORWARD, BACK, DONE = "forward", "back", "done"
 STAGING_PREFIX, PREVIOUS_PREFIX = ".staging-", ".previous-"
 _WORK_FOLDER = re.compile(r"^\.(staging|previous)-(\d+)-[A-Za-z0-9_]+$")
 _JOURNAL_TEMPORARY = re.compile(r"^\.publish-journal-[A-Za-z0-9_]+\.tmp$")
+_FOLDER_ID = re.compile(r"^\d{1,20}:\d{1,20}$")
+VERSION = 2
 
 
 class JournalError(RuntimeError):
     """The journal is damaged, or the folders are not in a state it can explain: nothing more is moved."""
+
+
+class JournalRefused(JournalError):
+    """The journal does not describe the folders on disk (forged, copied, unzipped or stale): nothing is moved."""
 
 
 @dataclass(frozen=True)
@@ -64,10 +72,18 @@ class Journal:
     items: tuple[str, ...]
     direction: str = FORWARD
     finished: str | None = None  # when done: which way it went (forward: the new package is in place)
+    ids: tuple[str, str] = ("", "")  # folder_id of staging and of previous, as they were when the journal was written
 
     def to_bytes(self) -> bytes:
-        return (json.dumps({"version": 1, "staging": self.staging, "previous": self.previous, "items": list(self.items),
-                            "direction": self.direction, "finished": self.finished}, indent=2) + "\n").encode("utf-8")
+        return (json.dumps({"version": VERSION, "staging": self.staging, "previous": self.previous,
+                            "items": list(self.items), "direction": self.direction, "finished": self.finished,
+                            "ids": list(self.ids)}, indent=2) + "\n").encode("utf-8")
+
+
+def folder_id(path: Path) -> str:
+    """`device:inode` of a folder: what ties a journal to the folders it was written beside."""
+    info = os.lstat(path)
+    return f"{info.st_dev}:{info.st_ino}"
 
 
 def fsync_folder(folder: Path) -> None:
@@ -115,26 +131,33 @@ def _lexists(path: Path) -> bool:
 
 
 def read_journal(root: Path) -> Journal | None:
-    """The journal in `root`, checked; None when there is none."""
+    """The journal in `root`, checked; None when there is none. A build writes it by a rename, so one that
+    cannot be read or is not of the shape a build writes was never a build's: JournalRefused."""
     if not _lexists(root / JOURNAL_FILE):
         return None
     try:
         data = parse_json(read_inside(root, JOURNAL_FILE, limit=MAX_JOURNAL_BYTES), JOURNAL_FILE, depth=4)
     except PackageFileError as exc:
-        raise JournalError(f"the publishing journal {JOURNAL_FILE} cannot be read: {exc}") from None
+        raise JournalRefused(f"the publishing journal {JOURNAL_FILE} cannot be read: {exc}") from None
     if not isinstance(data, dict):
-        raise JournalError(f"the publishing journal {JOURNAL_FILE} is not a JSON object")
-    staging, previous, items, direction, finished = (data.get(k) for k in
-                                                     ("staging", "previous", "items", "direction", "finished"))
+        raise JournalRefused(f"the publishing journal {JOURNAL_FILE} is not a JSON object")
+    if data.get("version") != VERSION:
+        raise JournalRefused(f"the publishing journal {JOURNAL_FILE} is not of version {VERSION} (an older build's, "
+                             "or not a build's at all)")
+    staging, previous, items, direction, finished, ids = (data.get(k) for k in ("staging", "previous", "items",
+                                                                                "direction", "finished", "ids"))
+    if not (isinstance(ids, list) and len(ids) == 2 and all(isinstance(i, str) and _FOLDER_ID.match(i) for i in ids)):
+        raise JournalRefused(f"the publishing journal {JOURNAL_FILE} does not identify its folders")
     for name, prefix in ((staging, STAGING_PREFIX), (previous, PREVIOUS_PREFIX)):
         if not (isinstance(name, str) and name.startswith(prefix) and _WORK_FOLDER.match(name)):
-            raise JournalError(f"the publishing journal names {str(name)[:80]!r}, not a {prefix}* folder of the package")
+            raise JournalRefused(f"the publishing journal names {str(name)[:80]!r}, not a {prefix}* folder of the package")
     if not (isinstance(items, list) and items and all(item in ITEMS for item in items)
             and len(set(items)) == len(items)):
-        raise JournalError(f"the publishing journal lists items other than {', '.join(ITEMS)}")
+        raise JournalRefused(f"the publishing journal lists items other than {', '.join(ITEMS)}")
     if direction not in (FORWARD, BACK, DONE) or (direction == DONE and finished not in (FORWARD, BACK)):
-        raise JournalError(f"the publishing journal's direction is {str(direction)[:20]!r}, not forward, back or done")
-    return Journal(str(staging), str(previous), tuple(items), direction, finished if direction == DONE else None)
+        raise JournalRefused(f"the publishing journal's direction is {str(direction)[:20]!r}, not forward, back or done")
+    return Journal(str(staging), str(previous), tuple(items), direction, finished if direction == DONE else None,
+                   (ids[0], ids[1]))
 
 
 def _real_folder(path: Path) -> bool:
@@ -152,53 +175,61 @@ def _move(source: Path, target: Path) -> None:
     os.replace(source, target)
 
 
-def _forward(root: Path, journal: Journal) -> None:
+def _moves(root: Path, journal: Journal) -> list[tuple[Path, Path]]:
+    """Every move the journal asks for, in order, worked out from the folders before anything moves, so that
+    a state no publish can leave refuses the whole journal rather than half of it."""
     staging, previous = root / journal.staging, root / journal.previous
-    for item in journal.items:
-        new, old, live = staging / item, previous / item, root / item
-        if _lexists(new):
-            if _lexists(live):
-                if _lexists(old):
-                    raise JournalError(f"{item}: a new copy, a published copy and an old copy all exist; "
-                                       "which one is which cannot be told")
-                _move(live, old)
-            _move(new, live)
-            fsync_folder(live.parent)
-        elif not _lexists(live):
-            raise JournalError(f"{item} is neither in {journal.staging} nor in place")
-
-
-def _back(root: Path, journal: Journal) -> None:
-    staging, previous = root / journal.staging, root / journal.previous
-    for item in reversed(journal.items):
-        new, old, live = staging / item, previous / item, root / item
-        if not _lexists(new) and _lexists(live):
-            _move(live, new)  # the new copy goes back to staging; the old one (if any) comes back below
-        if _lexists(old):
-            if _lexists(live):
-                raise JournalError(f"{item}: both an old copy and a published copy exist after taking the new one out")
-            _move(old, live)
-        fsync_folder(live.parent)
+    moves = []
+    forward = journal.direction == FORWARD
+    for item in journal.items if forward else reversed(journal.items):
+        new, old, live = (_lexists(path) for path in (staging / item, previous / item, root / item))
+        if forward:
+            if new and live and old:
+                raise JournalRefused(f"{item}: a new copy, a published copy and an old copy all exist; "
+                                     "which one is which cannot be told")
+            if not new and not live:
+                raise JournalRefused(f"{item} is neither in {journal.staging} nor in place")
+            if new:
+                moves += [(root / item, previous / item)] if live else []
+                moves.append((staging / item, root / item))
+        else:
+            if new and live and old:
+                raise JournalRefused(f"{item}: both an old copy and a published copy exist beside the new one")
+            if live and not new:
+                moves.append((root / item, staging / item))  # the new copy goes back; the old one comes back below
+            if old:
+                moves.append((previous / item, root / item))
+    return moves
 
 
 def _check_folders(root: Path, journal: Journal) -> None:
-    for name in (journal.staging, journal.previous):
+    """The journal's folders are the very ones it was written beside (a forged, copied or unzipped journal
+    names folders that are missing or have other inodes), and nothing on the way is a link."""
+    for name, recorded in zip((journal.staging, journal.previous), journal.ids, strict=True):
         path = root / name
         if _lexists(path) and not _real_folder(path):
-            raise JournalError(f"{name} is not a folder (a link?); the journal is not followed")
+            raise JournalRefused(f"{name} is not a folder (a link?); the journal is not followed")
+        if _lexists(path) and folder_id(path) != recorded:
+            raise JournalRefused(f"{name} is not the folder the journal was written beside (it was copied, unzipped "
+                                 "or made again)")
+        if not _lexists(path) and journal.direction != DONE:
+            raise JournalRefused(f"{name}, which holds copies until the publish is finished, is missing")
     for item in journal.items:
         for base in (root, root / journal.staging, root / journal.previous):
             parent = (base / item).parent
             if parent != base and _lexists(parent) and not _real_folder(parent):
-                raise JournalError(f"{parent.relative_to(root)} is not a folder (a link?); the journal is not followed")
+                raise JournalRefused(f"{parent.relative_to(root)} is not a folder (a link?); the journal is not followed")
 
 
 def apply(root: Path, journal: Journal) -> None:
     """Move every item the way the journal says (forward or back); safe to run again after any interruption."""
     _check_folders(root, journal)
-    if journal.direction != DONE:
-        (_forward if journal.direction == FORWARD else _back)(root, journal)
-        fsync_folder(root)
+    if journal.direction == DONE:
+        return
+    for source, target in _moves(root, journal):
+        _move(source, target)
+        fsync_folder(target.parent)
+    fsync_folder(root)
 
 
 def finish(root: Path, journal: Journal) -> str:
@@ -206,10 +237,11 @@ def finish(root: Path, journal: Journal) -> str:
     if journal.direction != DONE:
         # Marked done before anything is removed: once the copies are being deleted, which item is
         # where can no longer be read off the folders.
-        journal = Journal(journal.staging, journal.previous, journal.items, DONE, journal.direction)
+        journal = replace(journal, direction=DONE, finished=journal.direction)
         write_journal(root, journal)
-    for name in (journal.staging, journal.previous):
-        if _real_folder(root / name):
+    for name, recorded in zip((journal.staging, journal.previous), journal.ids, strict=True):
+        # Checked again just before: only the folders this journal was written beside are ever removed.
+        if _real_folder(root / name) and folder_id(root / name) == recorded:
             shutil.rmtree(root / name)
     (root / JOURNAL_FILE).unlink()
     fsync_folder(root)
@@ -229,23 +261,43 @@ def complete(root: Path, journal: Journal | None = None) -> str | None:
     return f"an interrupted publish was finished: {finish(root, journal)}"
 
 
+def recover(root: Path) -> str | None:
+    """What `build` does first (holding the build lock): finish an interrupted publish, then remove dead
+    builds' leftovers. Returns what was finished; JournalError (JournalRefused for a journal that does not
+    match the disk) leaves everything as it is, the leftovers too."""
+    done = complete(root)
+    clean_stale(root)
+    return done
+
+
 def clean_stale(root: Path, keep: frozenset[str] = frozenset()) -> list[str]:
     """Remove staging folders and journal temporaries of dead builds. The caller holds the build lock,
     so no live build (which would hold it) can own them; a folder whose process still runs is kept
-    anyway. `.previous-*` folders are never removed here: outside a journal they may hold the only copy."""
+    anyway. A `.previous-*` folder is removed only when empty (a build killed before writing its journal):
+    outside a journal it may hold the only copy. Called only with no journal present."""
     removed = []
     for entry in os.scandir(root):
         match = _WORK_FOLDER.match(entry.name)
-        if match and match.group(1) == "staging" and entry.name not in keep and entry.is_dir(follow_symlinks=False):
+        if match and entry.name not in keep and entry.is_dir(follow_symlinks=False):
             pid = int(match.group(2))
             if pid != os.getpid() and _alive(pid):
                 continue
-            shutil.rmtree(entry.path)
+            if match.group(1) == "staging":
+                shutil.rmtree(entry.path)
+            elif _empty(entry.path):
+                os.rmdir(entry.path)
+            else:
+                continue
             removed.append(entry.name)
         elif _JOURNAL_TEMPORARY.match(entry.name) and entry.is_file(follow_symlinks=False):
             os.unlink(entry.path)
             removed.append(entry.name)
     return removed
+
+
+def _empty(folder: str) -> bool:
+    with os.scandir(folder) as entries:
+        return next(entries, None) is None
 
 
 def _alive(pid: int) -> bool:
@@ -258,43 +310,12 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _journal_temporaries(root: Path) -> list[str]:
-    try:
-        return [entry.name for entry in os.scandir(root)
-                if _JOURNAL_TEMPORARY.match(entry.name) and entry.is_file(follow_symlinks=False)]
-    except OSError:
+def pending(root: Path) -> list[Problem]:
+    """What a reader (`validate`) says about a folder with a publishing journal: that a publish is pending,
+    which only `build` finishes. Nothing is moved, removed or locked: a reader never changes a package."""
+    if not _lexists(Path(root) / JOURNAL_FILE):
         return []
-
-
-def recover_folder(root: Path, report: Callable[[str], None] | None = None) -> list[Problem]:
-    """What `validate` does first on a package folder: finish an interrupted publish, if any (under
-    the lock), and say so through `report`; a problem when that cannot be done here. A journal
-    temporary that a killed build left (a journal it did not finish writing) is removed too."""
-    root = Path(root)
-    has_journal = _lexists(root / JOURNAL_FILE)
-    if not has_journal and not _journal_temporaries(root):
-        return []
-    try:
-        lock = BuildLock(root, timeout=0).acquire()
-    except LockHeld as exc:
-        if not has_journal:
-            return []  # the package in place is complete; the temporary is the live build's
-        return [Problem("build-locked", f"{exc}: it is publishing this package now; validate it when it has finished",
-                        file=JOURNAL_FILE)]
-    except OSError as exc:
-        if not has_journal:
-            return []
-        return [Problem("publish-incomplete", f"an interrupted publish cannot be finished here ({exc.strerror}); "
-                        "run `belarus-china build` or `validate` where the folder is writable", file=JOURNAL_FILE)]
-    try:
-        done = complete(root)
-        for name in _journal_temporaries(root):
-            os.unlink(root / name)
-    except (JournalError, OSError) as exc:
-        return [Problem("publish-incomplete", f"an interrupted publish could not be finished: {exc}; "
-                        "nothing more was moved", file=JOURNAL_FILE)]
-    finally:
-        lock.release()
-    if done and report is not None:
-        report(done)
-    return []
+    return [Problem("publish-pending", "a publish into this folder was interrupted (or this journal came with "
+                    "the folder from elsewhere), so the files in place may be a mixture: run `belarus-china build` "
+                    "here, which finishes it under the build lock, or refuses a journal that does not match the "
+                    "folders on disk", file=JOURNAL_FILE)]

@@ -1,8 +1,8 @@
 """The limits on untrusted input, in one place (the README's reliability section lists them; a test
 checks that it gives these values).
 
-A package (folder, descriptor or zip) given to `load`, `validate`, `diff` or `serve`, and a curation
-file given to `build`, may come from anyone. Each limit is checked before the thing it bounds is
+A package (folder, descriptor or zip) given to `load`, `validate`, `diff` or `serve`, a curation
+file given to `build` and a document given to `add` may come from anyone. Each limit is checked before the thing it bounds is
 read, parsed or expanded, so that no input can make a command use more time or memory than the
 limit allows; each is far above what the real package needs (its descriptor is about 60 KB, its
 largest file under 1 MB, its largest curation file 32 KB), and above the benchmark corpus too.
@@ -29,6 +29,10 @@ MAX_CURATION_FILE_BYTES = 16 * MIB
 MAX_YAML_DEPTH = 32                 # nesting of mappings and lists (ours: 5)
 MAX_FIELD_CHARS = 10_000            # one curated value (ours: at most 657)
 MAX_EXCERPT_CHARS = 5_000           # an excerpt or `within` passage (ours: at most 346)
+
+# --- documents given to `add` -----------------------------------------------------------------------
+MAX_ADDED_DOCUMENT_BYTES = 4 * MIB  # one document (ours: at most 9 KB); refused before it is read
+MAX_LISTED_CANDIDATES = 2_000       # candidate facts `add` lists in the curation file it starts (`audit` lists all)
 
 # --- reports --------------------------------------------------------------------------------------
 MAX_MESSAGE_CHARS = 2_000           # a problem's message is cut here, so no value is ever printed whole
@@ -57,4 +61,6 @@ DOCUMENTED = {
     "YAML depth": f"{MAX_YAML_DEPTH} levels",
     "curated value": f"{MAX_FIELD_CHARS:,} characters",
     "excerpt or within passage": f"{MAX_EXCERPT_CHARS:,} characters",
+    "document given to add": size_text(MAX_ADDED_DOCUMENT_BYTES),
+    "candidates listed by add": f"{MAX_LISTED_CANDIDATES:,} candidates",
 }

@@ -1,4 +1,4 @@
-"""The build lock: one build (and one recovery) at a time in a folder.
+"""The build lock: one build (and one recovery, or one `add`) at a time in a folder.
 
 An OS lock on `<root>/.build.lock`, taken through `filelock.lock_descriptor` (`flock` on POSIX,
 `LockFileEx` on byte 0 on Windows). The OS releases it when its holder exits, however it exits, so a
@@ -29,6 +29,7 @@ _INFO_OFFSET = 1  # byte 0 is the one Windows locks
 # O_NOFOLLOW where the OS has it: a lock file planted as a link is refused rather than written through.
 _OPEN_FLAGS = (os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
                | getattr(os, "O_BINARY", 0))
+LOCK_TIMEOUT = 300.0  # seconds a build (or `add`) waits for another in the same folder
 
 
 class LockHeld(RuntimeError):

@@ -7,9 +7,12 @@ The message says what is wrong with this value; the catalogue says what the code
 
 from __future__ import annotations
 
+import errno
 from dataclasses import asdict, dataclass
 
 from .limits import MAX_MESSAGE_CHARS
+from .lock import LOCK_TIMEOUT
+from .terminal import shown
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,12 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
          "`belarus-china add` was given something that is not a non-empty UTF-8 text file."),
         ("document-present", "Document already in raw/",
          "`belarus-china add` was given a document whose bytes are already in raw/; the message names it."),
+        ("document-too-large", "Document too large to add",
+         "`belarus-china add` was given a document larger than it takes (see docs/security.md); it is refused "
+         "before it is read: split it into parts."),
+        ("document-write-failed", "Adding the document failed",
+         "`belarus-china add` could not write the document, its manifest line or its curation file (a full or "
+         "read-only disk); what it had written was removed, so nothing was added and a retry starts afresh."),
         ("capture-metadata", "Capture metadata malformed",
          "`belarus-china add` was given a language that is not ISO 639-1 or an address that is not http(s)."),
     ),
@@ -262,9 +271,8 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
          "pyproject.toml's version has no `## [x.y.z] - YYYY-MM-DD` heading in CHANGELOG.md, so the release "
          "would have no date; add the heading with what changed."),
         ("build-locked", "Another build holds the lock",
-         "Another build is running in the same folder (the message names its process). A second build waits for "
-         "it, up to `--lock-timeout` seconds, then stops; `validate` does not check a package while it is being "
-         "published."),
+         "Another build (or `belarus-china add`) holds the lock of the same folder (the message names its process). "
+         f"A second build waits for it up to `--lock-timeout` seconds, `add` up to {LOCK_TIMEOUT:g} s, then stops."),
         ("unknown-published-file", "File the build did not make",
          "A file in datasets/ or docs/ was made neither by the previous build nor by this one. The build "
          "replaces those folders whole, so it stops rather than delete the file: move it elsewhere."),
@@ -278,6 +286,17 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
          "`belarus-china package` zips the published package of a checkout, and the folder it was given (`--root`, "
          "by default the current folder) has no pyproject.toml of the belarus-china project to take the version "
          "from; run it as `belarus-china package --root CHECKOUT`."),
+        ("release-link", "Link in the release",
+         "A file or folder `belarus-china package` would put into the release zip is a symbolic link (or a FIFO, "
+         "device or socket); it is refused, never followed, so nothing outside the checkout goes into the zip."),
+        ("publish-pending", "Interrupted publish pending",
+         "The folder has a publishing journal: a build was killed while moving its files into place (or the journal "
+         "came with the folder, unzipped or copied), so the files in place may be a mixture. `validate` changes "
+         "nothing and reads no further; `belarus-china build` finishes the publish."),
+        ("journal-refused", "Publishing journal refused",
+         "The publishing journal does not describe the folders on disk (it names folders that are missing, links, or "
+         "not the very folders it was written beside, or items in a state no publish leaves): it was forged, copied, "
+         "unzipped or left stale. Nothing is moved or removed; move the journal away if no build was interrupted."),
     ),
 ]}
 
@@ -300,8 +319,9 @@ class Problem:
             object.__setattr__(self, "message", f"{self.message[:MAX_MESSAGE_CHARS]}… ({cut:,} more characters)")
 
     def __str__(self) -> str:
-        where = [part for part in (self.file, self.table, self.record, self.column) if part]
-        text = f"{': '.join(where)}: {self.message}" if where else self.message
+        """One line for a terminal: a package's text in it (a file name, a quoted value) is `shown` escaped."""
+        where = [shown(part) for part in (self.file, self.table, self.record, self.column) if part]
+        text = f"{': '.join(where)}: {shown(self.message)}" if where else shown(self.message)
         return f"{text} [{self.code}]"
 
     def to_dict(self) -> dict:
@@ -315,6 +335,17 @@ class ProblemsFound(Exception):
         self.step = step
         self.problems = problems
         super().__init__(f"{step}: {len(problems)} problem(s)\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+def write_error(exc: BaseException) -> str:
+    """What a failed write (an OSError or a sqlite3 error) means, in the user's words: SQLite's own messages
+    ("disk I/O error") do not say."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name == "SQLITE_FULL" or getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
+        return f"the disk is full ({exc})"
+    if name.startswith("SQLITE_IOERR") or getattr(exc, "errno", None) == errno.EFBIG:
+        return f"a write to the disk failed: the disk may be full, or a file size limit reached ({exc}; {name or 'EFBIG'})"
+    return str(exc)
 
 
 def catalogue_markdown() -> str:

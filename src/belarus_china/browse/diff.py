@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..base.package_source import DataPackageError, PackageSource
+from ..base.terminal import shown
 from ..loader import load_from, table_schema_of
 from .renames import renamed
 
@@ -209,4 +210,4 @@ def render(result: PackageDiff) -> str:
             lines += [f"    {column}: {_shown(old)} → {_shown(new)}" for column, (old, new) in columns.items()]
     lines.append(f"version bump needed: {result.bump()}")
     lines.append(result.version_advice())
-    return "\n".join(lines)
+    return "\n".join(shown(line) for line in lines)  # each line: no package text can break or colour it

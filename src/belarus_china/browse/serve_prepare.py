@@ -53,7 +53,7 @@ def package_problems(source: PackageSource, registry: Registry) -> list[Problem]
     nothing into a package. Closes `source`."""
     from ..contract.validate import validate_package
 
-    return validate_package(source, registry, use_frictionless=False, recover=False)
+    return validate_package(source, registry, use_frictionless=False)
 
 
 def validated_source(package: Path, registry: Registry, expected: dict | None = None) -> PackageSource:

@@ -22,7 +22,7 @@ from pyarrow import csv
 
 from ..base.bounded_parquet import read_parquet
 from ..base.codec import arrow_schema, frame_from_arrow, frame_from_strings, same_arrow_type, same_cells, same_column
-from ..base.journal import recover_folder
+from ..base.journal import pending
 from ..base.package_source import DataPackageError, PackageSource, open_package, shape_problems
 from ..base.paths import DESCRIPTOR
 from ..base.problems import CATALOGUE, Problem
@@ -215,21 +215,21 @@ def _stops_frictionless(problem: Problem) -> bool:
 
 
 def validate_package(package, registry: Registry | None = None, *, use_frictionless: bool = True,
-                     recover: bool = True, report: Callable[[str], None] | None = None) -> list[Problem]:
+                     check_journal: bool = True) -> list[Problem]:
     """Every problem of a package (a folder, its datapackage.json, or a release zip); [] means valid.
 
     The package is untrusted input: nothing is fetched, no link is followed, every limit of
-    base/limits.py holds. On a folder with a publishing journal (a build was killed while publishing),
-    the publish is first finished (recover=True, under the build lock) and `report` is told what was done."""
+    base/limits.py holds; nothing is changed. A folder with a publishing journal (a build was killed while
+    publishing, or the journal came with the folder) is reported as `publish-pending` and not read further:
+    its files may be a mixture, and only `build` finishes a publish (check_journal=False: the build's own
+    staging folder)."""
     registry = registry or load_registry()
-    problems: list[Problem] = []
-    if recover and not isinstance(package, PackageSource):
+    if check_journal and not isinstance(package, PackageSource):
         named = Path(package)
         folder = named if named.is_dir() else named.parent if named.name == DESCRIPTOR else None
-        if folder is not None:
-            problems.extend(recover_folder(folder, report))
-            if problems:
-                return problems
+        if folder is not None and (problems := pending(folder)):
+            return problems
+    problems = []
     try:
         source = open_package(Path(package) if not isinstance(package, PackageSource) else package)
     except DataPackageError as exc:

@@ -9,7 +9,12 @@ What it does, so that a maintainer never edits raw/ by hand:
 4. writes build/<stem>.yaml: the source block with what is known (the capture metadata given on
    the command line, the first line of the text as a title to check) and, as comments, every
    candidate fact the coverage audit finds in it, to curate as evidence or dismiss.
-Each step writes through a temporary file and a rename; a refusal writes nothing.
+It holds the build lock (`base/lock.py`) from reading raw/ to the last rename, so two `add`s (or an `add`
+and a build) never number two documents alike or lose a manifest line. The three files are written as
+one: each to a temporary file first, then renamed into place, the manifest last; a write that fails (a
+full or read-only disk) removes what was written and is reported (`document-write-failed`). A refusal
+writes nothing. A document over MAX_ADDED_DOCUMENT_BYTES is refused before it is read, and the curation
+file lists at most MAX_LISTED_CANDIDATES candidates, so it stays far below what the build reads.
 """
 
 from __future__ import annotations
@@ -17,13 +22,16 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import yaml
 
-from ..base.problems import Problem, ProblemsFound
+from ..base.limits import MAX_ADDED_DOCUMENT_BYTES, MAX_LISTED_CANDIDATES, size_text
+from ..base.lock import LOCK_TIMEOUT, BuildLock, LockHeld
+from ..base.problems import Problem, ProblemsFound, write_error
 from ..base.rawstore import MANIFEST, RAW_FOLDER, parse_manifest, sha256_bytes, text_form_problems
 from ..contract.registry import read_registry
 from ..contract.vocabulary import Sources
@@ -64,17 +72,44 @@ def _refuse(code: str, message: str, file: str) -> ProblemsFound:
     return ProblemsFound("adding a document", [Problem(code, message, file=file)])
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+def _write_together(files: list[tuple[Path, bytes]]) -> None:
+    """Write the files as one: all to temporary files beside them (flushed), then renamed into place in order;
+    when anything fails, the temporaries and the new files already renamed are removed."""
+    temporaries: list[Path] = []
+    placed: list[Path] = []
+    existed = {path for path, _ in files if os.path.lexists(path)}
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
+        for path, data in files:
+            handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+            temporaries.append(Path(name))
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+        for (path, _), partial in zip(files, temporaries, strict=True):
+            os.replace(partial, path)
+            placed.append(path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        for temporary in temporaries:
+            temporary.unlink(missing_ok=True)
+        for path in placed:
+            if path not in existed:
+                path.unlink(missing_ok=True)
         raise
+
+
+def _read_document(path: Path, label: str) -> bytes:
+    """The document's bytes, refused (unread) past MAX_ADDED_DOCUMENT_BYTES."""
+    if not path.is_file() or path.is_symlink():
+        raise _refuse("document-not-text", "is not a regular file", label)
+    too_large = f"is larger than {size_text(MAX_ADDED_DOCUMENT_BYTES)}, the most `add` takes: split it into parts"
+    if path.stat().st_size > MAX_ADDED_DOCUMENT_BYTES:
+        raise _refuse("document-too-large", too_large, label)
+    with path.open("rb") as handle:
+        data = handle.read(MAX_ADDED_DOCUMENT_BYTES + 1)
+    if len(data) > MAX_ADDED_DOCUMENT_BYTES:  # grew since it was measured
+        raise _refuse("document-too-large", too_large, label)
+    return data
 
 
 def next_name(raw_dir: Path, digest: str) -> str:
@@ -114,23 +149,23 @@ def _skeleton(section: str, kinds: list[str], raw_file: str, text: str, *, langu
         "# as the evidence of a record (a visit, event, agreement, figure, quotation, actor, assessment),",
         "# or list it under `dismissed:` with the reason it is not a fact of the tables.",
     ]
-    lines += [f"#   {c.kind:<12} {c.start:>6}-{c.end:<6} {c.text[:100]!r}" for c in candidates]
+    lines += [f"#   {c.kind:<12} {c.start:>6}-{c.end:<6} {c.text[:100]!r}" for c in candidates[:MAX_LISTED_CANDIDATES]]
+    if len(candidates) > MAX_LISTED_CANDIDATES:
+        lines.append(f"#   … and {len(candidates) - MAX_LISTED_CANDIDATES:,} more: `belarus-china audit` lists them all")
     lines += ["", f"{F.DISMISSED}: []", ""]
     return "\n".join(lines), len(candidates)
 
 
 def add_document(root: Path, path: Path, *, language: str = "en", doc_kind: str | None = None,
                  retrieved_from: str | None = None, retrieved_on: date | None = None,
-                 partial: bool = False) -> Added:
-    """Copy `path` into root/raw/, record its checksum and start its curation file; refuses (raising
-    ProblemsFound, nothing written) a file that is not UTF-8 text, a document already in raw/, a
-    curation file that already exists, and malformed capture metadata."""
+                 partial: bool = False, lock_timeout: float = LOCK_TIMEOUT) -> Added:
+    """Copy `path` into root/raw/, record its checksum and start its curation file, holding the build lock
+    (waiting up to `lock_timeout` seconds). Refuses (raising ProblemsFound, nothing written) a file that is
+    not UTF-8 text or is too large, a document already in raw/, a curation file that already exists,
+    malformed capture metadata and a held lock; a failed write removes what it wrote (document-write-failed)."""
     root, path = Path(root), Path(path)
-    raw_dir, build_dir = root / RAW_FOLDER, root / "build"
     label = str(path)
-    if not path.is_file() or path.is_symlink():
-        raise _refuse("document-not-text", "is not a regular file", label)
-    data = path.read_bytes()
+    data = _read_document(path, label)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -150,6 +185,28 @@ def add_document(root: Path, path: Path, *, language: str = "en", doc_kind: str 
     kinds = sources.column(Sources.doc_kind).enum or {}
     if doc_kind is not None and doc_kind not in kinds:
         raise _refuse("capture-metadata", f"--kind {doc_kind!r} is none of {', '.join(kinds)}", label)
+    assert sources.section is not None
+    section = sources.section
+
+    def skeleton(raw_file: str) -> tuple[str, int]:
+        return _skeleton(section, list(kinds), raw_file, text, language=language, doc_kind=doc_kind,
+                         retrieved_from=retrieved_from, retrieved_on=retrieved_on, partial=partial)
+
+    try:
+        lock = BuildLock(root, timeout=lock_timeout).acquire()
+    except LockHeld as exc:
+        raise _refuse("build-locked", f"{exc}; nothing was added", label) from None
+    except OSError as exc:
+        raise _refuse("document-write-failed", f"cannot take the build lock ({exc.strerror}); nothing was added",
+                      label) from None
+    try:
+        return _add_locked(root, data, label, skeleton)
+    finally:
+        lock.release()
+
+
+def _add_locked(root: Path, data: bytes, label: str, skeleton: Callable[[str], tuple[str, int]]) -> Added:
+    raw_dir, build_dir = root / RAW_FOLDER, root / "build"
     manifest_path = raw_dir / MANIFEST
     manifest_text = manifest_path.read_text(encoding="utf-8") if manifest_path.is_file() else ""
     manifest, problems = parse_manifest(manifest_text)
@@ -160,17 +217,31 @@ def add_document(root: Path, path: Path, *, language: str = "en", doc_kind: str 
     if present is not None:
         raise _refuse("document-present", f"is already in raw/ as {present} (same bytes); its curation file is "
                                           f"build/{Path(present).stem}.yaml", label)
-    raw_file = next_name(raw_dir, digest)
+    raw_file = _left_over(raw_dir, manifest, digest) or next_name(raw_dir, digest)
     curation = build_dir / f"{Path(raw_file).stem}.yaml"
     if curation.exists():
         raise _refuse("curation-file-exists", f"build/{curation.name} exists already; move it away first", label)
-    assert sources.section is not None
-    skeleton, count = _skeleton(sources.section, list(kinds), raw_file, text, language=language, doc_kind=doc_kind,
-                                retrieved_from=retrieved_from, retrieved_on=retrieved_on, partial=partial)
-    raw_dir.mkdir(parents=True, exist_ok=True)
-    build_dir.mkdir(parents=True, exist_ok=True)
-    _write_atomically(raw_dir / raw_file, data)
+    text, count = skeleton(raw_file)
     ending = "" if not manifest_text or manifest_text.endswith("\n") else "\n"
-    _write_atomically(manifest_path, (manifest_text + ending + f"{digest}  {raw_file}\n").encode("utf-8"))
-    _write_atomically(curation, skeleton.encode("utf-8"))
+    try:
+        raw_dir.mkdir(parents=True, exist_ok=True)
+        build_dir.mkdir(parents=True, exist_ok=True)
+        # The manifest last: until it lists the document, the build ignores nothing and counts nothing new.
+        _write_together([(raw_dir / raw_file, data), (curation, text.encode("utf-8")),
+                         (manifest_path, (manifest_text + ending + f"{digest}  {raw_file}\n").encode("utf-8"))])
+    except OSError as exc:
+        raise _refuse("document-write-failed", f"writing raw/{raw_file}, build/{curation.name} or raw/{MANIFEST} "
+                      f"failed: {write_error(exc)}; what was written was removed: nothing was added", label) from None
     return Added(raw_file, f"build/{curation.name}", count)
+
+
+def _left_over(raw_dir: Path, manifest: dict[str, str], digest: str) -> str | None:
+    """The name of this very document in raw/ without a manifest line (an `add` killed before its manifest was
+    written), so that adding it again reuses the name rather than adding it a second time under the next."""
+    if not raw_dir.is_dir():
+        return None
+    for candidate in raw_dir.glob(f"*_{digest[:16]}.txt"):
+        if (NAME.match(candidate.name) and candidate.name not in manifest and candidate.is_file()
+                and not candidate.is_symlink() and sha256_bytes(candidate.read_bytes()) == digest):
+            return candidate.name
+    return None

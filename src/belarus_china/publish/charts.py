@@ -89,6 +89,9 @@ def _pyplot():
         "xtick.color": MUTED,
         "ytick.color": INK,
         "path.simplify": False,
+        # Every text drawn is curated or fixed text, never mathtext: a `$` is a dollar sign (two of them in a
+        # publisher's name would otherwise set what lies between as maths, or crash on an unknown macro).
+        "text.parse_math": False,
     })
     import matplotlib.pyplot as plt
 

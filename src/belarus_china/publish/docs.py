@@ -15,6 +15,7 @@ from ..base.codec import codec_of, type_forms
 from ..contract.registry import Registry, Table, View, ViewColumn
 from ..contract.views import make_views
 from ..contract.vocabulary import Assessments, Claims, Evidence, Inferences, Sources
+from . import markdown as md
 from .charts import CLAIMS, TIMELINE, TRADE
 from .csv_reading import codebook_section
 from .export_docs import export_section
@@ -122,10 +123,11 @@ def _window_examples(registry: Registry, frames: dict[str, pd.DataFrame]) -> lis
                 continue
             seen.add(precision)
             days = [_text(row.get(c))[:10] for c in (role.first, role.last, role.day) if c and _text(row.get(c))]
-            anchor = _text(row.get(role.anchor)) if role.anchor else ""
-            rows.append(f"| `{table.name}` | `{row[key]}` | {_cell(_text(row.get(role.words)))} | {anchor} | "
-                        f"{_text(row.get(role.earliest))[:10]} | {_text(row.get(role.latest))[:10]} | "
-                        f"{' to '.join(dict.fromkeys(days))} | {precision} | `{_text(row.get(role.edtf))}` |")
+            anchor = md.code(row.get(role.anchor)) if role.anchor else ""
+            rows.append(f"| `{table.name}` | {md.code(row[key])} | {md.text(row.get(role.words))} | {anchor} | "
+                        f"{md.text(_text(row.get(role.earliest))[:10])} | {md.text(_text(row.get(role.latest))[:10])} | "
+                        f"{md.text(' to '.join(dict.fromkeys(days)))} | {md.text(precision)} | "
+                        f"{md.code(row.get(role.edtf))} |")
     return rows
 
 
@@ -273,11 +275,11 @@ def _topics(registry: Registry, frames: dict[str, pd.DataFrame]) -> list[str]:
                                      assessments[Assessments.answer].astype(str), strict=True):
         answers.setdefault((topic, source), set()).add(answer)
     stated = {topic for topic, _ in answers}
-    rows = ["| question | " + " | ".join(f"`{s}`" for s in sources) + " |", "|---|" + "---|" * len(sources)]
+    rows = ["| question | " + " | ".join(md.code(s) for s in sources) + " |", "|---|" + "---|" * len(sources)]
     for topic, question in topics.items():
         if topic not in stated:
             continue
-        cells = [", ".join(sorted(answers.get((topic, source), ()))) for source in sources]
+        cells = [md.text(", ".join(sorted(answers.get((topic, source), ())))) for source in sources]
         rows.append(f"| {_cell(question)} | " + " | ".join(cells) + " |")
     return rows
 
@@ -299,22 +301,23 @@ def datasheet(registry: Registry, frames: dict[str, pd.DataFrame], candidates: S
                   "|---|---|---|---|---:|---:|"]
     for row in sources.to_dict("records"):
         source_id = row[Sources.id]
-        per_source.append(f"| `{source_id}` | {row[Sources.doc_kind]} | {_text(row[Sources.publisher])} | "
-                          f"`{_text(row[Sources.date_edtf]) or 'none'}` | "
+        per_source.append(f"| {md.code(source_id)} | {md.text(row[Sources.doc_kind])} | {md.text(row[Sources.publisher])} | "
+                          f"{md.code(_text(row[Sources.date_edtf]) or 'none')} | "
                           f"{int(excerpts.get(source_id, 0))} | {int(records.get(source_id, 0))} |")
     per_table = ["| table | rows |", "|---|---:|"] + [f"| `{t.name}` | {len(frames[t.name])} |" for t in registry]
     conflict_rows = ["| record | column | source | claimed value | words | rule |", "|---|---|---|---|---|---|"] + [
-        f"| `{r[Claims.record_table]}/{r[Claims.record_id]}` | {r[Claims.field]} | `{r[Claims.source_id]}` | "
-        f"{_cell(r[Claims.claimed_value])} | {_cell(_text(r[Claims.value_as_reported]))} | {_cell(r[Claims.rule])[:160]} |"
+        f"| {md.code(f'{r[Claims.record_table]}/{r[Claims.record_id]}')} | {md.text(r[Claims.field])} | "
+        f"{md.code(r[Claims.source_id])} | {md.text(r[Claims.claimed_value])} | {md.text(r[Claims.value_as_reported])} | "
+        f"{md.text(_text(r[Claims.rule])[:160])} |"
         for r in conflicts.to_dict("records")]
     inferred = Counter((f"{r[Inferences.record_table]}.{r[Inferences.field]}", r[Inferences.basis])
                        for r in inferences.to_dict("records"))
     inferred_rows = ["| column | basis | inferred values |", "|---|---|---:|"] + [
-        f"| `{name}` | {basis} | {n} |" for (name, basis), n in sorted(inferred.items())]
+        f"| {md.code(name)} | {md.text(basis)} | {n} |" for (name, basis), n in sorted(inferred.items())]
     external = inferences[inferences[Inferences.basis] == Inferences.external]
-    external_rows = [f"- `{r[Inferences.record_table]}/{r[Inferences.record_id]}` {r[Inferences.field]}: "
-                     f"{_cell(r[Inferences.reason])}" for r in external.to_dict("records")]
-    kinds = ", ".join(sorted(sources[Sources.doc_kind].astype(str).unique()))
+    external_rows = [f"- {md.code(f'{r[Inferences.record_table]}/{r[Inferences.record_id]}')} "
+                     f"{md.text(r[Inferences.field])}: {md.text(r[Inferences.reason])}" for r in external.to_dict("records")]
+    kinds = md.text(", ".join(sorted(sources[Sources.doc_kind].astype(str).unique())))
 
     return "\n".join([
         "# Datasheet", "",
@@ -384,32 +387,3 @@ def datasheet(registry: Registry, frames: dict[str, pd.DataFrame], candidates: S
         "`belarus-china build`. `belarus-china diff OLD NEW` shows what a change did to the data and which "
         "version bump it needs; `CHANGELOG.md` records releases.", "",
     ])
-
-
-def coverage(candidates: Sequence[Candidate], kinds: Sequence[str]) -> str:
-    """The coverage report committed as docs/coverage.md."""
-    lines = ["# Coverage audit", "",
-             "Generated by `belarus-china build` (do not edit). Candidates are found automatically in the raw",
-             "documents (see `belarus_china/curate/audit.py`); each is covered by a curated record's evidence, dismissed",
-             "by the curator with a reason (in `build/<document>.yaml`), or uncovered (the build fails).", ""]
-    status_totals = Counter(c.status for c in candidates)
-    lines += [f"Total: {len(candidates)} candidates: {status_totals['covered']} covered, "
-              f"{status_totals['dismissed']} dismissed, {status_totals['uncovered']} uncovered.", ""]
-    lines += ["## Per document", "", "| document | candidates | covered | dismissed | uncovered |", "|---|---:|---:|---:|---:|"]
-    by_file: dict[str, Counter] = {}  # one pass, not one per document
-    for c in candidates:
-        by_file.setdefault(c.raw_file, Counter())[c.status] += 1
-    for raw_file, own in sorted(by_file.items()):
-        lines.append(f"| {raw_file} | {sum(own.values())} | {own['covered']} | {own['dismissed']} | {own['uncovered']} |")
-    lines += ["", "## Per kind", "", "| kind | candidates | covered | dismissed | uncovered |", "|---|---:|---:|---:|---:|"]
-    for kind in kinds:
-        own = Counter(c.status for c in candidates if c.kind == kind)
-        lines.append(f"| {kind} | {sum(own.values())} | {own['covered']} | {own['dismissed']} | {own['uncovered']} |")
-    reasons = Counter(c.reason for c in candidates if c.status == "dismissed")
-    lines += ["", "## Dismissal reasons", "", "| reason | candidates |", "|---|---:|"]
-    lines += [f"| {reason} | {n} |" for reason, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))]
-    uncovered = [c for c in candidates if c.status == "uncovered"]
-    if uncovered:
-        lines += ["", "## Uncovered", ""] + [f"- {c.raw_file} [{c.start}:{c.end}] {c.kind}: {c.text!r}"
-                                             for c in uncovered]
-    return "\n".join(lines) + "\n"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 import zipfile
 from pathlib import Path
@@ -15,6 +16,8 @@ from pathlib import Path
 import yaml
 
 from ..base.paths import CROISSANT, DESCRIPTOR
+from ..base.problems import Problem, ProblemsFound
+from ..base.safe_files import PackageFileError, read_inside
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can record
 RELEASE_FILES = ("README.md", "CHANGELOG.md", "CITATION.cff", "LICENSE", "LICENSE-DATA.md", DESCRIPTOR, CROISSANT)
@@ -53,11 +56,48 @@ def citation_cff(root: Path, metadata: dict, version: str) -> str:
     return header + yaml.safe_dump(citation, sort_keys=False, allow_unicode=True, width=100)
 
 
+def _refused(path: str, what: str) -> Problem:
+    return Problem("release-link", f"is {what}; the release zip takes only the package's own regular files, so "
+                   "nothing is followed out of the checkout: replace it with the file itself, or remove it", file=path)
+
+
 def release_members(root: Path) -> list[str]:
-    members = [name for name in RELEASE_FILES if (root / name).is_file()]
+    """The files of the release zip, found without following a link; ProblemsFound (release-link) names every
+    link and special file among them, so that nothing a link points to (outside the checkout) is packaged."""
+    members, refused = [], []
+    for name in (*RELEASE_FILES, *RELEASE_FOLDERS):
+        try:
+            mode = os.lstat(root / name).st_mode
+        except FileNotFoundError:
+            continue
+        if stat.S_ISLNK(mode):
+            refused.append(_refused(name, "a symbolic link"))
+        elif name in RELEASE_FILES and stat.S_ISREG(mode):
+            members.append(name)
+        elif name in RELEASE_FILES:
+            refused.append(_refused(name, "not a regular file"))
     for folder in RELEASE_FOLDERS:
-        members += [str(p.relative_to(root)) for p in (root / folder).rglob("*") if p.is_file()]
+        for directory, folders, files in os.walk(root / folder):  # os.walk does not descend into linked folders
+            here = Path(directory)
+            for entry in sorted((*folders, *files)):
+                path, mode = here / entry, os.lstat(here / entry).st_mode
+                label = path.relative_to(root).as_posix()
+                if stat.S_ISLNK(mode):
+                    refused.append(_refused(label, "a symbolic link"))
+                elif stat.S_ISREG(mode):
+                    members.append(label)
+                elif not stat.S_ISDIR(mode):
+                    refused.append(_refused(label, "not a regular file"))
+    if refused:
+        raise ProblemsFound("packaging", refused)
     return sorted(members)
+
+
+def _member_bytes(root: Path, name: str) -> bytes:
+    try:
+        return read_inside(root, name)  # again without following a link: one may have been planted since
+    except PackageFileError as exc:
+        raise ProblemsFound("packaging", [Problem(exc.code, str(exc), file=name)]) from None
 
 
 # Folders a release zip must not be written into: the build's inputs and outputs (a zip in raw/ would
@@ -75,18 +115,20 @@ def check_out_path(root: Path, out: Path) -> None:
 
 
 def write_zip(root: Path, out: Path) -> Path:
-    """Write the release zip to `out` (atomically, through a new temporary file beside it) and return its path."""
+    """Write the release zip to `out` (atomically, through a new temporary file beside it) and return its path;
+    ProblemsFound (release-link) when a file it would take is a link or a special file."""
     check_out_path(root, out)
+    members = release_members(root)  # refused before anything is written
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, partial = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
     try:
         with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(handle, "w") as archive:
-            for name in release_members(root):
+            for name in members:
                 info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 info.create_system = 3  # Unix, whatever machine builds it
-                archive.writestr(info, (root / name).read_bytes(), compresslevel=9)
+                archive.writestr(info, _member_bytes(root, name), compresslevel=9)
         os.chmod(partial, 0o644)
         os.replace(partial, out)
     except BaseException:

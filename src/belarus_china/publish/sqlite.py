@@ -321,7 +321,8 @@ def _populate(connection: sqlite3.Connection, registry: Registry, read: Callable
                 _full_text_index(connection, table, browse, names, registry.list_delimiter)
         connection.execute("COMMIT")
     except BaseException:
-        connection.execute("ROLLBACK")
+        if connection.in_transaction:  # SQLite has already rolled back after a full disk: the error is what to report
+            connection.execute("ROLLBACK")
         raise
     dangling = connection.execute("PRAGMA foreign_key_check").fetchall()
     if dangling:

@@ -15,6 +15,7 @@ import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -27,12 +28,13 @@ from ..base.journal import (
     JournalError,
     apply,
     finish,
+    folder_id,
     fsync_tree,
     read_journal,
     write_journal,
 )
 from ..base.package_source import DataPackageError, PackageSource
-from ..base.problems import Problem, ProblemsFound
+from ..base.problems import Problem, ProblemsFound, write_error
 from ..base.rawstore import RAW_FOLDER
 from .written import StagedFiles
 
@@ -42,8 +44,8 @@ T = TypeVar("T")
 
 
 def _write_failed(what: str, exc: BaseException) -> ProblemsFound:
-    return ProblemsFound(STEP, [Problem("write-failed", f"{what} failed ({exc}); nothing was published and the "
-                                        "partial staging folder was removed")])
+    return ProblemsFound(STEP, [Problem("write-failed", f"{what} failed: {write_error(exc)}; nothing was published "
+                                        "and the partial staging folder was removed")])
 
 
 def stage(root: Path, render: Callable[[StagedFiles], T]) -> tuple[Path, StagedFiles, T]:
@@ -121,16 +123,24 @@ def publish(root: Path, staging: Path) -> str | None:
     A failure while moving (an error or an interrupt) is undone: the old files are put back and the
     failure is raised (an OSError as ProblemsFound, write-failed). When undoing fails too, nothing is
     deleted: the journal and both copies stay, ProblemsFound (publish-incomplete) says so, and the next
-    build or validate finishes the job."""
+    build finishes the job."""
     items = tuple(item for item in ITEMS if os.path.lexists(staging / item))
-    journal = Journal(staging.name, f"{PREVIOUS_PREFIX}{os.getpid()}-{secrets.token_hex(4)}", items)
+    previous = root / f"{PREVIOUS_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+    journal = None
     try:
         fsync_tree(staging)
+        # Made before the journal, which records both folders' identities: recovery then moves and removes
+        # only these very folders, never ones a copied or forged journal names.
+        previous.mkdir()
+        journal = Journal(staging.name, previous.name, items, ids=(folder_id(staging), folder_id(previous)))
         write_journal(root, journal)  # the commit point
     except OSError as exc:
-        if read_journal_or_none(root) != journal:
+        if journal is None or read_journal_or_none(root) != journal:
             discard(staging)
+            if previous.is_dir() and not previous.is_symlink():
+                previous.rmdir()
             raise _write_failed("writing the publishing journal", exc) from None
+    assert journal is not None
     try:
         apply(root, journal)
     except BaseException as failure:
@@ -143,7 +153,7 @@ def publish(root: Path, staging: Path) -> str | None:
         finish(root, journal)
         return None
     except OSError as exc:  # the new package is in place; only leftovers remain, which the next run removes
-        return f"the new package is in place (removing the old copy failed: {exc}; the next build or validate does it)"
+        return f"the new package is in place (removing the old copy failed: {exc}; the next build does it)"
 
 
 def read_journal_or_none(root: Path) -> Journal | None:
@@ -154,7 +164,7 @@ def read_journal_or_none(root: Path) -> Journal | None:
 
 
 def _undo(root: Path, journal: Journal, failure: BaseException) -> None:
-    back = Journal(journal.staging, journal.previous, journal.items, BACK)
+    back = replace(journal, direction=BACK)
     try:
         write_journal(root, back)  # recorded first, so an interrupted undo is finished the same way
         apply(root, back)
@@ -163,9 +173,9 @@ def _undo(root: Path, journal: Journal, failure: BaseException) -> None:
             "publish-incomplete",
             f"moving the new files into place failed ({failure}), and so did putting the old ones back ({second}). "
             f"Nothing was deleted: the journal {root.name}/.publish-journal.json, the new files in {journal.staging}/ "
-            f"and the old ones in {journal.previous}/ are kept; run `belarus-china build` or `validate` to finish it")]) \
+            f"and the old ones in {journal.previous}/ are kept; run `belarus-china build` to finish it")]) \
             from None
     try:
         finish(root, back)
     except OSError:
-        pass  # the old package is in place; the next build or validate removes the leftovers
+        pass  # the old package is in place; the next build removes the leftovers
