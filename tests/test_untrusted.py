@@ -363,7 +363,7 @@ try:
     if sys.argv[1] == "validate":
         result = sorted({p.code for p in validate_package(Path(sys.argv[2]), use_frictionless=False)}) or ["valid"]
     else:
-        bc.load("quotes", package=sys.argv[2])
+        bc.load(sys.argv[1].partition("-")[2] or "quotes", package=sys.argv[2])
         result = ["ok"]
 except bc.DataPackageError as exc:
     result = [exc.code]
@@ -555,6 +555,43 @@ def _retype(root: Path, registry) -> None:
     index = table.schema.get_field_index("said_date")
     pq.write_table(table.set_column(index, "said_date", table.column("said_date").cast(pa.string())), path)
     rehash(root)
+
+
+def _dictionary_bomb(root: Path, registry, table: str, column: str, rows: int = 2_000_000) -> int:
+    """The review's bomb: the table's Parquet file replaced by one whose `column` holds one 1,000-character value
+    in every row (a list column: a one-item list), dictionary-encoded; every other column empty. Written from a
+    dictionary array (nothing is expanded here) and without the Arrow schema, so the file declares a plain
+    text column. Returns the file's size."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from belarus_china.base.codec import arrow_schema
+    from belarus_china.contract.registry import table_schema
+
+    schema = arrow_schema(table_schema(registry[table]))
+    value = pa.DictionaryArray.from_arrays(pa.array(np.zeros(rows, dtype=np.int32)), pa.array(["x" * 1000]))
+    if pa.types.is_list(schema.field(column).type):
+        value = pa.ListArray.from_arrays(pa.array(np.arange(rows + 1, dtype=np.int32)), value)
+    columns = [value if f.name == column else pa.nulls(rows, f.type) for f in schema]
+    path = root / f"datasets/parquet/{table}.parquet"
+    pq.write_table(pa.table(columns, names=schema.names), path, store_schema=False)
+    rehash(root)
+    return path.stat().st_size
+
+
+@pytest.mark.parametrize("table, column", [("sources", "title"), ("evidence", "supports")])
+def test_a_parquet_dictionary_bomb_is_refused_before_it_is_decoded(package, registry, table, column):
+    """Under 1 MB on disk, 2 GB once each index is replaced by its 1,000-character value: the footer's
+    uncompressed size (which does not count that) is within the limit, the decoded size is not. Before, `validate`
+    took 3.17 GB on the sources bomb (and `load`, `diff` and `serve` read through the same function); now the text
+    is counted still encoded and refused before it is decoded, within a generous 300 MB of extra peak memory."""
+    assert _dictionary_bomb(package, registry, table, column) < 1_000_000
+    for command in ("load-" + table, "validate"):
+        outcome = measured(command, package)
+        assert outcome["result"] == ["parquet-too-large"] or (
+            command == "validate" and "parquet-too-large" in outcome["result"]), outcome
+        assert outcome["extra_mb"] < 300, outcome
 
 
 def test_a_parquet_file_of_the_wrong_types_is_a_report_for_load_and_diff(package, clean, registry):

@@ -226,6 +226,9 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
         ("zip-too-many-members", "Too many zip members", "A zip holds more entries than the limit; it is not opened."),
         ("zip-too-large", "Zip too large when uncompressed",
          "The entries of a zip add up, uncompressed, to more than the limit (a decompression bomb); nothing is read."),
+        ("parquet-too-large", "Parquet file too large when decoded",
+         "A Parquet file's values, once each dictionary index is replaced by its value, would take more than the "
+         "limit (a dictionary bomb: a few distinct long values repeated many times); it is not decoded."),
         ("zip-member-unreadable", "Zip member unreadable",
          "A zip member is encrypted, compressed with a method other than stored or deflate, or fails its CRC check."),
         ("zip-duplicate-member", "Duplicate zip member",
