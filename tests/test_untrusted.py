@@ -30,6 +30,7 @@ from belarus_china.loader import load, tables
 from belarus_china.publish.sqlite import ExportError
 
 PACKAGE_FILES = ("datapackage.json", "CITATION.cff", "datasets", "docs", "raw")
+QUOTES_CSV = "datasets/csv/quotes.csv"
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +152,26 @@ def _edit_file(relative: str, same_size: bool):
     return apply
 
 
+def _csv_as(make):
+    """quotes.csv replaced by make(its text), its size and hash declared again (the careless editor's tool)."""
+    def apply(root: Path) -> None:
+        path = root / QUOTES_CSV
+        path.write_text(make(path.read_text(encoding="utf-8")), encoding="utf-8")
+        rehash(root)
+    return apply
+
+
+def _wide(text: str) -> str:
+    """60,000 columns, every one named twice (the review's: 20,000 took 223 s, 60,000 did not finish)."""
+    header = ",".join(f"c{i % 30_000}" for i in range(60_000))
+    return header + "\n" + ",".join("x" for _ in range(60_000)) + "\n"
+
+
+def _large_cell(text: str) -> str:
+    header, rest = text.split("\n", 1)
+    return f"{header}\n{'x' * (limits.MAX_CSV_CELL_BYTES + 1)}{rest}"  # in the first row's id, never quoted
+
+
 # (kind, attack on a copy of the package folder, the code `validate` must report)
 FOLDER_ATTACKS = [
     ("top level a list", _raw(b"[1, 2]"), "descriptor-shape"),
@@ -191,6 +212,10 @@ FOLDER_ATTACKS = [
     ("raw document a FIFO", _replace_file("raw/002_c5e2ce6a28da5d25.txt", lambda root, path: os.mkfifo(path)),
      "raw-file-not-regular"),
     ("generated document deleted", lambda root: (root / "docs/codebook.md").unlink(), "file-missing"),
+    ("CSV of 60,000 columns", _csv_as(_wide), "csv-too-many-columns"),
+    ("CSV header cell over the limit", _csv_as(lambda text: "x" * (limits.MAX_CSV_CELL_BYTES + 1) + text),
+     "csv-cell-too-large"),
+    ("CSV cell over the limit", _csv_as(_large_cell), "csv-cell-too-large"),
     ("CITATION.cff edited", _edit_file("CITATION.cff", same_size=False), "size-mismatch"),
     ("generated chart edited, same size", _edit_file("docs/charts/timeline.svg", same_size=True), "hash-mismatch"),
 ]
@@ -505,8 +530,6 @@ def _many(clean: Path, names: list[str]) -> list[zips.Member]:
 def _no_descriptor(clean: Path, names: list[str]) -> list[zips.Member]:
     return [m for m in _members(clean, names) if m.name != "datapackage.json"]
 
-
-QUOTES_CSV = "datasets/csv/quotes.csv"
 
 # (kind, the zip's members, the code `validate` reports, or "valid")
 ZIP_ATTACKS = [

@@ -229,6 +229,10 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
         ("parquet-too-large", "Parquet file too large when decoded",
          "A Parquet file's values, once each dictionary index is replaced by its value, would take more than the "
          "limit (a dictionary bomb: a few distinct long values repeated many times); it is not decoded."),
+        ("csv-too-many-columns", "CSV file too wide",
+         "A CSV file's header has more columns than the limit; it is not parsed."),
+        ("csv-cell-too-large", "CSV cell too large",
+         "A CSV cell (of the header or of a row) is larger than the limit; the table is not checked further."),
         ("zip-member-unreadable", "Zip member unreadable",
          "A zip member is encrypted, compressed with a method other than stored or deflate, or fails its CRC check."),
         ("zip-duplicate-member", "Duplicate zip member",

@@ -12,17 +12,22 @@ The table rules (contract.rules) run once on the CSV frames, the same code the b
 
 from __future__ import annotations
 
+import csv as text_csv
+import io
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow
+import pyarrow.compute as pc
 from pyarrow import csv
 
 from ..base.bounded_parquet import read_parquet
 from ..base.codec import arrow_schema, frame_from_arrow, frame_from_strings, same_arrow_type, same_cells, same_column
 from ..base.journal import recover_folder
+from ..base.limits import MAX_CSV_CELL_BYTES, MAX_CSV_COLUMNS, size_text
 from ..base.package_source import DataPackageError, PackageSource, open_package, shape_problems
 from ..base.paths import DESCRIPTOR
 from ..base.problems import CATALOGUE, Problem
@@ -35,7 +40,7 @@ from .views import make_view, view_problems
 from .vocabulary import Sources
 
 
-def _csv_text(data: bytes, names: list[str]) -> pd.DataFrame:
+def _csv_table(data: bytes, names: list[str]) -> pyarrow.Table:
     """A CSV file's cells as text, exactly as written ("" stays ""): pyarrow's CSV reader (about 10× pandas'
     on these files), every registry column read as a string so that nothing is inferred ("NA" is Namibia,
     "007" keeps its zeros); a column the registry lacks is named as extra by `_typed`, whatever its type."""
@@ -44,16 +49,63 @@ def _csv_text(data: bytes, names: list[str]) -> pd.DataFrame:
         parse_options=csv.ParseOptions(newlines_in_values=True),  # an excerpt may span lines
         convert_options=csv.ConvertOptions(column_types=dict.fromkeys(names, pyarrow.string()),
                                            strings_can_be_null=False, quoted_strings_can_be_null=False))
-    return table.to_pandas(types_mapper={pyarrow.string(): pd.StringDtype()}.get)
+    return table
+
+
+def _header(data: bytes) -> list[str]:
+    """A CSV file's first record, read without pyarrow (which takes about 20 s to read a header of 60,000
+    columns)."""
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace", newline="")
+    return next(text_csv.reader(stream), [])
+
+
+def _csv_limits(data: bytes, table: str) -> Problem | None:
+    """A CSV file wider than the limit, or whose header holds a cell over the limit, is refused unparsed."""
+    file = f"datasets/csv/{table}.csv"
+    try:
+        header = _header(data)
+    except text_csv.Error as exc:
+        return Problem("csv-unreadable", f"unreadable CSV header: {exc}", file=file, table=table)
+    if len(header) > MAX_CSV_COLUMNS:
+        return Problem("csv-too-many-columns", f"its header has {len(header):,} columns, more than the limit of "
+                       f"{MAX_CSV_COLUMNS:,}; it is not read", file=file, table=table)
+    largest = max((len(name.encode("utf-8", "surrogatepass")) for name in header), default=0)
+    if largest > MAX_CSV_CELL_BYTES:
+        return Problem("csv-cell-too-large", f"a header cell of {largest:,} bytes, more than the limit of "
+                       f"{size_text(MAX_CSV_CELL_BYTES)}; it is not read", file=file, table=table)
+    return None
+
+
+def _large_cells(text: pyarrow.Table, table: str) -> list[Problem]:
+    """A cell over the size limit, per column (messages, regular expressions and reports stay bounded)."""
+    problems = []
+    for name, column in zip(text.column_names, text.columns, strict=True):
+        if not (pyarrow.types.is_string(column.type) or pyarrow.types.is_binary(column.type)) or len(column) == 0:
+            continue
+        largest = pc.max(pc.binary_length(column)).as_py() or 0
+        if largest > MAX_CSV_CELL_BYTES:
+            problems.append(Problem("csv-cell-too-large", f"a cell of {largest:,} bytes, more than the limit of "
+                                    f"{size_text(MAX_CSV_CELL_BYTES)}", file=f"datasets/csv/{table}.csv", table=table,
+                                    column=name[:200]))
+    return problems
 
 
 def _read_csv(data: bytes, table: str, schema: dict, problems: list[Problem]) -> pd.DataFrame | None:
+    refused = _csv_limits(data, table)
+    if refused is not None:
+        problems.append(refused)
+        return None
     try:
-        text = _csv_text(data, [f["name"] for f in schema["fields"]])
+        arrow = _csv_table(data, [f["name"] for f in schema["fields"]])
     except (pyarrow.ArrowInvalid, ValueError, UnicodeDecodeError) as exc:
         problems.append(Problem("csv-unreadable", f"unreadable CSV: {exc}", file=f"datasets/csv/{table}.csv",
                                 table=table))
         return None
+    large = _large_cells(arrow, table)
+    if large:
+        problems.extend(large)
+        return None
+    text = arrow.to_pandas(types_mapper={pyarrow.string(): pd.StringDtype()}.get)
     return _typed(text, table, schema, problems, "csv")
 
 
@@ -62,7 +114,7 @@ def _typed(text: pd.DataFrame, table: str, schema: dict, problems: list[Problem]
     if list(text.columns) != expected:
         missing = [c for c in expected if c not in text.columns]
         extra = [c for c in text.columns if c not in expected]
-        twice = sorted({c for c in text.columns if list(text.columns).count(c) > 1})
+        twice = sorted(c for c, n in Counter(text.columns).items() if n > 1)  # linear: a header may be wide
         detail = "; ".join(part for part in (f"missing {missing}" if missing else "", f"extra {extra}" if extra else "",
                                              f"named twice {twice}" if twice else "") if part)
         problems.append(Problem("columns-mismatch", f"columns differ from the registry: {detail or 'order differs'}",
