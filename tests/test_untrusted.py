@@ -212,6 +212,10 @@ FOLDER_ATTACKS = [
     ("raw document a FIFO", _replace_file("raw/002_c5e2ce6a28da5d25.txt", lambda root, path: os.mkfifo(path)),
      "raw-file-not-regular"),
     ("generated document deleted", lambda root: (root / "docs/codebook.md").unlink(), "file-missing"),
+    ("derivedFrom on a table", _set_quotes(derivedFrom=5), "resource-kind"),
+    ("type file on a table", _set_quotes(type="file"), "resource-kind"),
+    ("a view without derivedFrom", _edit(lambda p: next(r for r in p["resources"] if r["name"] == "timeline").pop(
+        "derivedFrom")), "resource-kind"),
     ("CSV of 60,000 columns", _csv_as(_wide), "csv-too-many-columns"),
     ("CSV header cell over the limit", _csv_as(lambda text: "x" * (limits.MAX_CSV_CELL_BYTES + 1) + text),
      "csv-cell-too-large"),
@@ -247,6 +251,38 @@ def test_a_package_with_every_attack_refused_names_them_all(package, registry):
             attack(package)
     codes = {p.code for p in validate_package(package, registry, use_frictionless=False)}
     assert {"remote-reference", "file-missing", "file-not-regular"} <= codes
+
+
+def _first_field(**values):
+    return _edit(lambda package: _quotes(package)["schema"]["fields"][0].update(values))
+
+
+MALFORMED_SCHEMAS = [
+    ("fields a list of names", _edit(lambda p: _quotes(p)["schema"].update(fields=["quote_id"])), "descriptor-shape"),
+    ("constraints a list", _first_field(constraints=[]), "descriptor-shape"),
+    ("categories a number", _first_field(categories=5), "descriptor-shape"),
+    ("categories objects without a value", _first_field(categories=[{"label": "x"}]), "descriptor-shape"),
+    ("derivedFrom a number", _set_quotes(derivedFrom=5), "descriptor-shape"),
+    ("categories plain values", _first_field(categories=["x"]), None),
+]
+
+
+@pytest.mark.parametrize("kind, attack, code", MALFORMED_SCHEMAS, ids=[a[0] for a in MALFORMED_SCHEMAS])
+def test_describe_on_a_malformed_schema_gives_the_loaders_clear_error(package, kind, attack, code):
+    """describe() used to raise AttributeError or TypeError on these, where load() named the problem."""
+    from belarus_china.loader import describe
+
+    attack(package)
+    if code is None:  # a list of values is read as values without labels
+        assert describe("quotes", package)["column"].iloc[0] == "quote_id"
+        return
+    with pytest.raises(DataPackageError) as caught:
+        describe("quotes", package)
+    assert caught.value.code == code and "table 'quotes'" in str(caught.value)
+    if kind != "derivedFrom a number":  # load() does not read derivedFrom (validate reports it: resource-kind)
+        with pytest.raises(DataPackageError) as caught:
+            load("quotes", package)
+        assert caught.value.code == code
 
 
 # --- no network, no read outside the package ------------------------------------------------------------

@@ -111,6 +111,9 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
         ("resource-missing", "Table missing from the descriptor", "A table of the registry has no resource in datapackage.json."),
         ("resource-unknown", "Resource not in the registry",
          "datapackage.json declares a resource the registry does not define."),
+        ("resource-kind", "Table or view differs from the registry",
+         "A resource's `type` is not `table`, or its `derivedFrom` is not the list of tables the registry makes it "
+         "from (present on a view, absent on a table): readers would take a table for a view, or a view for a table."),
         ("schema-mismatch", "Schema differs from the registry",
          "A resource's Table Schema is not the one the registry generates (a stale or edited descriptor)."),
         ("path-unsafe", "Unsafe resource path",

@@ -28,7 +28,7 @@ from ..base.bounded_parquet import read_parquet
 from ..base.codec import arrow_schema, frame_from_arrow, frame_from_strings, same_arrow_type, same_cells, same_column
 from ..base.journal import recover_folder
 from ..base.limits import MAX_CSV_CELL_BYTES, MAX_CSV_COLUMNS, size_text
-from ..base.package_source import DataPackageError, PackageSource, open_package, shape_problems
+from ..base.package_source import DERIVED_FROM, DataPackageError, PackageSource, open_package, shape_problems
 from ..base.paths import DESCRIPTOR
 from ..base.problems import CATALOGUE, Problem
 from ..base.rawstore import MANIFEST, RAW_FOLDER, check_documents
@@ -187,6 +187,24 @@ def _raw_problems(source: PackageSource) -> list[Problem]:
                            lambda name: source.read_member(f"{RAW_FOLDER}/{name}"))
 
 
+def _kind_problems(registry: Registry, name: str, resource: dict) -> list[Problem]:
+    """A resource is a table, and names the tables it is derived from exactly when the registry makes it as a
+    view: otherwise `tables()`, the workbook and serve would take a table for a view or a view for a table."""
+    found = []
+    if resource.get("type") != "table":
+        found.append(Problem("resource-kind", f"`type` is {str(resource.get('type'))[:40]!r}, not 'table'",
+                             file=DESCRIPTOR, table=name))
+    view = registry.views.get(name)
+    expected = view.derived_from if view is not None else None
+    declared = resource.get(DERIVED_FROM)
+    if declared != expected:
+        said = "it has none" if DERIVED_FROM not in resource else f"it says {str(declared)[:120]}"
+        wanted = f"a view derived from {expected}" if expected is not None else "a table, derived from nothing"
+        found.append(Problem("resource-kind", f"`{DERIVED_FROM}`: the registry makes it {wanted}; {said}",
+                             file=DESCRIPTOR, table=name))
+    return found
+
+
 def _read_tables(source: PackageSource, registry: Registry, problems: list[Problem],
                  gate: SanitisedCopy | None) -> dict[str, pd.DataFrame]:
     resources = source.resources()
@@ -200,6 +218,7 @@ def _read_tables(source: PackageSource, registry: Registry, problems: list[Probl
         resource = resources.get(table.name)
         if resource is None:
             continue
+        problems.extend(_kind_problems(registry, table.name, resource))
         schema = table_schema(table)
         if isinstance(resource.get("schema"), dict) and resource["schema"] != schema:
             problems.append(Problem("schema-mismatch", "schema differs from the registry (stale or edited descriptor)",
