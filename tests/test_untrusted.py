@@ -172,6 +172,26 @@ def _large_cell(text: str) -> str:
     return f"{header}\n{'x' * (limits.MAX_CSV_CELL_BYTES + 1)}{rest}"  # in the first row's id, never quoted
 
 
+# The review's 450-byte CITATION.cff: nine levels of nine aliases (`validate` checked only its hash, then the
+# workbook's yaml.safe_load took 27 s and 1.56 GB).
+ALIAS_BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True))
+
+
+def _citation_as(text: str):
+    """CITATION.cff replaced, its size and hash declared again in generated_files."""
+    def apply(root: Path) -> None:
+        import hashlib
+
+        data = text.encode("utf-8")
+        (root / "CITATION.cff").write_bytes(data)
+        package = _descriptor(root)
+        entry = next(e for e in package["generated_files"] if e["path"] == "CITATION.cff")
+        entry.update(bytes=len(data), hash=f"sha256:{hashlib.sha256(data).hexdigest()}")
+        _write(root, package)
+    return apply
+
+
 # (kind, attack on a copy of the package folder, the code `validate` must report)
 FOLDER_ATTACKS = [
     ("top level a list", _raw(b"[1, 2]"), "descriptor-shape"),
@@ -221,6 +241,8 @@ FOLDER_ATTACKS = [
      "csv-cell-too-large"),
     ("CSV cell over the limit", _csv_as(_large_cell), "csv-cell-too-large"),
     ("CITATION.cff edited", _edit_file("CITATION.cff", same_size=False), "size-mismatch"),
+    ("CITATION.cff an alias bomb", _citation_as(ALIAS_BOMB), "yaml-unreadable"),
+    ("CITATION.cff nested 10,000 deep", _citation_as("a: " + "[" * 10_000 + "]" * 10_000), "yaml-unreadable"),
     ("generated chart edited, same size", _edit_file("docs/charts/timeline.svg", same_size=True), "hash-mismatch"),
 ]
 
@@ -283,6 +305,24 @@ def test_describe_on_a_malformed_schema_gives_the_loaders_clear_error(package, k
         with pytest.raises(DataPackageError) as caught:
             load("quotes", package)
         assert caught.value.code == code
+
+
+def test_the_workbook_reads_citation_cff_through_the_bounded_reader(package, tmp_path):
+    """An alias bomb in CITATION.cff (hash declared again) is refused at its first anchor, within a few MB."""
+    import tracemalloc
+
+    from belarus_china.publish.workbook import WorkbookError, write_workbook
+
+    assert len(ALIAS_BOMB) < 500
+    _citation_as(ALIAS_BOMB)(package)
+    tracemalloc.start()
+    try:
+        with pytest.raises(WorkbookError, match="yaml-alias"):
+            write_workbook(package, tmp_path / "book.xlsx")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 * limits.MIB, peak
 
 
 # --- no network, no read outside the package ------------------------------------------------------------

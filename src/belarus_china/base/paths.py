@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 DESCRIPTOR = "datapackage.json"
+CITATION = "CITATION.cff"  # YAML: read only through base/safe_yaml.py (it may come from anyone)
 _PACKAGE = Path(__file__).resolve().parent.parent  # src/belarus_china
 
 

@@ -236,6 +236,10 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
          "A CSV file's header has more columns than the limit; it is not parsed."),
         ("csv-cell-too-large", "CSV cell too large",
          "A CSV cell (of the header or of a row) is larger than the limit; the table is not checked further."),
+        ("yaml-unreadable", "Package YAML refused",
+         "A YAML file of the package (CITATION.cff) is not UTF-8 YAML, is larger than the curation file limit, or "
+         "holds what the bounded YAML reader refuses (anchors, aliases, merge keys, a key twice, deep nesting, a "
+         "value over the length limit); it is not parsed further."),
         ("zip-member-unreadable", "Zip member unreadable",
          "A zip member is encrypted, compressed with a method other than stored or deflate, or fails its CRC check."),
         ("zip-duplicate-member", "Duplicate zip member",
