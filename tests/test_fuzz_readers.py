@@ -10,11 +10,14 @@ Bounded for CI (the whole file in well under a minute): a few dozen examples eac
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import os
 import resource
 import struct
+import subprocess
+import sys
 import time
 
 import pyarrow as pa
@@ -210,6 +213,37 @@ def test_fuzzed_parquet_files_are_read_or_refused_with_our_error(memory_bound):
             assert read.num_rows == rows and read.column_names == table.column_names
 
     memory_bound(run)
+
+
+# Found by the Parquet fuzzer: a footer whose size-statistics histogram has the wrong length. pyarrow's
+# per-column metadata objects call std::terminate on it (the process aborts: no exception to catch); reading
+# the data reports it as an error. Written by pyarrow 26.0.1, a few footer bytes flipped.
+ABORTING_FOOTER = base64.b64decode(
+    "UEFSMRUAFagBFTQsFRoVABUGFQYcNgAoAnYyGAJ2MBERAAAAVBQCAAAAGgEBBgR2MAUGADEFBgAyBQbaEgAVABVoFWIsFRoVABUGFQYcNg4oAmE5GAJh"
+    "MRERAAAANDgCAAAAGgAFAAAABczMzAABDwRhMQUGADMFBkw1AgAAAGE3AgAAAGE5AwAAAGExMRUAFdwBFY4BLBUaFQAVBhUGHBgIDAAAAAAAAAAYCAAA"
+    "AAAAAAAAFgAoCAwAAAAAAAAAGAgAAAAAAAAAABERAAAAbhgCAAAAGgEADQERCQEWAQEAAwEFEAAAAAQACQEABQkHBAAGDQgABw0IAAgNCAAJDQgACg0I"
+    "PAsAAAAAAAAADAAAAAAAAAAVABVgFTQsFQ4VABUGFQYcNgAoAnYyGAJ2MBERAAAAMBQCAAAADgEBBgR2MQUGADIFBgAwBQZKEgAVABVSFUwsFQ4VABUG"
+    "FQYcNgYoA2ExORgDYTEzEREAAAApMAIAAAAOAAMAAAADMzMBBwRhMQ0HODUDAAAAYTE3AwAAAGExORUAFXwVXCwVDhUAFQYVBhwYCBMAAAAAAAAAGAgN"
+    "AAAAAAAAABYAKAgTAAAAAAAAABgIDQAAAAAAAAAREQAAAD4cAgAAAA4BDQAJAQAOCQcEAA8NCAAQDQgAEQ0IPBIAAAAAAAAAEwAAAAAAAAAVBBlsNQAY"
+    "BnNjaGVtYRUGABUMJQIYAmMwJQBMHAAAADUCGAJjMRUCFQZMPAAAADUEGARsaXN0FQIAFQwlAhgHZWxlbWVudCUATBwAAAAVBCUCGAJjMgAWKBksGTwm"
+    "ABwVDBklBgAZGAJjMBUCFhoW6AEWdCYIPDYAKAJ2MhgCdjAREQAZHBUAFQAVAgA8FjQZBhkmABoAAAAmABwVDBklBgAZOAJjMQRsaXN0B2VsZW1lbnQV"
+    "AhYaFqYBFqABJnw8Ng4oAmE5GAJhMRERABkcFQAVABUCADwWGhkmGgAZRg4AAAwAAAAmABwVBBklBgAZGAJjMhUCFhoW3gIWkAImnAI8GAgMAAAAAAAA"
+    "LhgIAAAAAAAAAAAWACgIDAAAAAAAAAAYCAAAAAAAAAAAEREAGRwVABUAFQIAPCkGGSYAGgAAABbsBRYaJggWpAQAGTwmABwVDBklBgAZGAJjMBUCFg4W"
+    "ngEWciasBDw2ACgCdjIYAnYwEREAGRwVABUAFQIAPBYcGQYZJgAOAAAAJgAcFQwZJQYAGTgCYzEEbGlzdAdlbGVtZW50FQIWDhaUARaOASaeBTw2BigD"
+    "YTE5GANhMTMREQAZHBUAFQAVAgA8FhgZJo8AGUYGAAAIAAAAJgAcFQQZJQYAGRgCYzIVAhYOFvoBFtoBJqwGPBgSEwAAAAAAAAAYCA0AAAAAAAAAFgAo"
+    "CBMAAAAAAAAAGAgNAAAAAAAAABERABkcFQAVABUCADwpSRkmAA4AAAAWrAQWDiasBBbaAwAoIHBhcnF1ZXQtY3BwLWFycm93IHZlcnNpb24gMjYuMC4x"
+    "GTwcAAAcAAAcAAAAdAIAAFBBUjE=")
+
+
+def test_a_footer_that_aborts_pyarrows_metadata_objects_is_an_error_not_an_abort(tmp_path):
+    path = tmp_path / "aborting.parquet"
+    path.write_bytes(ABORTING_FOOTER)
+    code = ("import sys; from pathlib import Path; from belarus_china.base.bounded_parquet import read_parquet\n"
+            "from belarus_china.base.safe_files import PackageFileError\n"
+            "try:\n    read_parquet(Path(sys.argv[1]).read_bytes(), 'aborting.parquet')\n"
+            "except PackageFileError as exc:\n    print(exc.code)\n")
+    run = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout.strip() == "parquet-unreadable", (run.returncode, run.stderr[-2000:])
 
 
 # --- YAML --------------------------------------------------------------------------------------------

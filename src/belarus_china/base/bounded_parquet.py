@@ -1,5 +1,5 @@
 """Reading an untrusted Parquet file within the limits: its footer is checked before any column is
-decompressed (rows, uncompressed size, values), its text is read still dictionary-encoded and its decoded
+decompressed (rows, uncompressed size), its text is read still dictionary-encoded and its decoded
 size counted before it is expanded, and every failure of the reader is a PackageFileError.
 
 The footer's uncompressed size does not count what a dictionary expands to: one 1,000-character string
@@ -17,24 +17,15 @@ import pyarrow.parquet as pq
 from .limits import MAX_PARQUET_UNCOMPRESSED_BYTES, MAX_TABLE_ROWS, size_text
 from .safe_files import PackageFileError
 
-# Bytes a decoded value of each physical type takes at least (a text value: its 4-byte offset or index).
-_WIDTH = {"BOOLEAN": 1, "INT32": 4, "INT64": 8, "INT96": 12, "FLOAT": 4, "DOUBLE": 8, "BYTE_ARRAY": 4}
 _ERRORS = (pa.ArrowException, OSError, ValueError, TypeError, IndexError, KeyError, OverflowError)
 
 
 def _footer_bytes(meta: pq.FileMetaData) -> int:
-    """The column data once decompressed, as the footer declares it; and the values it declares (a list
-    column's values are not bounded by its rows, and a run of repeated values compresses to a few bytes),
-    counted at their decoded width: the larger of the two."""
-    declared = values = 0
-    for g in range(meta.num_row_groups):
-        group = meta.row_group(g)
-        for c in range(meta.num_columns):
-            column = group.column(c)
-            declared += column.total_uncompressed_size
-            width = _WIDTH.get(column.physical_type) or max(1, meta.schema.column(c).length or 1)
-            values += column.num_values * width
-    return max(declared, values)
+    """The column data once decompressed, as the footer declares it: each row group's total. Read from the row
+    groups only: pyarrow's per-column metadata objects abort the whole process (std::terminate, not an exception)
+    on some damaged footers (a size-statistics histogram of the wrong length, found by tests/test_fuzz_readers.py),
+    while reading the data reports the same damage as an error."""
+    return sum(meta.row_group(g).total_byte_size for g in range(meta.num_row_groups))
 
 
 def _text_columns(parquet: pq.ParquetFile) -> list[str]:
@@ -62,7 +53,7 @@ def _decoded_bytes(array: pa.Array) -> int:
 
 def read_parquet(data: bytes, label: str) -> pa.Table:
     """The table in `data` (already size- and hash-checked), refused before decompression when its footer
-    declares more rows, or more bytes or values than the limits, and before its text is decoded when that
+    declares more rows or more bytes than the limits, and before its text is decoded when that
     would take more than the limit."""
     limit = f"the limit of {size_text(MAX_PARQUET_UNCOMPRESSED_BYTES)}; it is not read"
     try:
