@@ -683,14 +683,15 @@ def _dictionary_bomb(root: Path, registry, table: str, column: str, rows: int = 
 def test_a_parquet_dictionary_bomb_is_refused_before_it_is_decoded(package, registry, table, column):
     """Under 1 MB on disk, 2 GB once each index is replaced by its 1,000-character value: the footer's
     uncompressed size (which does not count that) is within the limit, the decoded size is not. Before, `validate`
-    took 3.17 GB on the sources bomb (and `load`, `diff` and `serve` read through the same function); now the text
-    is counted still encoded and refused before it is decoded, within a generous 300 MB of extra peak memory."""
+    took 3.17 GB on the sources bomb, `load` 42 s and 3.1 GB (`diff` and `serve` read through the same function);
+    now the text is counted still encoded and refused before it is decoded: about 2 s and 260 MB for `load` (the
+    2,000,000 indices of every text column, most of them empty), bounded here at 800 MB."""
     assert _dictionary_bomb(package, registry, table, column) < 1_000_000
     for command in ("load-" + table, "validate"):
         outcome = measured(command, package)
         assert outcome["result"] == ["parquet-too-large"] or (
             command == "validate" and "parquet-too-large" in outcome["result"]), outcome
-        assert outcome["extra_mb"] < 300, outcome
+        assert outcome["extra_mb"] < 800, outcome
 
 
 def test_a_parquet_file_of_the_wrong_types_is_a_report_for_load_and_diff(package, clean, registry):
