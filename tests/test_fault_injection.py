@@ -224,6 +224,10 @@ CORRUPTIONS = [
     ("negative value", _set("trade_figures", "value", -5.0), "minimum", "trade_figures"),
     ("absurd value", _set("trade_figures", "value", 1e15), "maximum", "trade_figures"),
     ("wrong ISO country code", _set("visits", "host_country", "XXX"), "country-code", "visits"),
+    # the characters the build refuses in curated text, refused in a package's text too (the review: validated)
+    ("right-to-left override in a text", _set("quotes", "notes", "paid \u202e01$"), "unsafe-character", "quotes"),
+    ("NUL in a text", _set("actors", "notes", "before\x00after"), "unsafe-character", "actors"),
+    ("terminal escape in a text", _set("visits", "notes", "\x1b[2Jcleared"), "unsafe-character", "visits"),
     ("pattern broken in an id", _set("actors", "actor_id", "Xi Jinping"), "pattern", "actors"),
     ("excerpt shifted by one character", shift_excerpt, "excerpt-mismatch", "evidence"),
     ("excerpt text changed", _change_excerpt_text, "excerpt-mismatch", "evidence"),

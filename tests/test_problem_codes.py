@@ -58,6 +58,7 @@ OTHER_TESTS = {"raw-file-unlisted": "test_foundation.test_build_names_a_missing_
                "curation-file-exists": "test_adding_a_document.test_add_refuses_to_overwrite_a_curation_file",
                "frictionless": "test_fault_injection.test_an_error_only_frictionless_sees_is_reported_with_its_code",
                "zip-too-large": "test_untrusted.test_zip_bombs_are_refused_in_under_a_second_and_200_mb",
+               "parquet-too-large": "test_untrusted.test_a_parquet_dictionary_bomb_is_refused_before_it_is_decoded",
                "build-locked": "test_crash_safety.test_a_second_build_refuses_with_a_clear_message_while_the_lock_is_held",
                "unknown-published-file": "test_crash_safety.test_a_file_the_build_did_not_make_stops_it_and_is_kept",
                "write-failed": "test_crash_safety.test_a_full_disk_changes_nothing_and_is_reported_without_a_traceback",

@@ -30,6 +30,7 @@ from belarus_china.loader import load, tables
 from belarus_china.publish.sqlite import ExportError
 
 PACKAGE_FILES = ("datapackage.json", "CITATION.cff", "datasets", "docs", "raw")
+QUOTES_CSV = "datasets/csv/quotes.csv"
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +152,46 @@ def _edit_file(relative: str, same_size: bool):
     return apply
 
 
+def _csv_as(make):
+    """quotes.csv replaced by make(its text), its size and hash declared again (the careless editor's tool)."""
+    def apply(root: Path) -> None:
+        path = root / QUOTES_CSV
+        path.write_text(make(path.read_text(encoding="utf-8")), encoding="utf-8")
+        rehash(root)
+    return apply
+
+
+def _wide(text: str) -> str:
+    """60,000 columns, every one named twice (the review's: 20,000 took 223 s, 60,000 did not finish)."""
+    header = ",".join(f"c{i % 30_000}" for i in range(60_000))
+    return header + "\n" + ",".join("x" for _ in range(60_000)) + "\n"
+
+
+def _large_cell(text: str) -> str:
+    header, rest = text.split("\n", 1)
+    return f"{header}\n{'x' * (limits.MAX_CSV_CELL_BYTES + 1)}{rest}"  # in the first row's id, never quoted
+
+
+# The review's 450-byte CITATION.cff: nine levels of nine aliases (`validate` checked only its hash, then the
+# workbook's yaml.safe_load took 27 s and 1.56 GB).
+ALIAS_BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True))
+
+
+def _citation_as(text: str):
+    """CITATION.cff replaced, its size and hash declared again in generated_files."""
+    def apply(root: Path) -> None:
+        import hashlib
+
+        data = text.encode("utf-8")
+        (root / "CITATION.cff").write_bytes(data)
+        package = _descriptor(root)
+        entry = next(e for e in package["generated_files"] if e["path"] == "CITATION.cff")
+        entry.update(bytes=len(data), hash=f"sha256:{hashlib.sha256(data).hexdigest()}")
+        _write(root, package)
+    return apply
+
+
 # (kind, attack on a copy of the package folder, the code `validate` must report)
 FOLDER_ATTACKS = [
     ("top level a list", _raw(b"[1, 2]"), "descriptor-shape"),
@@ -191,7 +232,17 @@ FOLDER_ATTACKS = [
     ("raw document a FIFO", _replace_file("raw/002_c5e2ce6a28da5d25.txt", lambda root, path: os.mkfifo(path)),
      "raw-file-not-regular"),
     ("generated document deleted", lambda root: (root / "docs/codebook.md").unlink(), "file-missing"),
+    ("derivedFrom on a table", _set_quotes(derivedFrom=5), "resource-kind"),
+    ("type file on a table", _set_quotes(type="file"), "resource-kind"),
+    ("a view without derivedFrom", _edit(lambda p: next(r for r in p["resources"] if r["name"] == "timeline").pop(
+        "derivedFrom")), "resource-kind"),
+    ("CSV of 60,000 columns", _csv_as(_wide), "csv-too-many-columns"),
+    ("CSV header cell over the limit", _csv_as(lambda text: "x" * (limits.MAX_CSV_CELL_BYTES + 1) + text),
+     "csv-cell-too-large"),
+    ("CSV cell over the limit", _csv_as(_large_cell), "csv-cell-too-large"),
     ("CITATION.cff edited", _edit_file("CITATION.cff", same_size=False), "size-mismatch"),
+    ("CITATION.cff an alias bomb", _citation_as(ALIAS_BOMB), "yaml-unreadable"),
+    ("CITATION.cff nested 10,000 deep", _citation_as("a: " + "[" * 10_000 + "]" * 10_000), "yaml-unreadable"),
     ("generated chart edited, same size", _edit_file("docs/charts/timeline.svg", same_size=True), "hash-mismatch"),
 ]
 
@@ -222,6 +273,56 @@ def test_a_package_with_every_attack_refused_names_them_all(package, registry):
             attack(package)
     codes = {p.code for p in validate_package(package, registry, use_frictionless=False)}
     assert {"remote-reference", "file-missing", "file-not-regular"} <= codes
+
+
+def _first_field(**values):
+    return _edit(lambda package: _quotes(package)["schema"]["fields"][0].update(values))
+
+
+MALFORMED_SCHEMAS = [
+    ("fields a list of names", _edit(lambda p: _quotes(p)["schema"].update(fields=["quote_id"])), "descriptor-shape"),
+    ("constraints a list", _first_field(constraints=[]), "descriptor-shape"),
+    ("categories a number", _first_field(categories=5), "descriptor-shape"),
+    ("categories objects without a value", _first_field(categories=[{"label": "x"}]), "descriptor-shape"),
+    ("derivedFrom a number", _set_quotes(derivedFrom=5), "descriptor-shape"),
+    ("categories plain values", _first_field(categories=["x"]), None),
+]
+
+
+@pytest.mark.parametrize("kind, attack, code", MALFORMED_SCHEMAS, ids=[a[0] for a in MALFORMED_SCHEMAS])
+def test_describe_on_a_malformed_schema_gives_the_loaders_clear_error(package, kind, attack, code):
+    """describe() used to raise AttributeError or TypeError on these, where load() named the problem."""
+    from belarus_china.loader import describe
+
+    attack(package)
+    if code is None:  # a list of values is read as values without labels
+        assert describe("quotes", package)["column"].iloc[0] == "quote_id"
+        return
+    with pytest.raises(DataPackageError) as caught:
+        describe("quotes", package)
+    assert caught.value.code == code and "table 'quotes'" in str(caught.value)
+    if kind != "derivedFrom a number":  # load() does not read derivedFrom (validate reports it: resource-kind)
+        with pytest.raises(DataPackageError) as caught:
+            load("quotes", package)
+        assert caught.value.code == code
+
+
+def test_the_workbook_reads_citation_cff_through_the_bounded_reader(package, tmp_path):
+    """An alias bomb in CITATION.cff (hash declared again) is refused at its first anchor, within a few MB."""
+    import tracemalloc
+
+    from belarus_china.publish.workbook import WorkbookError, write_workbook
+
+    assert len(ALIAS_BOMB) < 500
+    _citation_as(ALIAS_BOMB)(package)
+    tracemalloc.start()
+    try:
+        with pytest.raises(WorkbookError, match="yaml-alias"):
+            write_workbook(package, tmp_path / "book.xlsx")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 * limits.MIB, peak
 
 
 # --- no network, no read outside the package ------------------------------------------------------------
@@ -363,7 +464,7 @@ try:
     if sys.argv[1] == "validate":
         result = sorted({p.code for p in validate_package(Path(sys.argv[2]), use_frictionless=False)}) or ["valid"]
     else:
-        bc.load("quotes", package=sys.argv[2])
+        bc.load(sys.argv[1].partition("-")[2] or "quotes", package=sys.argv[2])
         result = ["ok"]
 except bc.DataPackageError as exc:
     result = [exc.code]
@@ -427,6 +528,34 @@ def test_zip_bombs_are_refused_in_under_a_second_and_200_mb(clean, names, tmp_pa
         assert outcome["seconds"] < allowed and outcome["extra_mb"] < 200, outcome
 
 
+def test_a_zip64_record_where_zipfile_looks_cannot_bypass_the_directory_limit(tmp_path):
+    """The review's bypass: the ordinary end record declares one entry, the zip64 record just before the locator
+    (which Python 3.11's zipfile reads) declares 1,000,000 (a 44 MB directory), and the locator's offset (which
+    the check used to follow) points at none. Before, zipfile parsed the whole directory first (at 500,000
+    entries: 6.5 s and 206 MB of extra peak memory; the review's 141 MB zip: 43 s and 1.24 GB); now it is refused
+    from its end records, as the README promises (under a second and 200 MB; bounded generously here)."""
+    archive = zips.zip64_directory_bomb(tmp_path / "zip64.zip", 1_000_000)
+    for command in ("load", "validate"):
+        outcome = measured(command, archive)
+        assert outcome["result"] == ["zip-too-many-members"], outcome
+        assert outcome["extra_mb"] < 200 and outcome["seconds"] < 10, outcome
+
+
+def test_a_zip64_record_is_checked_before_zipfile_reads_the_directory(tmp_path, monkeypatch):
+    """The same records without the directory behind them: refused before zipfile parses anything."""
+    import zipfile
+
+    def never(self):
+        raise AssertionError("zipfile read the central directory of a zip over the limits")
+
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", never)
+    archive = zips.zip64_directory_bomb(tmp_path / "zip64.zip", limits.MAX_ZIP_MEMBERS + 1, directory=False)
+    assert archive.stat().st_size < 200
+    with pytest.raises(DataPackageError) as caught:
+        load("quotes", archive)
+    assert caught.value.code == "zip-too-many-members" and "10,001 entries" in str(caught.value)
+
+
 def test_a_member_the_descriptor_does_not_name_is_never_read(clean, names, tmp_path):
     """A 512 MiB member nobody references (under the total limit): the package is valid, and it costs nothing."""
     unnamed = zips.bomb("extra/unreferenced.bin", 512 * limits.MIB)
@@ -478,8 +607,6 @@ def _no_descriptor(clean: Path, names: list[str]) -> list[zips.Member]:
     return [m for m in _members(clean, names) if m.name != "datapackage.json"]
 
 
-QUOTES_CSV = "datasets/csv/quotes.csv"
-
 # (kind, the zip's members, the code `validate` reports, or "valid")
 ZIP_ATTACKS = [
     ("folder entries, as zip -r writes them", _folder_entries, "valid"),
@@ -527,6 +654,44 @@ def _retype(root: Path, registry) -> None:
     index = table.schema.get_field_index("said_date")
     pq.write_table(table.set_column(index, "said_date", table.column("said_date").cast(pa.string())), path)
     rehash(root)
+
+
+def _dictionary_bomb(root: Path, registry, table: str, column: str, rows: int = 2_000_000) -> int:
+    """The review's bomb: the table's Parquet file replaced by one whose `column` holds one 1,000-character value
+    in every row (a list column: a one-item list), dictionary-encoded; every other column empty. Written from a
+    dictionary array (nothing is expanded here) and without the Arrow schema, so the file declares a plain
+    text column. Returns the file's size."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from belarus_china.base.codec import arrow_schema
+    from belarus_china.contract.registry import table_schema
+
+    schema = arrow_schema(table_schema(registry[table]))
+    value = pa.DictionaryArray.from_arrays(pa.array(np.zeros(rows, dtype=np.int32)), pa.array(["x" * 1000]))
+    if pa.types.is_list(schema.field(column).type):
+        value = pa.ListArray.from_arrays(pa.array(np.arange(rows + 1, dtype=np.int32)), value)
+    columns = [value if f.name == column else pa.nulls(rows, f.type) for f in schema]
+    path = root / f"datasets/parquet/{table}.parquet"
+    pq.write_table(pa.table(columns, names=schema.names), path, store_schema=False)
+    rehash(root)
+    return path.stat().st_size
+
+
+@pytest.mark.parametrize("table, column", [("sources", "title"), ("evidence", "supports")])
+def test_a_parquet_dictionary_bomb_is_refused_before_it_is_decoded(package, registry, table, column):
+    """Under 1 MB on disk, 2 GB once each index is replaced by its 1,000-character value: the footer's
+    uncompressed size (which does not count that) is within the limit, the decoded size is not. Before, `validate`
+    took 3.17 GB on the sources bomb, `load` 42 s and 3.1 GB (`diff` and `serve` read through the same function);
+    now the text is counted still encoded and refused before it is decoded: about 2 s and 260 MB for `load` (the
+    2,000,000 indices of every text column, most of them empty), bounded here at 800 MB."""
+    assert _dictionary_bomb(package, registry, table, column) < 1_000_000
+    for command in ("load-" + table, "validate"):
+        outcome = measured(command, package)
+        assert outcome["result"] == ["parquet-too-large"] or (
+            command == "validate" and "parquet-too-large" in outcome["result"]), outcome
+        assert outcome["extra_mb"] < 800, outcome
 
 
 def test_a_parquet_file_of_the_wrong_types_is_a_report_for_load_and_diff(package, clean, registry):

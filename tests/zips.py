@@ -88,3 +88,23 @@ def package_names(package: Path) -> list[str]:
     for folder in ("datasets", "docs", "raw"):
         names += sorted(str(p.relative_to(package)) for p in (package / folder).rglob("*") if p.is_file())
     return names
+
+
+def zip64_directory_bomb(path: Path, entries: int, *, directory: bool = True) -> Path:
+    """A zip whose ordinary end record declares one small entry, while a zip64 end record placed just before
+    the zip64 locator (where Python 3.11's zipfile looks) declares `entries` entries; the locator's own offset
+    points at no zip64 record (where the standard says to look). With `directory`, the declared central
+    directory is really there (46 bytes an entry, empty names, built by repetition), so a reader that trusts
+    the ordinary record parses all of it; without, only the records are written (a few hundred bytes)."""
+    entry = struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 0x0314, 20, 0x800, 0, 0, 0x21, 0, 0, 0, 0, 0, 0, 0, 0,
+                        (stat.S_IFREG | 0o644) << 16, 0)
+    size = len(entry) * entries
+    body = entry * entries if directory else b""
+    start = 0  # the directory starts the file: no member data is needed to show the cost of reading it
+    record = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, entries, entries, size, start)
+    record_at = start + size
+    locator_at = record_at + len(record)
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, locator_at, 1)  # pointing at itself, not at a zip64 record
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 1, 1, len(entry), record_at - len(entry), 0)
+    path.write_bytes(body + record + locator + end)
+    return path

@@ -43,6 +43,29 @@ def tables(package: str | Path | None = None) -> list[str]:
         source.close()
 
 
+def _category_problem(field: dict) -> str | None:
+    """Table Schema's `categories`: a list of values, or of objects with a `value` and an optional `label`."""
+    categories = field.get("categories")
+    if categories is None:
+        return None
+    if isinstance(categories, list) and all(
+            isinstance(c, str) or (isinstance(c, dict) and isinstance(c.get("value"), str)
+                                   and isinstance(c.get("label", ""), str)) for c in categories):
+        return None
+    return f"field {field['name']!r}: its categories are not a list of values or of {{value, label}} objects"
+
+
+def _field_problem(field) -> str | None:
+    constraints = field.get("constraints", {}) if isinstance(field, dict) else None
+    enum = constraints.get("enum") if isinstance(constraints, dict) else None
+    if not isinstance(field, dict) or not isinstance(field.get("name"), str) or field.get("type") not in TYPE_NAMES:
+        return f"field {str(field)[:80]} is not an object with a name and one of the types {', '.join(TYPE_NAMES)}"
+    if not isinstance(constraints, dict) or (enum is not None and not (
+            isinstance(enum, list) and all(isinstance(v, str) for v in enum) and len(set(enum)) == len(enum))):
+        return f"field {field['name']!r}: its constraints (or enum) are malformed"
+    return _category_problem(field)
+
+
 def table_schema_of(resource: dict, name: str) -> dict:
     """The resource's Table Schema, checked to be one the type codec can apply (the descriptor is untrusted)."""
     schema = resource.get("schema")
@@ -51,25 +74,23 @@ def table_schema_of(resource: dict, name: str) -> dict:
     if not isinstance(fields, list) or not fields:
         problem = "its schema is not an object with a list of fields"
     else:
-        names = []
-        for field in fields:
-            constraints = field.get("constraints", {}) if isinstance(field, dict) else None
-            enum = constraints.get("enum") if isinstance(constraints, dict) else None
-            if not isinstance(field, dict) or not isinstance(field.get("name"), str) or field.get("type") not in TYPE_NAMES:
-                problem = f"field {str(field)[:80]} is not an object with a name and one of the types {', '.join(TYPE_NAMES)}"
-            elif not isinstance(constraints, dict) or (enum is not None and not (
-                    isinstance(enum, list) and all(isinstance(v, str) for v in enum) and len(set(enum)) == len(enum))):
-                problem = f"field {field['name']!r}: its constraints (or enum) are malformed"
-            else:
-                names.append(field["name"])
-                continue
-            break
-        if problem is None and len(set(names)) != len(names):
+        problem = next((found for found in map(_field_problem, fields) if found), None)
+        if problem is None and len({field["name"] for field in fields}) != len(fields):
             problem = "its schema names a field twice"
     if problem:
         raise DataPackageError(f"table {name!r}: {problem}", code="descriptor-shape")
     assert isinstance(schema, dict)
     return schema
+
+
+def derived_from(resource: dict, name: str) -> list[str] | None:
+    """The tables a view is made from (None for a table), checked to be a list of names."""
+    if DERIVED_FROM not in resource:
+        return None
+    tables = resource[DERIVED_FROM]
+    if not isinstance(tables, list) or not all(isinstance(t, str) for t in tables):
+        raise DataPackageError(f"table {name!r}: `{DERIVED_FROM}` is not a list of table names", code="descriptor-shape")
+    return tables
 
 
 def views(package: str | Path | None = None) -> list[str]:
@@ -150,19 +171,25 @@ def describe(name: str, package: str | Path | PackageSource | None = None) -> pd
     """The codebook entry of a table or view as a DataFrame, one row per column: its type, the dtype `load()`
     gives it, whether it is required, its description, unit and allowed values (`value: meaning; ...`).
     `.attrs` holds the table's title and description (and, for a view, the tables it is made from)."""
-    resource = _resource(open_package(package), name)
+    source = open_package(package)
+    try:
+        resource = _resource(source, name)
+        schema, tables = table_schema_of(resource, name), derived_from(resource, name)
+    finally:
+        if source is not package:
+            source.close()
     rows = []
-    for field in resource["schema"]["fields"]:
+    for field in schema["fields"]:
         constraints = field.get("constraints", {})
-        labels = {c["value"]: c.get("label", "") for c in field.get("categories", [])}
+        labels = {c["value"]: c.get("label", "") for c in field.get("categories", []) if isinstance(c, dict)}
         allowed = "; ".join(f"{value}: {labels.get(value, '')}".rstrip(": ") for value in constraints.get("enum", []))
         rows.append({"column": field["name"], "type": field["type"], "dtype": loader_description(field),
                      "required": bool(constraints.get("required")), "description": field.get("description", ""),
                      "unit": field.get("unit"), "allowed_values": allowed or None})
     frame = pd.DataFrame(rows, columns=["column", "type", "dtype", "required", "description", "unit", "allowed_values"])
     frame.attrs.update(table=name, title=resource.get("title", ""), description=resource.get("description", ""))
-    if DERIVED_FROM in resource:
-        frame.attrs["derived_from"] = list(resource[DERIVED_FROM])
+    if tables is not None:
+        frame.attrs["derived_from"] = list(tables)
     return frame
 
 

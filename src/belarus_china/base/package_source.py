@@ -70,35 +70,65 @@ _ZIP64_LOCATOR = struct.Struct("<4sLQL")
 _ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
 
 
+def _zip64_record(handle, offset: int, size: int) -> tuple[int, int] | None:
+    """(entries, directory bytes) of a zip64 end record at `offset`, if one is there."""
+    if not 0 <= offset <= size - _ZIP64_EOCD.size:
+        return None
+    handle.seek(offset)
+    record = handle.read(_ZIP64_EOCD.size)
+    if len(record) != _ZIP64_EOCD.size or record[:4] != b"PK\x06\x06":
+        return None
+    fields = _ZIP64_EOCD.unpack(record)
+    return fields[7], fields[8]
+
+
 def _directory_size(handle) -> tuple[int, int]:
     """(entries, central directory bytes) from the end records, read before zipfile parses the
-    directory (which it holds in memory whole, one object per entry)."""
+    directory (which it holds in memory whole, one object per entry).
+
+    Readers disagree on where the records are, and a hostile zip makes each reading say something else:
+    the end record is the last 22 bytes or the last signature in the tail, and its zip64 record is at the
+    offset the locator gives (the standard, newer Pythons) or just before the locator (older Pythons,
+    3.11's zipfile among them). Every reading is taken and the largest counts, so no reader is shown less
+    than the limits were checked against."""
     handle.seek(0, os.SEEK_END)
     size = handle.tell()
     tail_start = max(0, size - (_EOCD.size + 0xFFFF))
     handle.seek(tail_start)
     tail = handle.read()
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or len(tail) - at < _EOCD.size:
+    ends = {tail.rfind(b"PK\x05\x06")} - {-1}
+    if len(tail) >= _EOCD.size and tail[-_EOCD.size:][:4] == b"PK\x05\x06":
+        ends.add(len(tail) - _EOCD.size)
+    ends = {at for at in ends if len(tail) - at >= _EOCD.size}
+    if not ends:
         raise DataPackageError("not a valid zip: no end-of-central-directory record")
-    _, _, _, _, entries, directory, _, _ = _EOCD.unpack_from(tail, at)
-    if at >= _ZIP64_LOCATOR.size and tail[at - _ZIP64_LOCATOR.size: at - _ZIP64_LOCATOR.size + 4] == b"PK\x06\x07":
-        _, _, offset, _ = _ZIP64_LOCATOR.unpack_from(tail, at - _ZIP64_LOCATOR.size)
-        handle.seek(offset)
-        record = handle.read(_ZIP64_EOCD.size)
-        if len(record) == _ZIP64_EOCD.size and record[:4] == b"PK\x06\x06":
-            fields = _ZIP64_EOCD.unpack(record)
-            entries, directory = fields[7], fields[8]
+    readings = []
+    for at in ends:
+        _, _, _, _, entries, directory, _, _ = _EOCD.unpack_from(tail, at)
+        readings.append((entries, directory))
+        locator_at = tail_start + at - _ZIP64_LOCATOR.size
+        if locator_at < 0:
+            continue
+        handle.seek(locator_at)
+        locator = handle.read(_ZIP64_LOCATOR.size)
+        if len(locator) != _ZIP64_LOCATOR.size or locator[:4] != b"PK\x06\x07":
+            continue
+        _, _, offset, _ = _ZIP64_LOCATOR.unpack(locator)
+        for record_at in (offset, locator_at - _ZIP64_EOCD.size):
+            found = _zip64_record(handle, record_at, size)
+            if found is not None:
+                readings.append(found)
     handle.seek(0)
-    return entries, directory
+    return max(entries for entries, _ in readings), max(directory for _, directory in readings)
 
 
 def open_zip(handle, label: str) -> zipfile.ZipFile:
     """A ZipFile over `handle` after the member count, directory size, duplicate-name and total-size checks."""
     entries, directory = _directory_size(handle)
     if entries > MAX_ZIP_MEMBERS or directory > MAX_ZIP_DIRECTORY_BYTES:
-        raise DataPackageError(f"{label} holds {entries:,} entries ({directory:,} bytes of directory), more than the "
-                               f"limit of {MAX_ZIP_MEMBERS:,}; it is not opened", code="zip-too-many-members")
+        raise DataPackageError(f"{label} declares {entries:,} entries ({directory:,} bytes of directory), more than the "
+                               f"limits of {MAX_ZIP_MEMBERS:,} entries and {size_text(MAX_ZIP_DIRECTORY_BYTES)} of "
+                               "directory; it is not opened", code="zip-too-many-members")
     try:
         archive = zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 DESCRIPTOR = "datapackage.json"
 CROISSANT = "croissant.json"  # the Croissant 1.1 description beside it (publish/croissant.py)
+CITATION = "CITATION.cff"  # YAML: read only through base/safe_yaml.py (it may come from anyone)
 _PACKAGE = Path(__file__).resolve().parent.parent  # src/belarus_china
 
 

@@ -120,6 +120,9 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
         ("resource-missing", "Table missing from the descriptor", "A table of the registry has no resource in datapackage.json."),
         ("resource-unknown", "Resource not in the registry",
          "datapackage.json declares a resource the registry does not define."),
+        ("resource-kind", "Table or view differs from the registry",
+         "A resource's `type` is not `table`, or its `derivedFrom` is not the list of tables the registry makes it "
+         "from (present on a view, absent on a table): readers would take a table for a view, or a view for a table."),
         ("schema-mismatch", "Schema differs from the registry",
          "A resource's Table Schema is not the one the registry generates (a stale or edited descriptor)."),
         ("path-unsafe", "Unsafe resource path",
@@ -235,6 +238,17 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
         ("zip-too-many-members", "Too many zip members", "A zip holds more entries than the limit; it is not opened."),
         ("zip-too-large", "Zip too large when uncompressed",
          "The entries of a zip add up, uncompressed, to more than the limit (a decompression bomb); nothing is read."),
+        ("parquet-too-large", "Parquet file too large when decoded",
+         "A Parquet file's values, once each dictionary index is replaced by its value, would take more than the "
+         "limit (a dictionary bomb: a few distinct long values repeated many times); it is not decoded."),
+        ("csv-too-many-columns", "CSV file too wide",
+         "A CSV file's header has more columns than the limit; it is not parsed."),
+        ("csv-cell-too-large", "CSV cell too large",
+         "A CSV cell (of the header or of a row) is larger than the limit; the table is not checked further."),
+        ("yaml-unreadable", "Package YAML refused",
+         "A YAML file of the package (CITATION.cff) is not UTF-8 YAML, is larger than the curation file limit, or "
+         "holds what the bounded YAML reader refuses (anchors, aliases, merge keys, a key twice, deep nesting, a "
+         "value over the length limit); it is not parsed further."),
         ("zip-member-unreadable", "Zip member unreadable",
          "A zip member is encrypted, compressed with a method other than stored or deflate, or fails its CRC check."),
         ("zip-duplicate-member", "Duplicate zip member",

@@ -20,7 +20,7 @@ from pandera.errors import SchemaErrors
 
 from ..base.codec import codec_of, value_dtype
 from ..base.problems import CATALOGUE, Problem
-from .checks import DOMAIN_CHECKS, domain_check
+from .checks import DOMAIN_CHECKS, domain_check, no_unsafe_character
 from .frames import Rows
 from .provenance import check_provenance
 from .registry import Column, Registry, Table, table_schema
@@ -67,6 +67,8 @@ def _column_checks(table: Table, column: Column) -> list[pa.Check]:
                                error="a blank text is not a missing value: leave it empty"))
         checks.append(pa.Check(lambda s: s == s.str.strip(), name="outer-whitespace",
                                error="has leading or trailing white space"))
+        checks.append(pa.Check(no_unsafe_character, name="unsafe-character",
+                               error="holds a control or bidirectional formatting character"))
     if kind.is_list:
         checks.append(pa.Check(_per_distinct_value(_list_items_ok(table.list_delimiter)), name="list-item",
                                error=f"list items separated by {table.list_delimiter!r} must be non-empty"))

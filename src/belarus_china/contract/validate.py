@@ -12,22 +12,28 @@ The table rules (contract.rules) run once on the CSV frames, the same code the b
 
 from __future__ import annotations
 
+import csv as text_csv
+import io
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow
+import pyarrow.compute as pc
 from pyarrow import csv
 
 from ..base.bounded_parquet import read_parquet
 from ..base.codec import arrow_schema, frame_from_arrow, frame_from_strings, same_arrow_type, same_cells, same_column
 from ..base.journal import pending
-from ..base.package_source import DataPackageError, PackageSource, open_package, shape_problems
-from ..base.paths import DESCRIPTOR
+from ..base.limits import MAX_CSV_CELL_BYTES, MAX_CSV_COLUMNS, size_text
+from ..base.package_source import DERIVED_FROM, DataPackageError, PackageSource, open_package, shape_problems
+from ..base.paths import CITATION, DESCRIPTOR
 from ..base.problems import CATALOGUE, Problem
 from ..base.rawstore import MANIFEST, RAW_FOLDER, check_documents
 from ..base.safe_files import PackageFileError
+from ..base.safe_yaml import parse_yaml
 from .frictionless_gate import SanitisedCopy
 from .registry import Registry, Table, load_registry, table_schema
 from .rules import check_tables, record_ids
@@ -35,7 +41,7 @@ from .views import make_view, view_problems
 from .vocabulary import Sources
 
 
-def _csv_text(data: bytes, names: list[str]) -> pd.DataFrame:
+def _csv_table(data: bytes, names: list[str]) -> pyarrow.Table:
     """A CSV file's cells as text, exactly as written ("" stays ""): pyarrow's CSV reader (about 10× pandas'
     on these files), every registry column read as a string so that nothing is inferred ("NA" is Namibia,
     "007" keeps its zeros); a column the registry lacks is named as extra by `_typed`, whatever its type."""
@@ -44,16 +50,63 @@ def _csv_text(data: bytes, names: list[str]) -> pd.DataFrame:
         parse_options=csv.ParseOptions(newlines_in_values=True),  # an excerpt may span lines
         convert_options=csv.ConvertOptions(column_types=dict.fromkeys(names, pyarrow.string()),
                                            strings_can_be_null=False, quoted_strings_can_be_null=False))
-    return table.to_pandas(types_mapper={pyarrow.string(): pd.StringDtype()}.get)
+    return table
+
+
+def _header(data: bytes) -> list[str]:
+    """A CSV file's first record, read without pyarrow (which takes about 20 s to read a header of 60,000
+    columns)."""
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace", newline="")
+    return next(text_csv.reader(stream), [])
+
+
+def _csv_limits(data: bytes, table: str) -> Problem | None:
+    """A CSV file wider than the limit, or whose header holds a cell over the limit, is refused unparsed."""
+    file = f"datasets/csv/{table}.csv"
+    try:
+        header = _header(data)
+    except text_csv.Error as exc:
+        return Problem("csv-unreadable", f"unreadable CSV header: {exc}", file=file, table=table)
+    if len(header) > MAX_CSV_COLUMNS:
+        return Problem("csv-too-many-columns", f"its header has {len(header):,} columns, more than the limit of "
+                       f"{MAX_CSV_COLUMNS:,}; it is not read", file=file, table=table)
+    largest = max((len(name.encode("utf-8", "surrogatepass")) for name in header), default=0)
+    if largest > MAX_CSV_CELL_BYTES:
+        return Problem("csv-cell-too-large", f"a header cell of {largest:,} bytes, more than the limit of "
+                       f"{size_text(MAX_CSV_CELL_BYTES)}; it is not read", file=file, table=table)
+    return None
+
+
+def _large_cells(text: pyarrow.Table, table: str) -> list[Problem]:
+    """A cell over the size limit, per column (messages, regular expressions and reports stay bounded)."""
+    problems = []
+    for name, column in zip(text.column_names, text.columns, strict=True):
+        if not (pyarrow.types.is_string(column.type) or pyarrow.types.is_binary(column.type)) or len(column) == 0:
+            continue
+        largest = pc.max(pc.binary_length(column)).as_py() or 0
+        if largest > MAX_CSV_CELL_BYTES:
+            problems.append(Problem("csv-cell-too-large", f"a cell of {largest:,} bytes, more than the limit of "
+                                    f"{size_text(MAX_CSV_CELL_BYTES)}", file=f"datasets/csv/{table}.csv", table=table,
+                                    column=name[:200]))
+    return problems
 
 
 def _read_csv(data: bytes, table: str, schema: dict, problems: list[Problem]) -> pd.DataFrame | None:
+    refused = _csv_limits(data, table)
+    if refused is not None:
+        problems.append(refused)
+        return None
     try:
-        text = _csv_text(data, [f["name"] for f in schema["fields"]])
+        arrow = _csv_table(data, [f["name"] for f in schema["fields"]])
     except (pyarrow.ArrowInvalid, ValueError, UnicodeDecodeError) as exc:
         problems.append(Problem("csv-unreadable", f"unreadable CSV: {exc}", file=f"datasets/csv/{table}.csv",
                                 table=table))
         return None
+    large = _large_cells(arrow, table)
+    if large:
+        problems.extend(large)
+        return None
+    text = arrow.to_pandas(types_mapper={pyarrow.string(): pd.StringDtype()}.get)
     return _typed(text, table, schema, problems, "csv")
 
 
@@ -62,7 +115,7 @@ def _typed(text: pd.DataFrame, table: str, schema: dict, problems: list[Problem]
     if list(text.columns) != expected:
         missing = [c for c in expected if c not in text.columns]
         extra = [c for c in text.columns if c not in expected]
-        twice = sorted({c for c in text.columns if list(text.columns).count(c) > 1})
+        twice = sorted(c for c, n in Counter(text.columns).items() if n > 1)  # linear: a header may be wide
         detail = "; ".join(part for part in (f"missing {missing}" if missing else "", f"extra {extra}" if extra else "",
                                              f"named twice {twice}" if twice else "") if part)
         problems.append(Problem("columns-mismatch", f"columns differ from the registry: {detail or 'order differs'}",
@@ -135,6 +188,24 @@ def _raw_problems(source: PackageSource) -> list[Problem]:
                            lambda name: source.read_member(f"{RAW_FOLDER}/{name}"))
 
 
+def _kind_problems(registry: Registry, name: str, resource: dict) -> list[Problem]:
+    """A resource is a table, and names the tables it is derived from exactly when the registry makes it as a
+    view: otherwise `tables()`, the workbook and serve would take a table for a view or a view for a table."""
+    found = []
+    if resource.get("type") != "table":
+        found.append(Problem("resource-kind", f"`type` is {str(resource.get('type'))[:40]!r}, not 'table'",
+                             file=DESCRIPTOR, table=name))
+    view = registry.views.get(name)
+    expected = view.derived_from if view is not None else None
+    declared = resource.get(DERIVED_FROM)
+    if declared != expected:
+        said = "it has none" if DERIVED_FROM not in resource else f"it says {str(declared)[:120]}"
+        wanted = f"a view derived from {expected}" if expected is not None else "a table, derived from nothing"
+        found.append(Problem("resource-kind", f"`{DERIVED_FROM}`: the registry makes it {wanted}; {said}",
+                             file=DESCRIPTOR, table=name))
+    return found
+
+
 def _read_tables(source: PackageSource, registry: Registry, problems: list[Problem],
                  gate: SanitisedCopy | None) -> dict[str, pd.DataFrame]:
     resources = source.resources()
@@ -148,6 +219,7 @@ def _read_tables(source: PackageSource, registry: Registry, problems: list[Probl
         resource = resources.get(table.name)
         if resource is None:
             continue
+        problems.extend(_kind_problems(registry, table.name, resource))
         schema = table_schema(table)
         if isinstance(resource.get("schema"), dict) and resource["schema"] != schema:
             problems.append(Problem("schema-mismatch", "schema differs from the registry (stale or edited descriptor)",
@@ -197,7 +269,9 @@ def _generated_problems(source: PackageSource) -> list[Problem]:
         if not isinstance(entry, dict):
             continue  # reported as descriptor-shape
         try:
-            source.read(entry)
+            data = source.read(entry)
+            if entry.get("path") == CITATION:  # YAML that the workbook reads: through the bounded reader only
+                parse_yaml(data, CITATION)
         except PackageFileError as exc:
             path = entry.get("path")
             problems.append(Problem(exc.code, str(exc), file=path if isinstance(path, str) else DESCRIPTOR))

@@ -25,15 +25,15 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from ..base.codec import spreadsheet_cell
 from ..base.package_source import PackageSource, open_package
-from ..base.paths import DESCRIPTOR
+from ..base.paths import CITATION, DESCRIPTOR
+from ..base.safe_files import PackageFileError
+from ..base.safe_yaml import parse_yaml
 from ..loader import describe, load_from
 
 README_SHEET = "README"
-CITATION = "CITATION.cff"
 FIXED_TIME = datetime(1980, 1, 1)       # when the package names no release date
 MAX_WIDTH, MIN_WIDTH = 60, 8            # column widths, in characters
 EXCEL_CELL_LIMIT = 32767                # characters in one cell
@@ -64,7 +64,10 @@ def _citation(source: PackageSource) -> dict:
     """CITATION.cff of the package when it carries one (a checkout, a release zip), else {}."""
     if not source.has_member(CITATION):
         return {}
-    loaded = yaml.safe_load(source.read_member(CITATION).decode("utf-8"))
+    try:  # untrusted YAML: the bounded reader (no aliases, depth and size limits), every value text
+        loaded = parse_yaml(source.read_member(CITATION), CITATION)
+    except PackageFileError as exc:
+        raise WorkbookError(f"{CITATION}: {exc} [{exc.code}]") from None
     return loaded if isinstance(loaded, dict) else {}
 
 
