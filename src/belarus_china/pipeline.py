@@ -167,14 +167,10 @@ def audit_report(root: Path) -> tuple[str, bool]:
     return report_table(candidates, list(assembled.texts)), not any(c.status == "uncovered" for c in candidates)
 
 
-def generated_files(root: Path, registry: Registry, frames, candidates, views=None) -> dict[str, bytes]:
-    """Everything the build publishes besides the tables: documentation, charts, citation, the evidence
-    viewer and the evidence as Web Annotations."""
-    return dict(generate(root, registry, frames, candidates, views))
-
-
 def generate(root: Path, registry: Registry, frames, candidates, views=None) -> Iterator[tuple[str, bytes]]:
-    """The generated files one at a time, (path, bytes): the build writes each before the next is rendered."""
+    """Everything the build publishes besides the tables (documentation, charts, citation, the evidence
+    viewer and the evidence as Web Annotations), one file at a time, (path, bytes): the build writes each
+    before the next is rendered."""
     package_version = version(root)
     metadata = package_metadata(root, frames)
     texts = {
