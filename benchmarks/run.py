@@ -112,7 +112,7 @@ def child_build(root: str, no_docs: bool) -> None:
     if no_docs:
         # Leave out the two generated documents whose cost grows fastest, the datasheet and the README
         # charts (see RESULTS.md); the codebook, coverage report and CITATION.cff are still written.
-        pipeline.charts.render = lambda frames, finest: {}
+        pipeline.charts.render = lambda frames, caption, registry: {}
         pipeline.docs.datasheet = lambda *args, **kwargs: "(left out by benchmarks/run.py --no-docs)\n"
 
     marks: list[tuple[str, float]] = []

@@ -182,7 +182,7 @@ def generate(root: Path, registry: Registry, frames, candidates, views=None) -> 
     }
     for name, render in texts.items():
         yield name, render().encode("utf-8")
-    yield from charts.render(frames, chart_caption(metadata['name'], package_version)).items()
+    yield from charts.render(frames, chart_caption(metadata['name'], package_version), registry).items()
     raw = {path: read_text(root / path) for path in frames[Sources.table][Sources.raw_path]}
     yield from viewer.render_files(registry, frames, raw)      # docs/sources/: the evidence viewer
     yield from web_annotations.render_files(registry, frames, raw, metadata)  # docs/annotations/: W3C Web Annotations
