@@ -25,7 +25,7 @@ from .frames import Rows
 from .provenance import check_provenance
 from .registry import Column, Registry, Table, table_schema
 from .vocabulary import Evidence, Inferences, RenamedIds, Sources
-from .windows import check_windows
+from .windows import check_window_order, check_windows
 
 # pandera's built-in check names -> our problem codes (our own checks are named by their codes).
 _PANDERA_CODES = {
@@ -94,8 +94,6 @@ def _row_check_columns(table: Table) -> dict[str, str]:
     columns = {}
     if table.ordered:
         columns["date-order"] = table.ordered[1]
-    if table.window:
-        columns["window-order"] = table.window.latest
     return columns
 
 
@@ -105,10 +103,6 @@ def _row_checks(table: Table) -> list[pa.Check]:
         first, second = table.ordered
         checks.append(pa.Check(lambda df: df[first].isna() | df[second].isna() | (df[second] >= df[first]),
                                name="date-order", error=f"{second} is before {first}"))
-    if table.window:
-        low, high = table.window.earliest, table.window.latest
-        checks.append(pa.Check(lambda df: df[low].isna() | df[high].isna() | (df[high] >= df[low]), name="window-order",
-                               error=f"{high} is before {low}"))
     return checks
 
 
@@ -207,6 +201,7 @@ def check_tables(registry: Registry, frames: dict[str, pd.DataFrame], texts: dic
     problems.extend(_check_together(registry, frames, ids))
     problems.extend(_check_event_codes(registry, frames, ids))
     rows = Rows(frames)  # shared: both walk the same tables row by row
+    problems.extend(check_window_order(registry, frames, ids))
     problems.extend(check_windows(registry, frames, ids, rows))
     problems.extend(check_provenance(registry, frames, texts, ids, rows))
     problems.extend(_check_translations(registry, frames, ids))

@@ -201,8 +201,7 @@ class _Assembly:
         words = values.get(role.words)
         low, high = values.get(role.earliest), values.get(role.latest)
         if low and high and low > high:
-            self.problem("window-order", record, role.earliest, f"{low} is after {role.latest} {high}")
-            return None
+            return None  # no window to read: the bounds stay as curated, and the contract reports their order
         given = Window(low, high)
         window = None
         if words is not None:
@@ -322,6 +321,8 @@ class _Assembly:
         role = table.window
         if role is None:
             return window
+        if window is None and (values.get(role.earliest) or values.get(role.latest)):
+            return None  # bounds that give no window (out of order) stay as curated, for the contract to judge
         container = None
         if role.within and values.get(role.within):
             references = table.column(role.within).references
