@@ -100,6 +100,12 @@ def order_message(role: WindowRole, earliest, latest) -> str:
     return f"{earliest} is after {role.latest} {latest}"
 
 
+def anchor_message(role: WindowRole, named: str) -> str:
+    """What an anchor naming no dated record is told, by the contract and by the build that cannot read
+    the words against it (the same problem, so a build reports it once)."""
+    return f"{role.anchor} {named!r} names no record with a date window (give source, or table/id of a dated record)"
+
+
 def check_window_order(registry: Registry, frames: dict[str, pd.DataFrame], ids: dict[str, pd.Series]) -> list[Problem]:
     """A window's latest day is not before its earliest: one comparison per dated table, column-wise
     (the claims' windows are checked where they are read, `_check_claims`, with the same message)."""
@@ -192,7 +198,7 @@ def _check_words(ctx: _Context, table: Table, record_id: str, row: dict, window:
     if words is not None:
         anchor = ctx.anchor(anchor_name, source)
         if anchor_name is not None and anchor is None:
-            problems.append(Problem("date-anchor", f"{anchor_name!r} names no dated record", column=role.anchor, **where))
+            problems.append(Problem("date-anchor", anchor_message(role, anchor_name), column=role.anchor, **where))
             return problems
         try:
             expected: Window | None = words_window(table, words, anchor, container,
