@@ -86,7 +86,7 @@ def test_an_uncited_record_and_a_pointer_to_no_record(registry, frames):
 def test_the_sql_is_generated_from_the_registry_and_quotes_every_name(registry):
     table = registry["agreements"]
     sql = foreign_key_sql(table, "parties", "actors", "actor_id")
-    assert "string_split" in sql and "' | '" in sql and quote("actors") in sql
+    assert "string_split" in sql and "WITH ORDINALITY" in sql and "' | '" in sql and quote("actors") in sql
     assert quote('a"b') == '"a""b"'
     scalar = foreign_key_sql(registry["quotes"], "addressee_id", "actors", "actor_id")
     assert "string_split" not in scalar

@@ -53,10 +53,11 @@ def foreign_key_sql(table: Table, column: str, ref_table: str, ref_column: str) 
     """The values (each item, for a list column) of `column` that are not values of `ref_table.ref_column`."""
     known = f"(SELECT DISTINCT {quote(ref_column)} AS value FROM {quote(ref_table)} WHERE {quote(ref_column)} IS NOT NULL)"
     if table.is_list(column):
-        # Items in their order within the row; an empty item is no value of anything, as in the CSV.
-        values = (f"(SELECT {ROW}, {RECORD}, unnest(items) AS value, generate_subscripts(items, 1) AS item "
-                  f"FROM (SELECT {ROW}, {RECORD}, string_split({quote(column)}, {literal(table.list_delimiter)}) AS items "
-                  f"FROM {quote(table.name)} WHERE {quote(column)} IS NOT NULL))")
+        # Items in their order within the row (standard UNNEST ... WITH ORDINALITY, which sqlglot writes for
+        # Spark, Trino and BigQuery alike); an empty item is no value of anything, as in the CSV.
+        values = (f"(SELECT t.{ROW}, t.{RECORD}, u.value, u.item FROM (SELECT {ROW}, {RECORD}, "
+                  f"string_split({quote(column)}, {literal(table.list_delimiter)}) AS items FROM {quote(table.name)} "
+                  f"WHERE {quote(column)} IS NOT NULL) AS t CROSS JOIN UNNEST(t.items) WITH ORDINALITY AS u(value, item))")
     else:
         values = (f"(SELECT {ROW}, {RECORD}, {quote(column)} AS value, 1 AS item FROM {quote(table.name)} "
                   f"WHERE {quote(column)} IS NOT NULL)")
