@@ -194,7 +194,8 @@ class _Assembly:
               container: Window | None) -> Window | None:
         """Read the record's date words into its window and write the window's columns into `values`.
 
-        Bounds the curator gives must be what the words say (or fill a bound the words leave open)."""
+        A bound the curator gives stands as given (whether the words give it is the contract's rule, in
+        contract.windows); the words fill the bounds the curator leaves out."""
         role = table.window
         if role is None:
             return None
