@@ -112,7 +112,7 @@ def child_build(root: str, no_docs: bool) -> None:
     if no_docs:
         # Leave out the two generated documents whose cost grows fastest, the datasheet and the README
         # charts (see RESULTS.md); the codebook, coverage report and CITATION.cff are still written.
-        pipeline.charts.render = lambda frames, finest: {}
+        pipeline.charts.render = lambda frames, caption, registry: {}
         pipeline.docs.datasheet = lambda *args, **kwargs: "(left out by benchmarks/run.py --no-docs)\n"
 
     marks: list[tuple[str, float]] = []
@@ -132,7 +132,7 @@ def child_build(root: str, no_docs: bool) -> None:
 
 def doc_parts(root: Path, registry, frames: dict, candidates: list) -> dict:
     """Every part of the build's generated documentation, by name, as a function of no arguments
-    (`pipeline.generated_files` makes them all; each is timed on its own so that none can hide)."""
+    (`pipeline.generate` makes them all; each is timed on its own so that none can hide)."""
     from belarus_china import pipeline
     from belarus_china.base.problems import catalogue_markdown
     from belarus_china.base.rawstore import read_text
@@ -160,7 +160,7 @@ def doc_parts(root: Path, registry, frames: dict, candidates: list) -> dict:
 
 def child_docs(root: str) -> None:
     """The build's generated documentation, timed on the published tables: all of it together
-    (`pipeline.generated_files`), then each part on its own."""
+    (`pipeline.generate`), then each part on its own."""
     from belarus_china import pipeline
     from belarus_china.contract.registry import read_registry, table_schema
     from belarus_china.contract.validate import _read_csv
@@ -169,7 +169,7 @@ def child_docs(root: str) -> None:
     registry = read_registry(root_path / "validation")
     frames = {t.name: _read_csv((root_path / f"datasets/csv/{t.name}.csv").read_bytes(), t.name, table_schema(t), [])
               for t in registry}
-    parts = {"all generated files": lambda: pipeline.generated_files(root_path, registry, frames, []),
+    parts = {"all generated files": lambda: dict(pipeline.generate(root_path, registry, frames, [])),
              **doc_parts(root_path, registry, frames, [])}
     times = {}
     for name, run in parts.items():

@@ -4,6 +4,7 @@ a mark per row."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -17,6 +18,7 @@ import pytest
 from conftest import ROOT
 
 from belarus_china.contract.registry import read_package_metadata
+from belarus_china.contract.vocabulary import TradeFigures
 from belarus_china.loader import load, tables
 from belarus_china.pipeline import chart_caption
 from belarus_china.publish import charts
@@ -83,8 +85,9 @@ def test_charts_are_reproducible_across_processes(built_package):
     """Two renders in fresh interpreters with different hash seeds give the published bytes."""
     code = ("import sys, hashlib; from belarus_china.loader import load, tables; "
             "from belarus_china.publish import charts; "
+            "from belarus_china.contract.registry import read_registry; from pathlib import Path; "
             "frames = {n: load(n, sys.argv[1]) for n in tables(sys.argv[1])}; "
-            "out = charts.render(frames, sys.argv[2]); "
+            "out = charts.render(frames, sys.argv[2], read_registry(Path(sys.argv[1]) / 'validation')); "
             "print(' '.join(f'{k}={hashlib.sha256(v).hexdigest()}' for k, v in sorted(out.items())))")
     caption = chart_caption(read_package_metadata(ROOT / "validation")["name"], version(built_package))
     runs = [subprocess.run([sys.executable, "-c", code, str(built_package), caption], capture_output=True, text=True,
@@ -290,3 +293,15 @@ def test_at_corpus_scale_each_chart_summarises_and_stays_small(large, registry, 
     assert "claim-rest" in ids
     for root in (timeline, trade, matrix):
         assert len(ET.tostring(root)) < 600_000
+
+
+def test_charts_name_things_with_the_registry_they_are_handed(built_package, registry):
+    """No chart falls back to the installed registry: a country renamed in the handed registry is what a
+    figure without its own subject words is labelled with."""
+    frames = _frames(built_package)
+    figures = frames[TradeFigures.table]
+    words = TradeFigures.subject_as_reported
+    frames[TradeFigures.table] = figures.assign(**{words: pd.Series(pd.NA, index=figures.index, dtype=figures[words].dtype)})
+    renamed = dataclasses.replace(registry, countries={**registry.countries, "CHN": ("Cathay",)})
+    assert "Cathay" in "".join(_texts(ET.fromstring(charts.trade_figures(frames, "caption", renamed))))
+    assert "Cathay" not in "".join(_texts(ET.fromstring(charts.trade_figures(frames, "caption", registry))))

@@ -22,7 +22,7 @@ def test_wheel_install_loads_from_an_unrelated_folder(tmp_path):
     code = ("import belarus_china as bc, pathlib, sys; "
             "assert str(bc.datapackage_path()).startswith(sys.argv[1]), bc.datapackage_path(); "
             "v = bc.load('visits'); print(len(v), v['start_date'].dtype); "
-            "assert 'pandera' not in sys.modules and 'frictionless' not in sys.modules")
+            "assert 'pandera' not in sys.modules and 'frictionless' not in sys.modules and 'duckdb' not in sys.modules")
     result = subprocess.run([sys.executable, "-c", code, str(target)], cwd=elsewhere, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     rows, dtype = result.stdout.split()

@@ -59,3 +59,17 @@ def test_the_layer_check_sees_an_import_that_breaks_the_rule(tmp_path):
     probe.write_text("from ..curate import records\nfrom belarus_china.publish.docs import codebook\n"
                      "from .registry import Registry\n", encoding="utf-8")
     assert _imported_parts(probe, "contract", src=tmp_path) == {"curate", "publish"}
+
+
+# What reads the installed registry (or finds its folder): publish takes the registry it is handed.
+_REGISTRY_READERS = {"load_registry", "read_registry", "registry_dir"}
+
+
+def test_publish_reads_no_registry_it_was_not_handed():
+    found = []
+    for path in sorted((SRC / "publish").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+            names = [a.name for a in node.names] if isinstance(node, ast.ImportFrom) else [name]
+            found += [f"{path.relative_to(SRC).as_posix()}: {n}" for n in names if n in _REGISTRY_READERS]
+    assert found == []

@@ -62,12 +62,12 @@ def test_citation_has_the_fields_cff_1_2_requires(built_package):
     assert citation["license"] == "CC-BY-4.0"
 
 
-def test_charts_are_deterministic_valid_svg(built_package):
+def test_charts_are_deterministic_valid_svg(built_package, registry):
     frames = {name: load(name, built_package) for name in tables(built_package)}
     frames = {k: v.astype({c: "string" for c in v.columns if isinstance(v[c].dtype, pd.CategoricalDtype)})
               for k, v in frames.items()}
     caption = chart_caption(read_package_metadata(ROOT / "validation")["name"], version(built_package))
-    first, second = charts.render(frames, caption), charts.render(frames, caption)
+    first, second = charts.render(frames, caption, registry), charts.render(frames, caption, registry)
     assert first == second
     for name, data in first.items():
         assert (built_package / name).read_bytes() == data

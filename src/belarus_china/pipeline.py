@@ -169,14 +169,10 @@ def audit_report(root: Path) -> tuple[str, bool]:
     return report_table(candidates, list(assembled.texts)), not any(c.status == "uncovered" for c in candidates)
 
 
-def generated_files(root: Path, registry: Registry, frames, candidates, views=None) -> dict[str, bytes]:
-    """Everything the build publishes besides the tables: documentation, charts, citation, the evidence
-    viewer and the evidence as Web Annotations."""
-    return dict(generate(root, registry, frames, candidates, views))
-
-
 def generate(root: Path, registry: Registry, frames, candidates, views=None) -> Iterator[tuple[str, bytes]]:
-    """The generated files one at a time, (path, bytes): the build writes each before the next is rendered."""
+    """Everything the build publishes besides the tables (documentation, charts, citation, the evidence
+    viewer and the evidence as Web Annotations), one file at a time, (path, bytes): the build writes each
+    before the next is rendered."""
     package_version = version(root)
     metadata = package_metadata(root, frames)
     texts = {
@@ -189,7 +185,7 @@ def generate(root: Path, registry: Registry, frames, candidates, views=None) -> 
     }
     for name, render in texts.items():
         yield name, render().encode("utf-8")
-    yield from charts.render(frames, chart_caption(metadata['name'], package_version)).items()
+    yield from charts.render(frames, chart_caption(metadata['name'], package_version), registry).items()
     raw = {path: read_text(root / path) for path in frames[Sources.table][Sources.raw_path]}
     yield from viewer.render_files(registry, frames, raw, viewer_head(root, registry, frames))  # docs/sources/
     yield from web_annotations.render_files(registry, frames, raw, metadata)  # docs/annotations/: W3C Web Annotations

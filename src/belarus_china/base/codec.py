@@ -27,58 +27,27 @@ from __future__ import annotations
 import gc
 import json
 import math
-import re
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-
-class CodecError(ValueError):
-    """A text is not a value of the column's type; the message says what it got."""
+from .cells import GRAMMARS, CodecError, parse_column, parse_value, refusal
 
 
 def _missing(value) -> bool:
     return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
-# --- text -> value (curation files) -------------------------------------------------------------
+# --- text -> value (curation files and CSV cells alike: base.cells) -------------------------------
 
-def _parse_date(text: str) -> date:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise CodecError(f"{text!r} is not a date of the form YYYY-MM-DD")
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise CodecError(f"{text!r} is not a real calendar date ({exc})") from None
-
-
-def _parse_integer(text: str) -> int:
-    if not re.fullmatch(r"-?\d+", text):
-        raise CodecError(f"{text!r} is not a whole number")
-    return int(text)
-
-
-def _parse_number(text: str) -> float:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise CodecError(f"{text!r} is not a number") from None
-    if not value.is_finite():
-        raise CodecError(f"{text!r} is not a finite number")
-    return float(value)
-
-
-def _parse_boolean(text: str) -> bool:
-    if text not in ("true", "false"):
-        raise CodecError(f"{text!r} is not true or false")
-    return text == "true"
+def _parser(type_name: str) -> Callable[[str], Any]:
+    return partial(parse_value, type_name=type_name)
 
 
 def _parse_string(text: str) -> str:
@@ -128,16 +97,16 @@ CODECS: dict[str, TypeCodec] = {c.name: c for c in [
               codebook_name="list of text (CSV: joined by `{delimiter}`; Parquet: list<string>)",
               csv_form="the items joined by `{delimiter}`", loader_dtype="object",
               loader_note="a Python list of str per row (None when missing)"),
-    TypeCodec("integer", pa.int64(), "Int64", "INTEGER", _parse_integer, lambda v: str(int(v)), int, csv_form="digits",
+    TypeCodec("integer", pa.int64(), "Int64", "INTEGER", _parser("integer"), lambda v: str(int(v)), int, csv_form="digits",
               is_number=True,
               loader_note="nullable integer (<NA> when missing)", spreadsheet="number"),
-    TypeCodec("number", pa.float64(), "Float64", "REAL", _parse_number, _csv_number, float, csv_form="a decimal number",
+    TypeCodec("number", pa.float64(), "Float64", "REAL", _parser("number"), _csv_number, float, csv_form="a decimal number",
               is_number=True,
               loader_note="nullable float (<NA> when missing)", spreadsheet="number"),
-    TypeCodec("boolean", pa.bool_(), "boolean", "INTEGER", _parse_boolean, lambda v: "true" if v else "false",
+    TypeCodec("boolean", pa.bool_(), "boolean", "INTEGER", _parser("boolean"), lambda v: "true" if v else "false",
               lambda v: 1 if bool(v) else 0, sqlite_check="{column} IN (0, 1)", reader_note="1 = true, 0 = false.",
               csv_form="`true` or `false`", loader_note="nullable boolean (<NA> when missing)", spreadsheet="boolean"),
-    TypeCodec("date", pa.date32(), "datetime64[ns]", "TEXT", _parse_date,
+    TypeCodec("date", pa.date32(), "datetime64[ns]", "TEXT", _parser("date"),
               lambda v: v.strftime("%Y-%m-%d"), lambda v: pd.Timestamp(v).strftime("%Y-%m-%d"),
               schema_extras=(("format", "default"),), reader_note="ISO date (YYYY-MM-DD).", csv_form="`YYYY-MM-DD`",
               loader_note="Timestamp at midnight (NaT when missing)", spreadsheet="date"),
@@ -447,32 +416,31 @@ def frame_from_arrow(table: pa.Table, schema: dict, *, categories: bool) -> pd.D
     return pd.DataFrame(columns)
 
 
+# The pandas dtype each parsed Arrow type comes out as (nullable, so that a missing value stays missing).
+_PANDAS_OF_ARROW = {pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype()}
+
+
 def frame_from_strings(frame: pd.DataFrame, schema: dict, *, categories: bool = False):
     """An all-text frame (CSV as written) in the schema's dtypes; "" is missing. The value form (list columns
     as their text), or with `categories` the loader form (categories, lists as Python lists).
 
-    Returns the typed frame and the cells that did not parse, as (row position, column, text):
-    those cells are left missing in the frame.
+    Each typed column goes through its type's one parser (`cells.parse_column`, the parser of a curation
+    file's values too), vectorised. Returns the typed frame and the cells that did not parse, as
+    (row position, column, why not in the parser's words): those cells are left missing in the frame.
     """
     out: dict[str, pd.Series] = {}
     bad: list[tuple[int, str, str]] = []
     for f in schema["fields"]:
         name, kind = f["name"], f["type"]
         text = frame[name].astype("string").replace("", pd.NA)
-        if kind in ("integer", "number"):
-            values = pd.to_numeric(text, errors="coerce")
-            if kind == "integer":
-                fractional = values.notna() & (values % 1 != 0)
-                values = values.mask(fractional)
-        elif kind == "boolean":
-            values = text.map({"true": True, "false": False}, na_action="ignore")
-        elif kind == "date":
-            values = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+        if kind in GRAMMARS:
+            values, unparsed = parse_column(pa.array(text, type=pa.string(), from_pandas=True), kind)
+            cells = text.to_numpy()
+            bad.extend((int(i), name, refusal(str(cells[i]), kind)) for i in unparsed.nonzero()[0])
+            series = pd.Series(values.to_pandas(types_mapper=_PANDAS_OF_ARROW.get, date_as_object=False),
+                               index=text.index)
         else:
-            values = text
-        unparsed = text.notna() & pd.Series(values, index=text.index).isna()
-        bad.extend((int(i), name, str(text.iloc[i])) for i in unparsed.to_numpy().nonzero()[0])
-        series = pd.Series(values, index=text.index)
+            series = text
         if categories and codec(f).is_list:
             out[name] = pd.Series([list_items(v, f) for v in series.astype(object)], index=text.index, dtype=object)
         else:

@@ -474,9 +474,3 @@ def _event_window(relation: str, anchor: Window | None, container: Window | None
     if window is None:
         raise DateWordsError("the words put the date outside the window of the record it lies within")
     return _as_date(window)
-
-
-def period_window(words: str, *, anchor: Window | None = None) -> Window:
-    """A period a figure covers (it is the whole window, not an uncertain day in it)."""
-    window = read_window(words, anchor=anchor)
-    return Window(window.earliest, window.latest)

@@ -1,5 +1,6 @@
 """The table rules, written once: pandera schemas derived from the registry, and the cross-table
-rules pandera cannot express (foreign keys, evidence, raw text, quotations, references to columns).
+rules pandera cannot express (evidence, raw text, quotations, references to columns; the foreign keys and
+references to records run as SQL on the engine, `contract.engine`).
 
 `check_tables` runs on the frames a build is about to publish and again on the files a package
 holds, so a fresh build and a package from elsewhere answer to the same rules. A problem found
@@ -14,18 +15,17 @@ import unicodedata
 
 import pandas as pd
 import pandera.pandas as pa
-import pyarrow
-import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
 from ..base.codec import codec_of, value_dtype
 from ..base.problems import CATALOGUE, Problem
 from .checks import DOMAIN_CHECKS, domain_check, no_unsafe_character
+from .engine import check_references
 from .frames import Rows
 from .provenance import check_provenance
 from .registry import Column, Registry, Table, table_schema
 from .vocabulary import Evidence, Inferences, RenamedIds, Sources
-from .windows import check_windows
+from .windows import check_window_order, check_windows
 
 # pandera's built-in check names -> our problem codes (our own checks are named by their codes).
 _PANDERA_CODES = {
@@ -96,8 +96,6 @@ def _row_check_columns(table: Table) -> dict[str, str]:
     columns = {}
     if table.ordered:
         columns["date-order"] = table.ordered[1]
-    if table.window:
-        columns["window-order"] = table.window.latest
     return columns
 
 
@@ -107,10 +105,6 @@ def _row_checks(table: Table) -> list[pa.Check]:
         first, second = table.ordered
         checks.append(pa.Check(lambda df: df[first].isna() | df[second].isna() | (df[second] >= df[first]),
                                name="date-order", error=f"{second} is before {first}"))
-    if table.window:
-        low, high = table.window.earliest, table.window.latest
-        checks.append(pa.Check(lambda df: df[low].isna() | df[high].isna() | (df[high] >= df[low]), name="window-order",
-                               error=f"{high} is before {low}"))
     return checks
 
 
@@ -185,15 +179,6 @@ def _pandera_problems(table: Table, frame: pd.DataFrame) -> list[Problem]:
     return []
 
 
-def _isin(values: pd.Series, allowed) -> pd.Series:
-    """values.isin(allowed) for text without missing values, computed by pyarrow: pandas' isin on
-    Arrow-backed strings goes through Python objects and is about 100x slower on large tables."""
-    allowed = pyarrow.array(list(allowed) if isinstance(allowed, (set, frozenset)) else allowed, type=pyarrow.large_string())
-    # A missing value (already reported as such) is in no set.
-    found = pc.fill_null(pc.is_in(pyarrow.array(values, type=pyarrow.large_string()), value_set=allowed), False)
-    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index)
-
-
 def check_tables(registry: Registry, frames: dict[str, pd.DataFrame], texts: dict[str, str]) -> list[Problem]:
     """Every rule on the tables; `texts` maps a source's raw_path to its decoded text."""
     problems: list[Problem] = []
@@ -201,14 +186,14 @@ def check_tables(registry: Registry, frames: dict[str, pd.DataFrame], texts: dic
         problems.extend(_pandera_problems(table, frames[table.name]))
     if any(p.code == "column-dtype" for p in problems):
         return problems  # cross-table rules assume every table has its columns and types
-    problems.extend(_check_foreign_keys(registry, frames))
-    problems.extend(_check_record_references(registry, frames))
+    ids = {t.name: record_ids(t, frames[t.name]) for t in registry}
+    problems.extend(check_references(registry, frames, ids))  # SQL on the engine (contract.engine)
     problems.extend(_check_evidence_text(frames, texts))
     problems.extend(_check_references_to_columns(registry, frames))
-    ids = {t.name: record_ids(t, frames[t.name]) for t in registry}
     problems.extend(_check_together(registry, frames, ids))
     problems.extend(_check_event_codes(registry, frames, ids))
     rows = Rows(frames)  # shared: both walk the same tables row by row
+    problems.extend(check_window_order(registry, frames, ids))
     problems.extend(check_windows(registry, frames, ids, rows))
     problems.extend(check_provenance(registry, frames, texts, ids, rows))
     problems.extend(_check_translations(registry, frames, ids))
@@ -256,63 +241,6 @@ def _check_translations(registry: Registry, frames: dict[str, pd.DataFrame], ids
                 problems.append(Problem("translation-needless", f"{role.text} is English: leave {role.translation} and "
                                                                 f"{role.by} empty", column=role.translation, **where))
     return problems
-
-
-def _check_foreign_keys(registry: Registry, frames: dict[str, pd.DataFrame]) -> list[Problem]:
-    problems = []
-    for table in registry:
-        frame, ids = frames[table.name], record_ids(table, frames[table.name])
-        for column, ref_table, ref_column in table.foreign_keys():
-            known = frames[ref_table][ref_column].dropna().tolist()  # a list: pyarrow makes the set (_isin)
-            values = frame[column].dropna()
-            if table.is_list(column):
-                values = values.str.split(table.list_delimiter, regex=False).explode()
-            for index, value in values[~_isin(values, known)].items():
-                problems.append(Problem("foreign-key", f"{value!r} is not among {ref_table}.{ref_column}",
-                                        table=table.name, record=ids[index], column=column))
-    return problems
-
-
-def _check_record_references(registry: Registry, frames: dict[str, pd.DataFrame]) -> list[Problem]:
-    """Every row of a table that needs evidence is cited; every row about a record points at one that exists.
-
-    Rows that point at a record of another table are matched on one "table<US>id" key, so each rule is
-    one vectorised isin over the whole column rather than a Python loop over rows."""
-    problems = []
-    ids_of = {t.name: record_ids(t, frames[t.name]) for t in registry}
-    evidence = frames[Evidence.table]
-    cited = _table_keys(evidence[Evidence.record_table].astype(str), evidence[Evidence.record_id].astype(str))
-    for table in registry:
-        if table.has_evidence:
-            ids = ids_of[table.name]
-            uncited = ~_isin(_table_keys(table.name, ids), cited)
-            for record_id in ids[uncited.to_numpy()]:
-                problems.append(Problem("no-evidence", "no evidence row cites this record", table=table.name,
-                                        record=record_id))
-    known = pd.concat([_table_keys(name, ids) for name, ids in ids_of.items()], ignore_index=True)
-    for table in registry:
-        if table.points_at is None:
-            continue
-        table_column, id_column = table.points_at
-        frame = frames[table.name]
-        targets, record_id = frame[table_column], frame[id_column]
-        dangling = _isin(targets, list(ids_of)) & ~_isin(_table_keys(targets, record_id), known)
-        if dangling.any():
-            labels = ids_of[table.name]
-            rows = zip(frame.index[dangling.to_numpy()], targets[dangling], record_id[dangling], strict=True)
-            for index, target, value in rows:
-                problems.append(Problem("record-reference", f"{value!r} is not a record of {target}", table=table.name,
-                                        record=labels[index], column=id_column))
-    return problems
-
-
-def _table_keys(table, record_id: pd.Series) -> pd.Series:
-    """'table<US>record id' per row; `table` is one name or a Series of names. The separator is the
-    ASCII unit separator, which no table name contains, so equal keys mean equal (table, id) pairs."""
-    record_id = record_id.astype("string")
-    if isinstance(table, str):
-        return (table + "\x1f") + record_id
-    return table.astype("string").str.cat(record_id, sep="\x1f")
 
 
 def _check_evidence_text(frames: dict[str, pd.DataFrame], texts: dict[str, str]) -> list[Problem]:

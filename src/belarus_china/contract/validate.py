@@ -122,9 +122,8 @@ def _typed(text: pd.DataFrame, table: str, schema: dict, problems: list[Problem]
                                 file=f"datasets/{kind}/{table}.{kind}", table=table))
         return None
     frame, bad = frame_from_strings(text, schema)
-    types = {f["name"]: f["type"] for f in schema["fields"]}
-    for position, column, value in bad:
-        problems.append(Problem("cell-type", f"{value!r} is not a valid {types[column]}",
+    for position, column, why in bad:  # in the words of the type's parser, the curation files' too
+        problems.append(Problem("cell-type", why,
                                 file=f"datasets/{kind}/{table}.{kind}", table=table, record=f"row {position + 1}",
                                 column=column))
     return frame

@@ -18,7 +18,7 @@ import pandas as pd
 from ..base.problems import Problem
 from .dates import DateWordsError, Window, contained, duration_days, edtf, precision, read_window
 from .frames import Rows
-from .registry import Registry, Table
+from .registry import Registry, Table, WindowRole
 from .vocabulary import Claims, Inferences, Sources
 
 SOURCE_ANCHOR = "source"  # date_anchor value: the row's own document's publication window
@@ -53,7 +53,7 @@ class _Context:
 
 
 def row_window(table: Table, row: dict) -> Window | None:
-    """The row's window; None when its bounds are out of order (the window-order row check reports it)."""
+    """The row's window; None when its bounds are out of order (`check_window_order` reports it)."""
     role = table.window
     assert role is not None
     first = _day(row.get(role.first)) if role.first else _day(row.get(role.day)) if role.day else None
@@ -93,6 +93,33 @@ def _same(a: Window, b: Window) -> bool:
 
 def _fmt(window: Window) -> str:
     return edtf(window) or "no window"
+
+
+def order_message(role: WindowRole, earliest, latest) -> str:
+    """What an out-of-order window is told, on a table row and on a source's claim alike."""
+    return f"{earliest} is after {role.latest} {latest}"
+
+
+def anchor_message(role: WindowRole, named: str) -> str:
+    """What an anchor naming no dated record is told, by the contract and by the build that cannot read
+    the words against it (the same problem, so a build reports it once)."""
+    return f"{role.anchor} {named!r} names no record with a date window (give source, or table/id of a dated record)"
+
+
+def check_window_order(registry: Registry, frames: dict[str, pd.DataFrame], ids: dict[str, pd.Series]) -> list[Problem]:
+    """A window's latest day is not before its earliest: one comparison per dated table, column-wise
+    (the claims' windows are checked where they are read, `_check_claims`, with the same message)."""
+    problems = []
+    for table in registry:
+        role = table.window
+        if role is None:
+            continue
+        frame = frames[table.name]
+        low, high = frame[role.earliest], frame[role.latest]
+        for index in frame.index[(low > high).fillna(False).to_numpy(dtype=bool)]:
+            problems.append(Problem("window-order", order_message(role, _day(low[index]), _day(high[index])),
+                                    table=table.name, record=ids[table.name][index], column=role.earliest))
+    return problems
 
 
 def check_windows(registry: Registry, frames: dict[str, pd.DataFrame], ids: dict[str, pd.Series],
@@ -171,7 +198,7 @@ def _check_words(ctx: _Context, table: Table, record_id: str, row: dict, window:
     if words is not None:
         anchor = ctx.anchor(anchor_name, source)
         if anchor_name is not None and anchor is None:
-            problems.append(Problem("date-anchor", f"{anchor_name!r} names no dated record", column=role.anchor, **where))
+            problems.append(Problem("date-anchor", anchor_message(role, anchor_name), column=role.anchor, **where))
             return problems
         try:
             expected: Window | None = words_window(table, words, anchor, container,
@@ -255,7 +282,7 @@ def _check_claims(ctx: _Context) -> list[Problem]:
                 row[within] = containers[table_name][record]
         window = row_window(table, row)
         if window is None:
-            problems.append(Problem("window-order", "the source's claimed window ends before it begins",
+            problems.append(Problem("window-order", order_message(role, row[role.earliest], row[role.latest]),
                                     column=Claims.claimed_value, **where))
             continue
         problems += _check_words(ctx, table, record, row, window, source, where, claimed=set(values))

@@ -24,7 +24,7 @@ from ..contract.dates import DateWordsError, Window, contained, kind_of, read_wi
 from ..contract.provenance import claim_agrees, value_text
 from ..contract.registry import Registry, Table
 from ..contract.vocabulary import Claims, Evidence, Inferences, RenamedIds, Sources
-from ..contract.windows import SOURCE_ANCHOR, derived, words_window
+from ..contract.windows import SOURCE_ANCHOR, anchor_message, derived, words_window
 from ..contract.words import word_problems
 from . import file_format as F
 from .evidence import EvidenceLocator
@@ -194,23 +194,22 @@ class _Assembly:
               container: Window | None) -> Window | None:
         """Read the record's date words into its window and write the window's columns into `values`.
 
-        Bounds the curator gives must be what the words say (or fill a bound the words leave open)."""
+        A bound the curator gives stands as given (whether the words give it is the contract's rule, in
+        contract.windows); the words fill the bounds the curator leaves out."""
         role = table.window
         if role is None:
             return None
         words = values.get(role.words)
         low, high = values.get(role.earliest), values.get(role.latest)
         if low and high and low > high:
-            self.problem("window-order", record, role.earliest, f"{low} is after {role.latest} {high}")
-            return None
+            return None  # no window to read: the bounds stay as curated, and the contract reports their order
         given = Window(low, high)
         window = None
         if words is not None:
             if kind_of_safe(words) in ("yearless", "relative", "event") and anchor is None:
                 named = values.get(role.anchor) if role.anchor else None
                 self.problem("date-anchor", record, role.anchor or role.words,
-                             f"{role.anchor} {named!r} names no record with a date window (give source, or "
-                             "table/id of a dated record)" if named else
+                             anchor_message(role, named) if named else
                              f"{role.words} {words!r} is read against an anchor: give {role.anchor} "
                              "(source, or table/id of a dated record)" if role.anchor else
                              f"{role.words} {words!r} needs an anchor this table cannot give")
@@ -228,13 +227,13 @@ class _Assembly:
                                  "or move the words to notes")
                     return None
         if window is not None:
-            for bound, mine, theirs in ((role.earliest, given.earliest, window.earliest),
-                                        (role.latest, given.latest, window.latest)):
-                if mine is not None and theirs is not None and mine != theirs:
-                    self.problem("date-words", record, bound, f"is {mine} but {role.words} {words!r} "
-                                                              f"(anchor {values.get(role.anchor) if role.anchor else None}) "
-                                                              f"gives {theirs}")
-            window = Window(window.earliest or given.earliest, window.latest or given.latest, window.first, window.last)
+            # A bound the curator gives stands as given: whether it is what the words say is the contract's
+            # rule (contract.windows), reported on the row and named here by Assembled.locate.
+            low, high = given.earliest or window.earliest, given.latest or window.latest
+            if low and high and low > high:
+                values[role.earliest], values[role.latest] = low, high
+                return None
+            window = Window(low, high, window.first, window.last)
         elif given.earliest or given.latest:
             window = given
         if window is None:
@@ -322,6 +321,8 @@ class _Assembly:
         role = table.window
         if role is None:
             return window
+        if window is None and (values.get(role.earliest) or values.get(role.latest)):
+            return None  # bounds that give no window (out of order) stay as curated, for the contract to judge
         container = None
         if role.within and values.get(role.within):
             references = table.column(role.within).references
@@ -376,11 +377,10 @@ class _Assembly:
             period = read_window(words, anchor=anchor)
         except DateWordsError:
             return  # words that give no period (e.g. "Before Russia's invasion"): the period stays as curated
-        given = (values.get(role.start), values.get(role.end))
-        if given != (None, None) and given != (period.earliest, period.latest):
-            self.problem("date-words", record, role.start, f"{role.words} {words!r} means {period.earliest} to "
-                                                           f"{period.latest}, not {given[0]} to {given[1]}")
-        values[role.start], values[role.end] = period.earliest, period.latest
+        # A bound the curator gives stands as given (the contract reports one the words do not give).
+        for column, read in ((role.start, period.earliest), (role.end, period.latest)):
+            if values.get(column) is None:
+                values[column] = read
 
     # --- inferences, evidence, dismissals ---
 

@@ -44,9 +44,10 @@ def _key(table: Table, values: dict) -> tuple:
 
 def _window(table: Table, values: dict) -> Window | None:
     role = table.window
-    if role is None or (values.get(role.earliest) is None and values.get(role.latest) is None):
-        return None
-    return Window(values.get(role.earliest), values.get(role.latest))
+    low, high = (values.get(role.earliest), values.get(role.latest)) if role is not None else (None, None)
+    if (low is None and high is None) or (low is not None and high is not None and low > high):
+        return None  # no window, or one out of order (the contract reports it)
+    return Window(low, high)
 
 
 def _fold(text: str | None) -> str:

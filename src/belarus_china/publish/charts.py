@@ -27,7 +27,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
-from ..contract.registry import Registry, Table, load_registry
+from ..contract.registry import Registry, Table
 from ..contract.vocabulary import (
     Agreements,
     Claims,
@@ -333,12 +333,11 @@ def _monthly(items: pd.DataFrame, low: pd.Timestamp, high: pd.Timestamp) -> tupl
     return months, counts
 
 
-def timeline(frames: dict[str, pd.DataFrame], caption: str, registry: Registry | None = None,
+def timeline(frames: dict[str, pd.DataFrame], caption: str, registry: Registry,
              limits: Limits = LIMITS) -> bytes:
     """Visits (with the events and agreements inside them) and the other agreements as date windows:
     panel A, every record on one axis; panels B, C, …, one visit each on its own scale, with the
     records inside it. Beyond the limits, the rest are counted per month in a panel of their own."""
-    registry = registry or load_registry()
     plt = _pyplot()
     items = _windows(registry, frames)
     dated = items[items["earliest"].notna() | items["latest"].notna()]
@@ -514,11 +513,10 @@ def _amount(unit: str, value: float, divisor: float, suffix: str) -> str:
     return f"${number}{suffix}" if unit == TradeFigures.usd else f"{number}{suffix}"
 
 
-def trade_figures(frames: dict[str, pd.DataFrame], caption: str = "", registry: Registry | None = None,
+def trade_figures(frames: dict[str, pd.DataFrame], caption: str, registry: Registry,
                   limits: Limits = LIMITS) -> bytes:
     """Every figure in a panel of its measure, unit and kind of period, each panel on its own axis;
     labelled with the documents' words (value, period, subject, producer) and the document it is in."""
-    registry = registry or load_registry()
     plt = _pyplot()
     from matplotlib.patches import Patch
     from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -651,12 +649,11 @@ def _source_label(source: dict) -> str:
     return "\n".join(lines + [f"({_text(source.get(Sources.doc_kind)).replace('_', ' ')})"])
 
 
-def claims_matrix(frames: dict[str, pd.DataFrame], caption: str, registry: Registry | None = None,
+def claims_matrix(frames: dict[str, pd.DataFrame], caption: str, registry: Registry,
                   limits: Limits = LIMITS) -> bytes:
     """Rows: each record field that more than one document describes (conflicts first), under its
     record; columns: the documents; cells: agrees with the curated value, disagrees (with the
     document's value), or not stated. Beyond the limits, the other fields and documents are counted."""
-    registry = registry or load_registry()
     plt = _pyplot()
     from matplotlib.patches import Patch, Rectangle
 
@@ -808,9 +805,8 @@ def claims_matrix(frames: dict[str, pd.DataFrame], caption: str, registry: Regis
     return _svg(figure)
 
 
-def render(frames: dict[str, pd.DataFrame], caption: str, registry: Registry | None = None) -> dict[str, bytes]:
+def render(frames: dict[str, pd.DataFrame], caption: str, registry: Registry) -> dict[str, bytes]:
     """Every chart; `caption` (the package and version) is printed under each."""
-    registry = registry or load_registry()
     return {TIMELINE: timeline(frames, caption, registry),
             TRADE: trade_figures(frames, caption, registry),
             CLAIMS: claims_matrix(frames, caption, registry)}

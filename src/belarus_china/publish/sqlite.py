@@ -221,16 +221,11 @@ def browse_frames(browse: Browse, read: Callable[[str], pd.DataFrame], source: P
     return {Documents.table: documents, EvidenceInContext.table: pd.DataFrame({c: in_context[c] for c in columns})}
 
 
-def table_rows(table: Table, frame: pd.DataFrame, *, by_key: bool = True) -> list[tuple]:
-    """The frame's rows as SQLite values in the registry's column order, sorted by primary key (or, not
-    `by_key`, in the frame's order)."""
-    return [row for rows in row_slices(table, frame, by_key=by_key) for row in rows]
-
-
 def row_slices(table: Table, frame: pd.DataFrame, *, by_key: bool = True,
                size: int = ROWS_AT_ONCE) -> Iterator[list[tuple]]:
-    """`table_rows`, `size` rows at a time: the order is worked out on the key columns alone, then each slice
-    of rows is converted as it is inserted."""
+    """The frame's rows as SQLite values in the registry's column order, sorted by primary key (or, not
+    `by_key`, in the frame's order), `size` rows at a time: the order is worked out on the key columns
+    alone, then each slice of rows is converted as it is inserted."""
     missing = [c for c in table.column_names if c not in frame.columns]
     extra = [c for c in frame.columns if c not in table.column_names]
     if missing or extra:
