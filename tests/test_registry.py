@@ -64,6 +64,7 @@ SRC = ROOT / "src" / "belarus_china"
 VOCABULARY_MODULES = {
     "contract/vocabulary.py",     # the registry names the code refers to
     "contract/words.py",          # what words mean; returns qualifiers, units and precisions of the registry
+    "contract/date_languages.py",  # CLDR's names of its date fields (`day`, `month`, `year`), not our columns
     "contract/checks.py",         # the registry's named checks (`check:`), one named like a column
     "curate/file_format.py",      # the curation file format's keys (`excerpt`, `supports`, `reason`)
     "curate/audit_patterns.py",   # the audit's kinds of candidate (`count`)
