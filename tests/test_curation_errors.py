@@ -99,6 +99,8 @@ CASES = [
      (DOC, FIGURE_ID, "value_as_reported")),
     ("value disagrees with its words", lambda r: _edit(r, "    value: 6450000000\n", "    value: 6540000000\n"),
      "words-mismatch", (DOC, FIGURE_ID, "value", "says 6.45e+09")),
+    ("a figure's words left out", lambda r: _edit(r, "    value_as_reported: $6.45 billion\n", ""), "words-missing",
+     (DOC, FIGURE_ID, "value_as_reported", "6.45e+09")),
     ("change disagrees with its words", lambda r: _edit(r, "    change_pct: 83.6\n", "    change_pct: 38.6\n"),
      "words-mismatch", (DOC, FIGURE_ID, "change_pct")),
     ("period disagrees with its words",

@@ -149,6 +149,7 @@ class Words:
     kind: str                       # quantity | change | label
     targets: dict[str, str]         # role (number, qualifier, unit_column, of) -> column
     parser: str | None = None       # a quantity's parser when its unit does not name one (count)
+    required: bool = False          # a number given needs these words (a figure's value as printed)
 
     @property
     def determines(self) -> set[str]:
@@ -435,12 +436,13 @@ def _words(name: str, spec: dict | None, fields: list[str]) -> tuple[Words, ...]
         rule = dict(rule or {})
         kind = rule.pop("kind", None)
         parser = rule.pop("parser", None)
+        required = rule.pop("required", False) is True
         if kind not in WORDS_KINDS or set(rule) - WORDS_KINDS[kind]:
             raise RegistryError(f"tables.yaml: {name}: words of {column}: kind must be one of {sorted(WORDS_KINDS)} "
                                 f"with keys among {sorted(WORDS_KINDS.get(kind, set()))}")
         if column not in fields or not set(rule.values()) <= set(fields):
             raise RegistryError(f"tables.yaml: {name}: words of {column} name columns the table does not have")
-        found.append(Words(column, kind, rule, parser))
+        found.append(Words(column, kind, rule, parser, required))
     return tuple(found)
 
 

@@ -26,6 +26,7 @@ from .provenance import check_provenance
 from .registry import Column, Registry, Table, table_schema
 from .vocabulary import Evidence, Inferences, RenamedIds, Sources
 from .windows import check_windows
+from .words import check_words
 
 # pandera's built-in check names -> our problem codes (our own checks are named by their codes).
 _PANDERA_CODES = {
@@ -208,6 +209,7 @@ def check_tables(registry: Registry, frames: dict[str, pd.DataFrame], texts: dic
     problems.extend(_check_event_codes(registry, frames, ids))
     rows = Rows(frames)  # shared: both walk the same tables row by row
     problems.extend(check_windows(registry, frames, ids, rows))
+    problems.extend(check_words(registry, ids, rows))
     problems.extend(check_provenance(registry, frames, texts, ids, rows))
     problems.extend(_check_translations(registry, frames, ids))
     problems.extend(_check_renamed_ids(registry, frames, ids))
