@@ -4,10 +4,10 @@ scale words and currency names; a number that disagrees with its words, or has n
 from __future__ import annotations
 
 import pytest
+from conftest import ROOT
 
 from belarus_china.contract.registry import read_registry
 from belarus_china.contract.words import NormaliseError, parse_quantity, word_problems
-from conftest import ROOT
 
 
 @pytest.mark.parametrize("words, unit, value, qualifier", [
