@@ -69,3 +69,76 @@ def problems_of(root: Path) -> list:
     except ProblemsFound as found:
         return found.problems
     return []
+
+
+QUOTING = """Example Daily: Minsk and Beijing
+
+Lukashenko told reporters: “We are ready.”
+The State Department said it was “deeply concerned” about Lukashenko’s discussions with Xi.
+Lukashenko said that Belarus would never join the war.
+“Nothing will change,” he added.
+"""
+
+DANISH_QUOTING = """Eksempelavisen: Minsk og Beijing
+
+– Kina er vores ven, siger Lukashenko.
+"""
+
+
+def _quote(quote_id: str, text: str, excerpt: str, *, kind: str = "speech", extra: str = "") -> str:
+    return f"""  - quote_id: {quote_id}
+    text: "{text}"
+    speaker_ids: [alexander-lukashenko]
+    quote_kind: {kind}
+    channel: not_stated
+{extra}    evidence:
+      - excerpt: "{excerpt}"
+        supports: [text, speaker_ids, quote_kind]
+"""
+
+
+def quoting_curation(raw_file: str, *, fixed: bool) -> str:
+    """Four quotations of QUOTING: attributed with a colon; the State Department's words credited to
+    Lukashenko through a possessive; narration as speech; a speaker named by a pronoun. `fixed`: the
+    second left out, the third marked as reported speech and the fourth's speaker as an inference."""
+    inferred = '    inferred:\n      speaker_ids: Its pronoun he is Lukashenko, named in the sentence before.\n'
+    quotes = [_quote("lukashenko-we-are-ready", "We are ready", "Lukashenko told reporters: “We are ready.”")]
+    if not fixed:
+        quotes.append(_quote("lukashenko-deeply-concerned", "deeply concerned",
+                             "The State Department said it was “deeply concerned” about Lukashenko’s discussions"))
+    quotes.append(_quote("lukashenko-never-join-the-war", "Belarus would never join the war",
+                         "Lukashenko said that Belarus would never join the war.", kind="reported" if fixed else "speech"))
+    quotes.append(_quote("lukashenko-nothing-will-change", "Nothing will change",
+                         "Lukashenko said that Belarus would never join the war.\\n“Nothing will change,” he added.",
+                         extra=inferred if fixed else ""))
+    return f"""raw_file: {raw_file}
+
+source:
+  source_id: example-daily-minsk-and-beijing
+  title: "Example Daily: Minsk and Beijing"
+  doc_kind: news
+  language: en
+  evidence:
+    - excerpt: "Example Daily: Minsk and Beijing"
+      supports: [title]
+
+quotes:
+{"".join(quotes)}"""
+
+
+def danish_quoting_curation(raw_file: str) -> str:
+    quote = _quote("lukashenko-kina-er-vores-ven", "Kina er vores ven", "– Kina er vores ven, siger Lukashenko.",
+                   extra="    text_en: China is our friend\n    translated_by: curator\n")
+    return f"""raw_file: {raw_file}
+
+source:
+  source_id: eksempelavisen-minsk-og-beijing
+  title: "Eksempelavisen: Minsk og Beijing"
+  doc_kind: news
+  language: da
+  evidence:
+    - excerpt: "Eksempelavisen: Minsk og Beijing"
+      supports: [title]
+
+quotes:
+{quote}"""

@@ -56,6 +56,9 @@ OTHER_TESTS = {"raw-file-unlisted": "test_foundation.test_build_names_a_missing_
                "capture-metadata": "test_adding_a_document.test_add_refuses_what_is_not_a_text_document_and_bad_metadata",
                "document-present": "test_adding_a_document.test_a_document_already_in_raw_is_refused_and_named",
                "curation-file-exists": "test_adding_a_document.test_add_refuses_to_overwrite_a_curation_file",
+               "quote-unmarked": "test_quotations.test_unmarked_narration_and_unattributed_speakers_are_refused_then_fixed",
+               "speaker-unattributed":
+                   "test_quotations.test_unmarked_narration_and_unattributed_speakers_are_refused_then_fixed",
                "frictionless": "test_fault_injection.test_an_error_only_frictionless_sees_is_reported_with_its_code",
                "zip-too-large": "test_untrusted.test_zip_bombs_are_refused_in_under_a_second_and_200_mb",
                "build-locked": "test_crash_safety.test_a_second_build_refuses_with_a_clear_message_while_the_lock_is_held",

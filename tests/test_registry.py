@@ -65,6 +65,7 @@ VOCABULARY_MODULES = {
     "contract/vocabulary.py",     # the registry names the code refers to
     "contract/words.py",          # what words mean; returns qualifiers, units and precisions of the registry
     "contract/number_languages.py",  # like words.py: the qualifiers its words give, in other languages
+    "contract/quotations.py",     # its tables' language codes (`no`, Norwegian, is also an answer)
     "contract/date_languages.py",  # CLDR's names of its date fields (`day`, `month`, `year`), not our columns
     "contract/checks.py",         # the registry's named checks (`check:`), one named like a column
     "curate/file_format.py",      # the curation file format's keys (`excerpt`, `supports`, `reason`)

@@ -23,6 +23,7 @@ from ..base.problems import CATALOGUE, Problem
 from .checks import DOMAIN_CHECKS, domain_check
 from .frames import Rows
 from .provenance import check_provenance
+from .quotations import check_quotations
 from .registry import Column, Registry, Table, table_schema
 from .vocabulary import Evidence, Inferences, RenamedIds, Sources
 from .windows import check_windows
@@ -210,6 +211,7 @@ def check_tables(registry: Registry, frames: dict[str, pd.DataFrame], texts: dic
     rows = Rows(frames)  # shared: both walk the same tables row by row
     problems.extend(check_windows(registry, frames, ids, rows))
     problems.extend(check_words(registry, ids, rows))
+    problems.extend(check_quotations(registry, frames, texts, ids, rows))
     problems.extend(check_provenance(registry, frames, texts, ids, rows))
     problems.extend(_check_translations(registry, frames, ids))
     problems.extend(_check_renamed_ids(registry, frames, ids))

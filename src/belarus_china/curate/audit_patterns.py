@@ -5,8 +5,9 @@ the document's language (sources.language). Month and weekday names and relative
 ("sidste år", "на прошлой неделе", "去年") come from the CLDR data that Babel ships, so a language
 is not a hand-made list; English patterns are always applied as well, because documents in other
 languages quote English names and dates. Quotation marks differ by language and CLDR as Babel
-ships it does not carry them, so they are the small table below; dash-led quotations are looked
-for in the languages whose typography uses them. A vocabulary module: its words are not registry
+ships it does not carry them: the table is contract.quotations' (the rule that a quotation is in
+marks uses the same one); dash-led quotations are looked for in the languages whose typography
+uses them. A vocabulary module: its words are not registry
 names.
 """
 
@@ -18,6 +19,8 @@ from functools import cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_day_names, get_month_names
+
+from ..contract.quotations import DASH_QUOTES, QUOTE_MARKS
 
 KINDS = ("quotation", "money", "percentage", "count", "rank", "date", "person_name")
 QUANTITIES = frozenset({"money", "percentage", "count", "rank"})   # what a number column can hold
@@ -38,23 +41,6 @@ _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔ�
 _LOWER = "a-zß-öø-ÿāăąćčďđēėęěğģīįıķĺļľłńņňōőœŕřśşšţťūůűųźżžа-яёіїєґў"
 
 ENGLISH = "en"
-# Quotation marks each language uses (opening, closing); English pairs are looked for in every document.
-QUOTE_MARKS: dict[str, tuple[tuple[str, str], ...]] = {
-    "en": (("“", "”"), ("‘", "’"), ('"', '"')),
-    "da": (("”", "”"), ("»", "«"), ("„", "“")),
-    "sv": (("”", "”"), ("»", "»")),
-    "no": (("«", "»"), ("“", "”")),
-    "de": (("„", "“"), ("»", "«"), ("‚", "‘")),
-    "nl": (("„", "”"), ("“", "”"), ("‘", "’")),
-    "fr": (("«", "»"), ("‹", "›")),
-    "ru": (("«", "»"), ("„", "“")),
-    "be": (("«", "»"), ("„", "“")),
-    "uk": (("«", "»"), ("„", "“")),
-    "pl": (("„", "”"), ("«", "»")),
-    "zh": (("“", "”"), ("「", "」"), ("『", "』")),
-}
-# Languages whose typography sets a quotation as a line or clause led by a dash ("– Vi er klar, siger han.").
-DASH_QUOTES = {"da", "sv", "no", "ru", "be", "uk", "fr", "pl", "es", "it", "pt"}
 _SPACELESS = {"zh", "ja"}   # scripts without spaces: no word boundaries around names
 
 
