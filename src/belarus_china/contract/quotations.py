@@ -34,6 +34,9 @@ QUOTE_MARKS: dict[str, tuple[tuple[str, str], ...]] = {
     "da": (("”", "”"), ("»", "«"), ("„", "“")),
     "sv": (("”", "”"), ("»", "»")),
     "no": (("«", "»"), ("“", "”")),
+    "nb": (("«", "»"), ("“", "”")),
+    "nn": (("«", "»"), ("“", "”")),
+    "fi": (("”", "”"), ("»", "»")),
     "de": (("„", "“"), ("»", "«"), ("‚", "‘")),
     "nl": (("„", "”"), ("“", "”"), ("‘", "’")),
     "fr": (("«", "»"), ("‹", "›")),
@@ -44,8 +47,10 @@ QUOTE_MARKS: dict[str, tuple[tuple[str, str], ...]] = {
     "zh": (("“", "”"), ("「", "」"), ("『", "』")),
 }
 # Languages whose typography sets a quotation as a line or clause led by a dash.
-DASH_QUOTES = {"da", "sv", "no", "ru", "be", "uk", "fr", "pl", "es", "it", "pt"}
-DASH_LINE = re.compile(r"(?m)^[ \t]*[–—][ \t]+([^–—\n]+?)(?=[ \t]+[–—][ \t]|[ \t]*$)")
+DASH_QUOTES = {"da", "sv", "no", "nb", "nn", "fi", "ru", "be", "uk", "fr", "pl", "es", "it", "pt"}
+# The words after a dash that begins a line or follows a colon ("sagde han: – Vi er klar."), up to the
+# next dash or the end of the line.
+DASH_LINE = re.compile(r"(?m)(?:^|:)[ \t\xa0]*[–—―][ \t\xa0]+([^–—―\n]+?)(?=[ \t\xa0]+[–—―][ \t\xa0]|[ \t\xa0]*$)")
 # Words that attribute words to a speaker, by language (not in CLDR); matched as whole words, any case.
 SPEECH_WORDS: dict[str, tuple[str, ...]] = {
     "en": ("said", "says", "say", "told", "tells", "stated", "states", "added", "adds", "replied", "asked", "noted",
