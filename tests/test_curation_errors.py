@@ -101,6 +101,8 @@ CASES = [
      "words-mismatch", (DOC, FIGURE_ID, "value", "says 6.45e+09")),
     ("a figure's words left out", lambda r: _edit(r, "    value_as_reported: $6.45 billion\n", ""), "words-missing",
      (DOC, FIGURE_ID, "value_as_reported", "6.45e+09")),
+    ("a kind its excerpt does not say", lambda r: _edit(r, "    visit_type: working_visit\n", "    visit_type: state_visit\n"),
+     "enum-not-said", (DOC, SECOND_TRIP, "visit_type", "'state visit'")),
     ("change disagrees with its words", lambda r: _edit(r, "    change_pct: 83.6\n", "    change_pct: 38.6\n"),
      "words-mismatch", (DOC, FIGURE_ID, "change_pct")),
     ("period disagrees with its words",

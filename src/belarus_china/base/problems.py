@@ -205,6 +205,9 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
         ("not-verbatim", "Words not in the evidence",
          "A column holding the document's own words (a quotation, a stance, the words a value was read from) "
          "is not inside any excerpt of the record from the source that wrote them."),
+        ("enum-not-said", "Kind not said by its evidence",
+         "A value of an enumeration with words in the registry (visit_type state_visit: \"state visit\", \"visite "
+         "d'État\", ...) is said by no excerpt that supports it, in any language, and no inference marks it."),
         ("quote-unmarked", "Quotation in no quotation marks",
          "A quotation's text is in no quotation marks of any script (nor on a dash-led line) in its document, "
          "and its quote_kind does not mark it as reported speech: narration is not a speaker's words."),

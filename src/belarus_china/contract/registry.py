@@ -29,7 +29,7 @@ from .checks import WIKIDATA_QID, domain_check
 
 FIELD_KEYS = {
     "type", "description", "unit", "required", "pattern", "minimum", "maximum",
-    "min_length", "enum", "check", "references", "example", "shown_as", "verbatim",
+    "min_length", "enum", "check", "references", "example", "shown_as", "verbatim", "enum_words",
 }
 TABLE_KEYS = {"title", "description", "primary_key", "fields", "rules", "merge", "curation", "points_at", "words",
               "full_text", "browse", "window", "period", "translation", "lookalike"}
@@ -73,6 +73,9 @@ class Column:
     example: str | None = None
     shown_as: str | None = None
     verbatim: bool = False      # the document's own words: must lie inside an excerpt of the record
+    # Each allowed value's words, in any language (fields.yaml `enum_words`: value -> language -> words): a
+    # supporting excerpt must say one of them, or the value is a marked inference.
+    enum_words: dict[str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -421,7 +424,22 @@ def _column(name: str, spec: dict) -> Column:
         example=None if example is None else str(example),
         shown_as=_shown_as(name, spec.get("shown_as")),
         verbatim=bool(spec.get("verbatim", False)),
+        enum_words=_enum_words(name, spec.get("enum_words"), enum),
     )
+
+
+def _enum_words(name: str, spec, enum) -> dict[str, tuple[str, ...]] | None:
+    """value -> every language's words for it; every allowed value is listed (with none, it is always inferred)."""
+    if spec is None:
+        return None
+    if not isinstance(spec, dict) or not enum or set(spec) != set(enum):
+        raise RegistryError(f"fields.yaml: {name}: enum_words must list every allowed value of enum")
+    words = {}
+    for value, by_language in spec.items():
+        if not isinstance(by_language, dict) or not all(isinstance(w, list) for w in by_language.values()):
+            raise RegistryError(f"fields.yaml: {name}: enum_words of {value!r} must map a language to a list of words")
+        words[str(value)] = tuple(str(w) for ws in by_language.values() for w in ws)
+    return words
 
 
 def _shown_as(name: str, value) -> str | None:

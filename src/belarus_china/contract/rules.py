@@ -21,6 +21,7 @@ from pandera.errors import SchemaErrors
 from ..base.codec import codec_of, value_dtype
 from ..base.problems import CATALOGUE, Problem
 from .checks import DOMAIN_CHECKS, domain_check
+from .enum_words import check_enum_words
 from .frames import Rows
 from .provenance import check_provenance
 from .quotations import check_quotations
@@ -212,6 +213,7 @@ def check_tables(registry: Registry, frames: dict[str, pd.DataFrame], texts: dic
     problems.extend(check_windows(registry, frames, ids, rows))
     problems.extend(check_words(registry, ids, rows))
     problems.extend(check_quotations(registry, frames, texts, ids, rows))
+    problems.extend(check_enum_words(registry, frames, ids, rows))
     problems.extend(check_provenance(registry, frames, texts, ids, rows))
     problems.extend(_check_translations(registry, frames, ids))
     problems.extend(_check_renamed_ids(registry, frames, ids))
