@@ -133,6 +133,8 @@ PUTIN = "  - actor_id: vladimir-putin\n"
 
 # Bounded, unambiguous curation input: what YAML would expand, override or hide.
 CASES += [
+    ("a publisher the text never names", lambda r: _edit(r, "  publisher: RFE/RL\n", "  publisher: Reuters\n", A003),
+     "value-not-shown", (A003, "sources[rferl-lukashenka-goes-to-china]", "publisher", "'Reuters'")),
     ("YAML anchor and alias", lambda r: _edit(r, "    measure: total_trade\n", "    measure: &m total_trade\n"),
      "yaml-alias", (DOC, "anchor &m")),
     ("YAML alias bomb", _alias_bomb, "yaml-alias", (DOC, "anchor &a0")),

@@ -56,6 +56,8 @@ OTHER_TESTS = {"raw-file-unlisted": "test_foundation.test_build_names_a_missing_
                "capture-metadata": "test_adding_a_document.test_add_refuses_what_is_not_a_text_document_and_bad_metadata",
                "document-present": "test_adding_a_document.test_a_document_already_in_raw_is_refused_and_named",
                "curation-file-exists": "test_adding_a_document.test_add_refuses_to_overwrite_a_curation_file",
+               "language-mismatch":
+                   "test_languages.test_french_words_tagged_english_and_an_unstated_original_language_are_refused",
                "quote-unmarked": "test_quotations.test_unmarked_narration_and_unattributed_speakers_are_refused_then_fixed",
                "speaker-unattributed":
                    "test_quotations.test_unmarked_narration_and_unattributed_speakers_are_refused_then_fixed",

@@ -34,7 +34,7 @@ FIELD_KEYS = {
 TABLE_KEYS = {"title", "description", "primary_key", "fields", "rules", "merge", "curation", "points_at", "words",
               "full_text", "browse", "window", "period", "translation", "lookalike"}
 RULE_KEYS = {"has_evidence", "ordered", "together"}
-SHOWN_AS = {"place", "country", "actor"}
+SHOWN_AS = {"place", "country", "actor", "language_name"}
 CURATION_KEYS = {"section", "one_per_file", "shared_file", "filled_by_build", "default_by_build"}
 # What the build can fill a column with (tables.yaml `curation.filled_by_build`).
 BUILD_FILLS = {"document_path", "document_sha256", "document_length", "document_source", "document_language"}

@@ -23,6 +23,7 @@ from ..base.problems import CATALOGUE, Problem
 from .checks import DOMAIN_CHECKS, domain_check
 from .enum_words import check_enum_words
 from .frames import Rows
+from .languages import check_languages
 from .provenance import check_provenance
 from .quotations import check_quotations
 from .registry import Column, Registry, Table, table_schema
@@ -214,6 +215,7 @@ def check_tables(registry: Registry, frames: dict[str, pd.DataFrame], texts: dic
     problems.extend(check_words(registry, ids, rows))
     problems.extend(check_quotations(registry, frames, texts, ids, rows))
     problems.extend(check_enum_words(registry, frames, ids, rows))
+    problems.extend(check_languages(registry, frames, texts, ids, rows))
     problems.extend(check_provenance(registry, frames, texts, ids, rows))
     problems.extend(_check_translations(registry, frames, ids))
     problems.extend(_check_renamed_ids(registry, frames, ids))
