@@ -109,9 +109,12 @@ def _occurrences(text: str, words: str) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(pattern, text)] if pattern else []
 
 
+SENTENCE_REACH = 5_000   # how far before a quotation its sentence's start is looked for (a bound on the work)
+
+
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence around text[start:end]: from the sentence end before it to the one after it."""
-    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    before = [m.end() for m in _SENTENCE_END.finditer(text, max(0, start - SENTENCE_REACH), start)]
     if text[start:end].rstrip(_CLOSING)[-1:] in (".", "!", "?", "。", "！", "？") and text[end:end + 1].isspace():
         return (before[-1] if before else 0), end   # the quoted words end the sentence
     after = _SENTENCE_END.search(text, end)
@@ -134,11 +137,13 @@ def _names(attribution: str, aliases: list[str]) -> bool:
     return False
 
 
-def attribution(text: str, quote: str, language: str | None = None) -> list[str] | None:
+def attribution(text: str, quote: str, language: str | None = None,
+                spans: list[tuple[int, int, int, int, bool]] | None = None) -> list[str] | None:
     """The attribution of each quoted occurrence of `quote` in `text`: its sentence without the quoted
     words (a passage in marks is left out whole; on a dash-led line, whose attribution follows the words
-    on the line, only the words). None when no occurrence is quoted."""
-    spans = quoted_spans(text, language)
+    on the line, only the words). None when no occurrence is quoted. `spans`: the text's quoted_spans,
+    when already found (once per document, not once per quotation)."""
+    spans = quoted_spans(text, language) if spans is None else spans
     found = []
     for start, end in _occurrences(text, quote):
         holding = [s for s in spans if s[2] <= start and end <= s[3]]
@@ -167,12 +172,16 @@ def check_quotations(registry: Registry, frames: dict[str, pd.DataFrame], texts:
     inferred = set(zip(inferences[Inferences.record_table].tolist(), inferences[Inferences.record_id].tolist(),
                        inferences[Inferences.field].tolist(), strict=True))
     problems = []
+    spans: dict[str, list] = {}   # source -> its document's quoted passages
     for record_id, row in zip(ids[Quotes.table].tolist(), rows[Quotes.table], strict=True):
         (document, language), words = text_of.get(row.get(Quotes.source_id), (None, None)), row.get(Quotes.text)
         if document is None or not isinstance(words, str):
             continue   # a missing document or text is reported as such
         where = {"table": Quotes.table, "record": record_id}
-        said = attribution(document, words, language)
+        source = str(row.get(Quotes.source_id))
+        if source not in spans:
+            spans[source] = quoted_spans(document, language)
+        said = attribution(document, words, language, spans[source])
         if said is None:
             if row.get(Quotes.kind) != REPORTED:
                 problems.append(Problem("quote-unmarked", f"{words[:60]!r} is in no quotation marks in the document: "
