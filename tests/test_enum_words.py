@@ -49,3 +49,14 @@ def test_every_allowed_value_needs_its_words(tmp_path):
     (folder / "fields.yaml").write_text(yaml.safe_dump(fields, allow_unicode=True), encoding="utf-8")
     with pytest.raises(RegistryError, match="enum_words must list every allowed value"):
         read_registry(folder)
+
+
+@pytest.mark.parametrize("value, excerpt, said", [
+    ("joint_statement", "In a joint statement at September’s Shanghai Cooperation Organization summit", True),
+    ("joint_statement", "Лукашенко и Си подписали совместное заявление", True),
+    ("commercial_contract", "Eight contracts or cooperation memoranda were signed", True),
+    ("treaty", "a Union State treaty", True),
+    ("treaty", "Eight contracts or cooperation memoranda were signed", False),
+])
+def test_the_kinds_of_agreement_have_their_words(registry, value, excerpt, said):
+    assert says(excerpt, registry["agreements"].column("agreement_type").enum_words[value]) is said
