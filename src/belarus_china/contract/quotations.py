@@ -76,6 +76,9 @@ REPORTED = Quotes.reported
 _CLOSING = "”»“\"’」』›«"
 _SENTENCE_END = re.compile(rf"[.!?。！？][{_CLOSING}]*(?=\s)|\n")
 _POSSESSIVE = re.compile(r"[’']s\b|[’']\B")
+# Words right before a name that make it the one spoken to, not the speaker ("told Xi", "a dit à Xi").
+_ADDRESSED = re.compile(r"(?<!\w)(?:told|tells|asked|thanked|urged|with|à|an|сказал[аи]?|заявил[аи]?)\s+"
+                        r"(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
 @cache
@@ -129,10 +132,12 @@ def _speech_pattern() -> re.Pattern:
 
 
 def _names(attribution: str, aliases: list[str]) -> bool:
-    """Some alias occurs as a whole word, not as a possessive ("Lukashenko's discussions")."""
+    """Some alias occurs as a whole word, not as a possessive ("Lukashenko's discussions") nor as the one
+    spoken to ("Lukashenko told Xi")."""
     for alias in aliases:
         for match in re.finditer(rf"(?<!\w){re.escape(alias)}(?!\w)", attribution):
-            if not _POSSESSIVE.match(attribution, match.end()):
+            spoken_to = _ADDRESSED.search(attribution, max(0, match.start() - 40), match.start())
+            if not _POSSESSIVE.match(attribution, match.end()) and spoken_to is None:
                 return True
     return False
 
