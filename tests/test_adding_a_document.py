@@ -9,6 +9,7 @@ import shutil
 from datetime import date
 
 import pytest
+import yaml
 from conftest import snapshot
 
 from belarus_china.base.problems import ProblemsFound
@@ -215,3 +216,15 @@ def test_a_renamed_id_resolves_and_diff_reports_the_rename(project, built_packag
     visits = next(t for t in result.tables if t.name == "visits")
     assert visits.renamed == {old: new} and old not in visits.removed and new not in visits.added
     assert f"row renamed: {old} → {new}" in render(result)
+
+
+def test_add_never_makes_a_title_from_the_text(project, tmp_path):
+    """A copy with no headline: its lead's first words must not become the title (issue 20)."""
+    lead = ("MINSK, Dec. 5, 2023 (Example Wire) — Belarusian President Alexander Lukashenko paid a working visit "
+            "to Beijing on Monday (Dec 4), meeting Chinese President Xi Jinping, who welcomed him at length.\n")
+    added = add_document(project, _write(tmp_path, "headless.txt", lead), doc_kind="news")
+    skeleton = (project / added.curation_file).read_text(encoding="utf-8")
+    source = yaml.safe_load(skeleton)["source"]
+    assert "title" not in source and "evidence" not in source, source
+    assert "# title: left blank: copy the headline exactly as printed" in skeleton
+    assert "MINSK, Dec. 5, 2023 (Example Wire)" in skeleton.split("# title: left blank", 1)[1]

@@ -109,3 +109,25 @@ def test_other_languages_get_their_calendar_words_from_the_locale_data():
         for item in expected:
             assert item in found, (language, item, found)
     assert ("date", "В прошлом году") in [(c.kind, c.text) for c in scan("doc.txt", samples["ru"][0], "ru")]
+
+
+@pytest.mark.parametrize("language, text, present, absent", [
+    # Ordinals before their noun (issue 20), not a capitalised title ("First Deputy").
+    ("en", "It was his second trip, the 3rd visit. First Deputy Prime Minister Ivanov came.",
+     [("rank", "second trip"), ("rank", "3rd visit")], [("rank", "First Deputy")]),
+    ("fr", "Son 12e voyage en Chine commença le 28 février ; plus de 120 entreprises signèrent.",
+     [("rank", "12e voyage"), ("date", "28 février"), ("count", "plus de 120 entreprises")],
+     [("count", "28 février")]),                        # a day before its month is a date, not a count
+    ("ru", "Это 2-й визит. 28 февраля более 120 компаний подписали договоры.",
+     [("rank", "2-й визит"), ("date", "28 февраля"), ("count", "более 120 компаний")], [("count", "28 февраля")]),
+    # Dash-led quotations, at a line's start or after a colon, in Danish, Norwegian Bokmål and Swedish.
+    ("da", "Han sagde: – Vi er klar.\n– Kina er vores ven, siger han.\n",
+     [("quotation", "Vi er klar."), ("quotation", "Kina er vores ven, siger han.")], []),
+    ("nb", "– Vi er klare, sier han.\n", [("quotation", "Vi er klare, sier han.")], []),
+    ("sv", "— Vi är redo, säger han.\n", [("quotation", "Vi är redo, säger han.")], []),
+    ("en", "– a bullet point\n", [], [("quotation", "a bullet point")]),   # not in English typography
+])
+def test_scan_finds_ordinals_dash_led_quotations_and_counts_in_other_languages(language, text, present, absent):
+    found = [(c.kind, c.text) for c in scan("doc.txt", text, language)]
+    assert all(item in found for item in present), found
+    assert not any(item in found for item in absent), found

@@ -99,6 +99,10 @@ CASES = [
      (DOC, FIGURE_ID, "value_as_reported")),
     ("value disagrees with its words", lambda r: _edit(r, "    value: 6450000000\n", "    value: 6540000000\n"),
      "words-mismatch", (DOC, FIGURE_ID, "value", "says 6.45e+09")),
+    ("a figure's words left out", lambda r: _edit(r, "    value_as_reported: $6.45 billion\n", ""), "words-missing",
+     (DOC, FIGURE_ID, "value_as_reported", "6.45e+09")),
+    ("a kind its excerpt does not say", lambda r: _edit(r, "    visit_type: working_visit\n", "    visit_type: state_visit\n"),
+     "enum-not-said", (DOC, SECOND_TRIP, "visit_type", "'state visit'")),
     ("change disagrees with its words", lambda r: _edit(r, "    change_pct: 83.6\n", "    change_pct: 38.6\n"),
      "words-mismatch", (DOC, FIGURE_ID, "change_pct")),
     ("period disagrees with its words",
@@ -129,6 +133,8 @@ PUTIN = "  - actor_id: vladimir-putin\n"
 
 # Bounded, unambiguous curation input: what YAML would expand, override or hide.
 CASES += [
+    ("a publisher the text never names", lambda r: _edit(r, "  publisher: RFE/RL\n", "  publisher: Reuters\n", A003),
+     "value-not-shown", (A003, "sources[rferl-lukashenka-goes-to-china]", "publisher", "'Reuters'")),
     ("YAML anchor and alias", lambda r: _edit(r, "    measure: total_trade\n", "    measure: &m total_trade\n"),
      "yaml-alias", (DOC, "anchor &m")),
     ("YAML alias bomb", _alias_bomb, "yaml-alias", (DOC, "anchor &a0")),

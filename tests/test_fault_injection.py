@@ -223,6 +223,8 @@ CORRUPTIONS = [
     ("end date before start date", _end_before_start, "date-order", "visits"),
     ("negative value", _set("trade_figures", "value", -5.0), "minimum", "trade_figures"),
     ("absurd value", _set("trade_figures", "value", 1e15), "maximum", "trade_figures"),
+    ("a figure's words removed", _set("trade_figures", "value_as_reported", None), "words-missing", "trade_figures"),
+    ("a value its words do not say", _set("trade_figures", "value", 3.56e9), "words-mismatch", "trade_figures"),
     ("wrong ISO country code", _set("visits", "host_country", "XXX"), "country-code", "visits"),
     # the characters the build refuses in curated text, refused in a package's text too (the review: validated)
     ("right-to-left override in a text", _set("quotes", "notes", "paid \u202e01$"), "unsafe-character", "quotes"),

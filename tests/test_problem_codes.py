@@ -56,6 +56,11 @@ OTHER_TESTS = {"raw-file-unlisted": "test_foundation.test_build_names_a_missing_
                "capture-metadata": "test_adding_a_document.test_add_refuses_what_is_not_a_text_document_and_bad_metadata",
                "document-present": "test_adding_a_document.test_a_document_already_in_raw_is_refused_and_named",
                "curation-file-exists": "test_adding_a_document.test_add_refuses_to_overwrite_a_curation_file",
+               "language-mismatch":
+                   "test_languages.test_french_words_tagged_english_and_an_unstated_original_language_are_refused",
+               "quote-unmarked": "test_quotations.test_unmarked_narration_and_unattributed_speakers_are_refused_then_fixed",
+               "speaker-unattributed":
+                   "test_quotations.test_unmarked_narration_and_unattributed_speakers_are_refused_then_fixed",
                "frictionless": "test_fault_injection.test_an_error_only_frictionless_sees_is_reported_with_its_code",
                "zip-too-large": "test_untrusted.test_zip_bombs_are_refused_in_under_a_second_and_200_mb",
                "parquet-too-large": "test_untrusted.test_a_parquet_dictionary_bomb_is_refused_before_it_is_decoded",

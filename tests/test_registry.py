@@ -67,6 +67,9 @@ SRC = ROOT / "src" / "belarus_china"
 VOCABULARY_MODULES = {
     "contract/vocabulary.py",     # the registry names the code refers to
     "contract/words.py",          # what words mean; returns qualifiers, units and precisions of the registry
+    "contract/number_languages.py",  # like words.py: the qualifiers its words give, in other languages
+    "contract/quotations.py",     # its tables' language codes (`no`, Norwegian, is also an answer)
+    "contract/date_languages.py",  # CLDR's names of its date fields (`day`, `month`, `year`), not our columns
     "contract/checks.py",         # the registry's named checks (`check:`), one named like a column
     "curate/file_format.py",      # the curation file format's keys (`excerpt`, `supports`, `reason`)
     "curate/audit_patterns.py",   # the audit's kinds of candidate (`count`)
@@ -146,6 +149,8 @@ def test_the_words_vocabulary_gives_only_registry_values(registry):
 
     qualifiers = set(registry["trade_figures"].column("value_qualifier").enum)
     assert {q for _, q in words._QUALIFIERS} | {"exact"} <= qualifiers
+    from belarus_china.contract.number_languages import QUALIFIERS
+    assert {q for phrases in QUALIFIERS.values() for q in phrases.values()} <= qualifiers
     units = set(registry["trade_figures"].column("unit").enum)
     for unit in units:
         try:

@@ -217,6 +217,20 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
         ("not-verbatim", "Words not in the evidence",
          "A column holding the document's own words (a quotation, a stance, the words a value was read from) "
          "is not inside any excerpt of the record from the source that wrote them."),
+        ("enum-not-said", "Kind not said by its evidence",
+         "A value of an enumeration with words in the registry (visit_type state_visit: \"state visit\", \"visite "
+         "d'État\", ...) is said by no excerpt that supports it, in any language, and no inference marks it."),
+        ("language-mismatch", "Language tag not the text's",
+         "A quotation's text_language or a document's language is not the language of the words: they are in "
+         "another script, or have another language's commonest words and none of its own (French words tagged "
+         "en), and no inference marks the tag."),
+        ("quote-unmarked", "Quotation in no quotation marks",
+         "A quotation's text is in no quotation marks of any script (nor on a dash-led line) in its document, "
+         "and its quote_kind does not mark it as reported speech: narration is not a speaker's words."),
+        ("speaker-unattributed", "Speaker not named in the attribution",
+         "A quotation's speaker is not named, with a speech verb or a colon, in the sentence that holds the "
+         "quotation (a possessive such as \"Lukashenko's discussions\" names no speaker), and speaker_ids is not "
+         "a marked inference."),
     ),
     *_catalogue(
         "trust",

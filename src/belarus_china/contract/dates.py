@@ -46,6 +46,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .date_languages import LANGUAGES, AmbiguousDateWords, in_english
 from .vocabulary import Precision
 
 # --- the window ---------------------------------------------------------------------------------
@@ -106,6 +107,10 @@ def contained(window: Window | None, container: Window | None) -> Window | None:
 
 class DateWordsError(ValueError):
     """The words do not give a window (unknown form, or an anchor they need is missing)."""
+
+
+class UnknownDateWords(DateWordsError):
+    """The words are no form the reader knows, in English or in any language of contract.date_languages."""
 
 
 # --- precision and EDTF, derived from the window -------------------------------------------------
@@ -314,6 +319,11 @@ def _range(text: str) -> _Calendar | None:
     return _Calendar(kind, "range", read)
 
 
+def _shift_month(day: date, months: int) -> tuple[int, int]:
+    index = day.year * 12 + day.month - 1 + months
+    return index // 12, index % 12 + 1
+
+
 def _relative(text: str) -> _Calendar | None:
     """Words read against an anchor day d."""
     simple = {
@@ -327,6 +337,14 @@ def _relative(text: str) -> _Calendar | None:
         "the other day": lambda d: Window(d - timedelta(days=OTHER_DAY), d),
         "this week": lambda d: Window(d - timedelta(days=d.weekday()), d - timedelta(days=d.weekday()) + timedelta(days=6)),
         "last week": lambda d: Window(d - timedelta(days=d.weekday() + 7), d - timedelta(days=d.weekday() + 1)),
+        "next week": lambda d: Window(d + timedelta(days=7 - d.weekday()), d + timedelta(days=13 - d.weekday())),
+        "tomorrow": lambda d: Window.day(d + timedelta(days=1)),
+        "the day before yesterday": lambda d: Window.day(d - timedelta(days=2)),
+        "the day after tomorrow": lambda d: Window.day(d + timedelta(days=2)),
+        "this month": lambda d: _month_window(d.year, d.month, None),
+        "last month": lambda d: _month_window(*_shift_month(d, -1), None),
+        "next month": lambda d: _month_window(*_shift_month(d, 1), None),
+        "next year": lambda d: Window(date(d.year + 1, 1, 1), date(d.year + 1, 12, 31)),
     }
     if text in simple:
         function = simple[text]
@@ -364,8 +382,27 @@ def _event(text: str) -> str | None:
 def kind_of(words: str) -> str:
     """What the words need: 'absolute' (nothing), 'yearless' or 'relative' (an anchor day), 'event'
     (an anchor record). DateWordsError when they are not a form this module reads."""
+    try:
+        return _kind_of(words)
+    except UnknownDateWords:
+        return _kind_of(_in_english(words))
+
+
+def _in_english(words: str) -> str:
+    """Words of another language as the English form they mean (contract.date_languages)."""
+    try:
+        english = in_english(words)
+    except AmbiguousDateWords as exc:
+        raise DateWordsError(str(exc)) from None
+    if english is None:
+        raise UnknownDateWords(f"{words!r} is not a date expression this reader reads, in English or in "
+                               f"{', '.join(LANGUAGES[1:])} (build/README.md lists the forms)")
+    return english
+
+
+def _kind_of(words: str) -> str:
     named = _named_weekday(words)
-    return kind_of(named[1]) if named else _parse(words)[0]
+    return _kind_of(named[1]) if named else _parse(words)[0]
 
 
 def _named_weekday(words: str) -> tuple[int, str] | None:
@@ -392,7 +429,7 @@ def _parse(words: str) -> tuple[str, str, Reader | str]:
     relation = _event(text)
     if relation is not None:
         return "event", role, relation
-    raise DateWordsError(f"{words!r} is not a date expression this parser reads (see contract/dates.py)")
+    raise UnknownDateWords(f"{words!r} is not a date expression this parser reads")
 
 
 def read_window(words: str, *, anchor: Window | None = None, container: Window | None = None,
@@ -402,12 +439,25 @@ def read_window(words: str, *, anchor: Window | None = None, container: Window |
     anchor: the window the words are read against (the document's publication window, or another
     record's), needed by yearless, relative and event words. container: the window of the record
     this row lies within (an agreement's visit), which bounds event words. duration: the length of
-    a stay in days. stay: the row is a visit (a stay with a first and a last day)."""
+    a stay in days. stay: the row is a visit (a stay with a first and a last day). Words in another
+    language are read as the English form they mean (contract.date_languages)."""
+    try:
+        return _read_window(words, anchor=anchor, container=container, duration=duration, stay=stay)
+    except UnknownDateWords:
+        english = _in_english(words)
+    try:
+        return _read_window(english, anchor=anchor, container=container, duration=duration, stay=stay)
+    except DateWordsError as exc:
+        raise DateWordsError(f"{words!r}, read as {exc}") from None
+
+
+def _read_window(words: str, *, anchor: Window | None, container: Window | None, duration: int | None,
+                 stay: bool) -> Window:
     named = _named_weekday(words)
     if named is not None:
         # "Monday (Dec 4)": the date in brackets, which must fall on the weekday named.
         weekday, inner = named
-        window = read_window(inner, anchor=anchor, container=container, duration=duration, stay=stay)
+        window = _read_window(inner, anchor=anchor, container=container, duration=duration, stay=stay)
         if window.earliest is not None and window.earliest == window.latest and window.earliest.weekday() != weekday:
             raise DateWordsError(f"{words!r}: {window.earliest} is not a {calendar.day_name[weekday]}")
         return window

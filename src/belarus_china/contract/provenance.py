@@ -17,6 +17,7 @@ from ..base.codec import csv_cell
 from ..base.problems import Problem
 from .dates import DateWordsError, duration_days
 from .frames import Rows
+from .languages import language_names
 from .registry import Column, Registry, Table, field_descriptor
 from .text_match import shows_word, shows_words
 from .vocabulary import Actors, Claims, Evidence, Inferences, Quotes, Sources
@@ -90,6 +91,8 @@ class _Index:
             return " ".join(value.split()) in " ".join(excerpt.split())
         if column.shown_as == "country":
             return shows_words(excerpt, self.registry.countries.get(value, ()))
+        if column.shown_as == "language_name":
+            return shows_words(excerpt, language_names(value))
         return shows_words(excerpt, self.aliases.get(value, ()))
 
 
@@ -203,7 +206,8 @@ def _check_shown(index: _Index, ids: dict[str, pd.Series]) -> list[Problem]:
 
 
 def _not_shown(column: Column, item: str, excerpts: list[str]) -> str:
-    what = {"place": "the value", "country": "a name of the country", "actor": "an alias of the actor"}[column.shown_as or ""]
+    what = {"place": "the value", "country": "a name of the country", "actor": "an alias of the actor",
+            "language_name": "a name of the language"}[column.shown_as or ""]
     where = f"none of its {len(excerpts)} supporting excerpt(s)" if excerpts else "no excerpt supporting this column"
     return f"{item!r}: {where} shows {what}, and no inference is recorded"
 

@@ -31,12 +31,12 @@ from .vocabulary import Export
 
 FIELD_KEYS = {
     "type", "description", "unit", "required", "pattern", "minimum", "maximum",
-    "min_length", "enum", "check", "references", "example", "shown_as", "verbatim",
+    "min_length", "enum", "check", "references", "example", "shown_as", "verbatim", "enum_words",
 }
 TABLE_KEYS = {"title", "description", "primary_key", "fields", "rules", "merge", "curation", "points_at", "words",
               "full_text", "browse", "window", "period", "translation", "lookalike"}
 RULE_KEYS = {"has_evidence", "ordered", "together"}
-SHOWN_AS = {"place", "country", "actor"}
+SHOWN_AS = {"place", "country", "actor", "language_name"}
 CURATION_KEYS = {"section", "one_per_file", "shared_file", "filled_by_build", "default_by_build"}
 # What the build can fill a column with (tables.yaml `curation.filled_by_build`).
 BUILD_FILLS = {"document_path", "document_sha256", "document_length", "document_source", "document_language"}
@@ -75,6 +75,9 @@ class Column:
     example: str | None = None
     shown_as: str | None = None
     verbatim: bool = False      # the document's own words: must lie inside an excerpt of the record
+    # Each allowed value's words, in any language (fields.yaml `enum_words`: value -> language -> words): a
+    # supporting excerpt must say one of them, or the value is a marked inference.
+    enum_words: dict[str, tuple[str, ...]] | None = None
 
     @property
     def digits_as_text(self) -> bool:
@@ -159,6 +162,7 @@ class Words:
     kind: str                       # quantity | change | label
     targets: dict[str, str]         # role (number, qualifier, unit_column, of) -> column
     parser: str | None = None       # a quantity's parser when its unit does not name one (count)
+    required: bool = False          # a number given needs these words (a figure's value as printed)
 
     @property
     def determines(self) -> set[str]:
@@ -434,7 +438,22 @@ def _column(name: str, spec: dict) -> Column:
         example=None if example is None else str(example),
         shown_as=_shown_as(name, spec.get("shown_as")),
         verbatim=bool(spec.get("verbatim", False)),
+        enum_words=_enum_words(name, spec.get("enum_words"), enum),
     )
+
+
+def _enum_words(name: str, spec, enum) -> dict[str, tuple[str, ...]] | None:
+    """value -> every language's words for it; every allowed value is listed (with none, it is always inferred)."""
+    if spec is None:
+        return None
+    if not isinstance(spec, dict) or not enum or set(spec) != set(enum):
+        raise RegistryError(f"fields.yaml: {name}: enum_words must list every allowed value of enum")
+    words = {}
+    for value, by_language in spec.items():
+        if not isinstance(by_language, dict) or not all(isinstance(w, list) for w in by_language.values()):
+            raise RegistryError(f"fields.yaml: {name}: enum_words of {value!r} must map a language to a list of words")
+        words[str(value)] = tuple(str(w) for ws in by_language.values() for w in ws)
+    return words
 
 
 def _shown_as(name: str, value) -> str | None:
@@ -449,12 +468,13 @@ def _words(name: str, spec: dict | None, fields: list[str]) -> tuple[Words, ...]
         rule = dict(rule or {})
         kind = rule.pop("kind", None)
         parser = rule.pop("parser", None)
+        required = rule.pop("required", False) is True
         if kind not in WORDS_KINDS or set(rule) - WORDS_KINDS[kind]:
             raise RegistryError(f"tables.yaml: {name}: words of {column}: kind must be one of {sorted(WORDS_KINDS)} "
                                 f"with keys among {sorted(WORDS_KINDS.get(kind, set()))}")
         if column not in fields or not set(rule.values()) <= set(fields):
             raise RegistryError(f"tables.yaml: {name}: words of {column} name columns the table does not have")
-        found.append(Words(column, kind, rule, parser))
+        found.append(Words(column, kind, rule, parser, required))
     return tuple(found)
 
 

@@ -21,11 +21,15 @@ from ..base.codec import codec_of, value_dtype
 from ..base.problems import CATALOGUE, Problem
 from .checks import DOMAIN_CHECKS, domain_check, no_unsafe_character
 from .engine import check_references
+from .enum_words import check_enum_words
 from .frames import Rows
+from .languages import check_languages
 from .provenance import check_provenance
+from .quotations import check_quotations
 from .registry import Column, Registry, Table, table_schema
 from .vocabulary import Evidence, Inferences, RenamedIds, Sources
 from .windows import check_window_order, check_windows
+from .words import check_words
 
 # pandera's built-in check names -> our problem codes (our own checks are named by their codes).
 _PANDERA_CODES = {
@@ -195,6 +199,10 @@ def check_tables(registry: Registry, frames: dict[str, pd.DataFrame], texts: dic
     rows = Rows(frames)  # shared: both walk the same tables row by row
     problems.extend(check_window_order(registry, frames, ids))
     problems.extend(check_windows(registry, frames, ids, rows))
+    problems.extend(check_words(registry, ids, rows))
+    problems.extend(check_quotations(registry, frames, texts, ids, rows))
+    problems.extend(check_enum_words(registry, frames, ids, rows))
+    problems.extend(check_languages(registry, frames, texts, ids, rows))
     problems.extend(check_provenance(registry, frames, texts, ids, rows))
     problems.extend(_check_translations(registry, frames, ids))
     problems.extend(_check_renamed_ids(registry, frames, ids))

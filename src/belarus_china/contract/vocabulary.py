@@ -143,6 +143,10 @@ class Quotes:
     table = "quotes"
     id = "quote_id"
     text = "text"
+    speakers = "speaker_ids"
+    kind = "quote_kind"
+    source_id = "source_id"
+    reported = "reported"        # quote_kind: reported speech, words the document gives without quotation marks
     by_document = "printed"      # translated_by: the document prints the English itself
 
 

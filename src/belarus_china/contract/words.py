@@ -13,6 +13,11 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+import pandas as pd
+
+from ..base.problems import Problem
+from .number_languages import AmbiguousNumberWords, read_number
+
 
 class NormaliseError(ValueError):
     """The words do not say what the parser expects; the message says what it got."""
@@ -124,11 +129,23 @@ def parse_change_pct(text: str) -> float:
 
 
 def parse_quantity(text: str, unit: str) -> Quantity:
-    """The as-reported words of a figure in the given registry unit."""
+    """The as-reported words of a figure in the given registry unit; an amount or a count the English
+    parsers do not read is read in the other languages of contract.number_languages."""
     parsers = {"USD": parse_money, "rank": parse_rank, "count": parse_count, "square_miles": parse_area_square_miles}
     if unit not in parsers:
         raise NormaliseError(f"no parser for unit {unit!r}")
-    return parsers[unit](text)
+    try:
+        return parsers[unit](text)
+    except NormaliseError:
+        if unit not in ("USD", "count"):
+            raise
+        try:
+            reading = read_number(text, money=unit == "USD")
+        except AmbiguousNumberWords as exc:
+            raise NormaliseError(str(exc)) from None
+        if reading is None:
+            raise
+        return Quantity(float(reading.value), reading.qualifier)
 
 
 # --- a record's values against their words ------------------------------------------------------
@@ -136,20 +153,26 @@ def parse_quantity(text: str, unit: str) -> Quantity:
 def _quantity_problems(rule, values: dict, unit: str | None) -> list[tuple[str, str, str]]:
     words = values.get(rule.column)
     value_column, qualifier_column = rule.targets["number"], rule.targets.get("qualifier")
-    if words is None or unit is None:
+    if words is None:
+        if rule.required and values.get(value_column) is not None:
+            return [("words-missing", rule.column, f"give the document's words for {value_column} "
+                                                   f"{values[value_column]:g} (the number as printed, its scale "
+                                                   "and qualifier included)")]
+        return []
+    if unit is None:
         return []
     try:
         parsed = parse_quantity(words, unit)
     except NormaliseError as exc:
         return [("words-unparseable", rule.column, str(exc))]
-    if value_column not in values:
+    if values.get(value_column) is None:
         return [("words-mismatch", value_column, f"is missing but {rule.column} {words!r} says {parsed.value:g}")]
     problems = []
     if abs(parsed.value - values[value_column]) > 1e-9 * max(1.0, abs(parsed.value)):
         problems.append(("words-mismatch", value_column,
                          f"is {values[value_column]:g} but {rule.column} {words!r} says {parsed.value:g}"))
     if qualifier_column:
-        qualifier = values.get(qualifier_column, "exact")
+        qualifier = values.get(qualifier_column) or "exact"
         if parsed.qualifier != qualifier:
             problems.append(("words-mismatch", qualifier_column,
                              f"is {qualifier!r} but {rule.column} {words!r} says {parsed.qualifier!r}"))
@@ -160,7 +183,7 @@ def _change_problems(rule, values: dict) -> list[tuple[str, str, str]]:
     """A stated change keeps its words ("doubled" is 100), and the number must be what they say."""
     words, value_column = values.get(rule.column), rule.targets["number"]
     if words is None:
-        if value_column in values:
+        if values.get(value_column) is not None:
             return [("words-missing", rule.column, f"give the document's words for {value_column}")]
         return []
     try:
@@ -185,4 +208,17 @@ def word_problems(table, values: dict) -> list[tuple[str, str, str]]:
             problems.extend(_quantity_problems(rule, values, unit))
         elif rule.kind == "change":
             problems.extend(_change_problems(rule, values))
+    return problems
+
+
+def check_words(registry, ids: dict[str, pd.Series], rows) -> list[Problem]:
+    """Every row's values agree with their words (`word_problems`), on a package's tables as on a build's."""
+    problems = []
+    for table in registry:
+        if not any(rule.kind in ("quantity", "change") for rule in table.words):
+            continue
+        for record_id, row in zip(ids[table.name].tolist(), rows[table.name], strict=True):
+            values = {name: value for name, value in row.items() if value is not None and not pd.isna(value)}
+            for code, column, message in word_problems(table, values):
+                problems.append(Problem(code, message, table=table.name, record=record_id, column=column))
     return problems

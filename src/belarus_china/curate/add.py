@@ -7,7 +7,7 @@ What it does, so that a maintainer never edits raw/ by hand:
    founding documents carry opaque ids of the same shape, given when they were supplied);
 3. appends its line to raw/SHA256SUMS;
 4. writes build/<stem>.yaml: the source block with what is known (the capture metadata given on
-   the command line, the first line of the text as a title to check) and, as comments, every
+   the command line; the title is left blank, with a hint, never taken from the text) and, as comments, every
    candidate fact the coverage audit finds in it, to curate as evidence or dismiss.
 It holds the build lock (`base/lock.py`) from reading raw/ to the last rename, so two `add`s (or an `add`
 and a build) never number two documents alike or lose a manifest line. The three files are written as
@@ -123,8 +123,8 @@ def _first_line(text: str) -> str:
 
 def _skeleton(section: str, kinds: list[str], raw_file: str, text: str, *, language: str, doc_kind: str | None,
               retrieved_from: str | None, retrieved_on: date | None, partial: bool) -> tuple[str, int]:
-    title = _first_line(text)[:300]
-    source: dict = {Sources.id: f"document-{raw_file.split('_', 1)[0]}", Sources.title: title}
+    # Never a title made up from the text: a copy without a headline would get its lead's first words.
+    source: dict = {Sources.id: f"document-{raw_file.split('_', 1)[0]}"}
     if doc_kind:
         source[Sources.doc_kind] = doc_kind
     source[Sources.language] = language
@@ -133,17 +133,17 @@ def _skeleton(section: str, kinds: list[str], raw_file: str, text: str, *, langu
     if retrieved_on:
         source[Sources.retrieved_on] = retrieved_on.isoformat()
     source[Sources.copy_extent] = Sources.partial if partial else Sources.whole
-    if title:
-        source[F.EVIDENCE] = [{F.EXCERPT: title, F.SUPPORTS: [Sources.title]}]
     body = yaml.safe_dump({F.RAW_FILE: raw_file, section: source}, sort_keys=False, allow_unicode=True, width=100)
     candidates = scan(raw_file, text, language)
     lines = [
         f"# Curation file for raw/{raw_file}, started by `belarus-china add`. See build/README.md,",
-        "# \"Adding a document\". Rename source_id to a slug of the title; check the title (the first line",
-        "# of the text); add publisher, author, the date words (date_as_reported) or a window marked as",
-        f"# inferred, and doc_kind ({' | '.join(kinds)}).",
+        "# \"Adding a document\". Rename source_id to a slug of the title; add publisher, author, the date",
+        f"# words (date_as_reported) or a window marked as inferred, and doc_kind ({' | '.join(kinds)}).",
         "",
         body.rstrip("\n"),
+        f"  # {Sources.title}: left blank: copy the headline exactly as printed, with an excerpt supporting",
+        f"  # [{Sources.title}], if the document has one (a copy without a headline has no title). Its first line",
+        f"  # reads: {_first_line(text)[:120]!r}",
         "",
         "# Candidate facts the coverage audit finds in the document (kind, characters, text). Curate each",
         "# as the evidence of a record (a visit, event, agreement, figure, quotation, actor, assessment),",

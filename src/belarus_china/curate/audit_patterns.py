@@ -5,8 +5,9 @@ the document's language (sources.language). Month and weekday names and relative
 ("sidste år", "на прошлой неделе", "去年") come from the CLDR data that Babel ships, so a language
 is not a hand-made list; English patterns are always applied as well, because documents in other
 languages quote English names and dates. Quotation marks differ by language and CLDR as Babel
-ships it does not carry them, so they are the small table below; dash-led quotations are looked
-for in the languages whose typography uses them. A vocabulary module: its words are not registry
+ships it does not carry them: the table is contract.quotations' (the rule that a quotation is in
+marks uses the same one); dash-led quotations are looked for in the languages whose typography
+uses them. A vocabulary module: its words are not registry
 names.
 """
 
@@ -19,6 +20,9 @@ from functools import cache
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_day_names, get_month_names
 
+from ..contract.number_languages import QUALIFIERS
+from ..contract.quotations import DASH_LINE, DASH_QUOTES, QUOTE_MARKS
+
 KINDS = ("quotation", "money", "percentage", "count", "rank", "date", "person_name")
 QUANTITIES = frozenset({"money", "percentage", "count", "rank"})   # what a number column can hold
 DURATION_KINDS = frozenset({"count"})                             # "for three days": a count of days
@@ -26,6 +30,10 @@ DURATION_KINDS = frozenset({"count"})                             # "for three d
 _NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                  "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|hundred|dozens?|several|a few")
 _ORDINALS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+# What follows the number of an ordinal: English, French ("12e", "1er", "2ème") and Russian ("2-й", "3-го").
+_ORDINAL_SUFFIXES = "st|nd|rd|th|er|re|ère|ème|e|-й|-я|-е|-го|-ий"
+# Words after an ordinal that are not its noun ("the 7th in Europe", "the third of them").
+_FUNCTION_WORDS = "in|of|on|at|to|by|or|and|the|for|with|from|et|de|du|la|le|en|und|der|die|das|im|в|на|и"
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _MONTHS_SHORT = r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
@@ -38,23 +46,6 @@ _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔ�
 _LOWER = "a-zß-öø-ÿāăąćčďđēėęěğģīįıķĺļľłńņňōőœŕřśşšţťūůűųźżžа-яёіїєґў"
 
 ENGLISH = "en"
-# Quotation marks each language uses (opening, closing); English pairs are looked for in every document.
-QUOTE_MARKS: dict[str, tuple[tuple[str, str], ...]] = {
-    "en": (("“", "”"), ("‘", "’"), ('"', '"')),
-    "da": (("”", "”"), ("»", "«"), ("„", "“")),
-    "sv": (("”", "”"), ("»", "»")),
-    "no": (("«", "»"), ("“", "”")),
-    "de": (("„", "“"), ("»", "«"), ("‚", "‘")),
-    "nl": (("„", "”"), ("“", "”"), ("‘", "’")),
-    "fr": (("«", "»"), ("‹", "›")),
-    "ru": (("«", "»"), ("„", "“")),
-    "be": (("«", "»"), ("„", "“")),
-    "uk": (("«", "»"), ("„", "“")),
-    "pl": (("„", "”"), ("«", "»")),
-    "zh": (("“", "”"), ("「", "」"), ("『", "』")),
-}
-# Languages whose typography sets a quotation as a line or clause led by a dash ("– Vi er klar, siger han.").
-DASH_QUOTES = {"da", "sv", "no", "ru", "be", "uk", "fr", "pl", "es", "it", "pt"}
 _SPACELESS = {"zh", "ja"}   # scripts without spaces: no word boundaries around names
 
 
@@ -112,8 +103,7 @@ def patterns_for(language: str | None) -> Patterns:
               if p not in pairs]
     quotations = [_quote_pattern(o, c) for o, c in pairs]
     if language in DASH_QUOTES:
-        # "– Words, words, siger han." : the words after a line-leading dash, up to the next dash or line end.
-        quotations.append(re.compile(r"(?m)^[ \t]*[–—][ \t]+([^–—\n]+?)(?=[ \t]+[–—][ \t]|[ \t]*$)"))
+        quotations.append(DASH_LINE)   # "– Words, words, siger han.": the contract's own pattern
     numeric_dates = (r"\d{4}-\d{2}-\d{2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?!\d)")
     english_dates = (rf"(?:\d{{1,2}}\.?\s+)?(?:{_MONTHS}|(?:{_MONTHS_SHORT})\b\.?)(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?"
                      rf"(?:,?\s+\d{{4}})?|(?:19|20)\d{{2}}s?|(?:[Oo]n\s+)?(?:{_WEEKDAYS})|(?i:{_RELATIVE})")
@@ -123,22 +113,32 @@ def patterns_for(language: str | None) -> Patterns:
         date_parts.append(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日")
     date_parts.append(english_dates)
     locale = _locale(language) if language != ENGLISH else None
+    months = ""
     if locale is not None:
         months, days, relative = _local_date_words(locale)
         local = [rf"(?:\d{{1,2}}\.?\s*)?(?:{months})\.?(?:\s+\d{{1,2}}\.?)?(?:,?\s+\d{{4}})?" if months else "",
                  days, relative]
         date_parts += [f"(?i:{part})" for part in local if part]
+    month_names = _MONTHS + ("|" + months if months else "")
+    qualifiers = "|".join([_QUALIFIERS, *(re.escape(q) for q in sorted(QUALIFIERS.get(language, {}), key=len,
+                                                                          reverse=True))])
     edge_start, edge_end = (r"(?<![\w])", r"(?![\w])") if language not in _SPACELESS else ("", "")
     kinds = {
         "money": re.compile(r"(?:US)?\$\s?\d[\d,]*(?:\.\d+)?(?:\s*(?:billion|million|thousand|trillion|bn|mn)\b)?"
                             r"|\b\d[\d,.]*\s?(?:€|euros?|dollars?|rubles?|roubles?|yuan)\b", re.IGNORECASE),
         "percentage": re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|percent\b|per cent\b|procent\b|prozent\b)", re.IGNORECASE),
+        # A number before a word, not a day before its month ("28 février"); the language's words for "more
+        # than" or "about" before it belong to it ("более 120 компаний").
         "count": re.compile(
-            rf"(?<![\d:.,])\b(?:(?:{_QUALIFIERS})\s+)?(?:\d{{1,3}}(?:,\d{{3}})*(?!\d)(?![.:,]\d)|(?:{_NUMBER_WORDS})\b)"
-            rf"[ \xa0-]+(?!(?:{_MONTHS})\b)(?!percent\b|per cent\b|billion\b|million\b)[{_UPPER}{_LOWER}][{_LOWER}]+"
-            rf"|\b(?:{_QUALIFIERS})\s+\d[\d,]*(?:\.\d+)?\b(?!\s*(?:%|percent))", re.IGNORECASE),
+            rf"(?<![\d:.,])\b(?:(?:{qualifiers})\s+)?(?:\d{{1,3}}(?:,\d{{3}})*(?!\d)(?![.:,]\d)|(?:{_NUMBER_WORDS})\b)"
+            rf"[ \xa0-]+(?!(?:{month_names})(?!\w))(?!percent\b|per cent\b|billion\b|million\b)"
+            rf"[{_UPPER}{_LOWER}][{_LOWER}]+|\b(?:{qualifiers})\s+\d[\d,]*(?:\.\d+)?\b(?!\s*(?:%|percent))",
+            re.IGNORECASE),
+        # A rank ("seventh-largest") or an ordinal before its noun ("second trip", "12e voyage", "2-й визит").
         "rank": re.compile(rf"\b(?:\d+(?:st|nd|rd|th)|(?:{_ORDINALS}))(?:[ \xa0-](?:largest|biggest|highest|"
-                           rf"lowest|most|top|smallest))\b|\b\d+(?:st|nd|rd|th)\b", re.IGNORECASE),
+                           rf"lowest|most|top|smallest))\b|\b(?:{_ORDINALS}|\d+(?:{_ORDINAL_SUFFIXES}))[ \xa0]+"
+                           rf"(?!(?:{month_names})(?!\w))(?!(?:{_FUNCTION_WORDS})(?!\w))(?-i:[{_LOWER}]{{2,}})"
+                           rf"|\b\d+(?:st|nd|rd|th)\b", re.IGNORECASE),
         "date": re.compile(f"{edge_start}(?:{'|'.join(date_parts)}){edge_end}"),
         # Capitalised words joined by spaces on one line; leading titles and place words are dropped by the audit.
         "person_name": re.compile(rf"(?<![\w])[{_UPPER}][{_LOWER}]+(?:[’']s)?(?:[ \xa0]+[{_UPPER}][{_LOWER}]+(?:[’']s)?)+"
