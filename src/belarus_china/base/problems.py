@@ -204,7 +204,9 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
          "An English quotation carries a translation or a translator."),
         ("not-verbatim", "Words not in the evidence",
          "A column holding the document's own words (a quotation, a stance, the words a value was read from) "
-         "is not inside any excerpt of the record from the source that wrote them."),
+         "is not inside any excerpt of the record from the source that wrote them, code point for code point (a "
+         "no-break space, dash or quotation mark the document prints is part of its words; the build stores the raw "
+         "slice of words typed with plain spaces)."),
     ),
     *_catalogue(
         "trust",

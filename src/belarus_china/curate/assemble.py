@@ -32,6 +32,7 @@ from .locate import LocateError, locate
 from .lookalikes import find_lookalikes
 from .merge import Claim, merge
 from .records import CurationFile, Record, read_curation
+from .verbatim import store_raw_slices
 
 
 @dataclass(frozen=True, slots=True)  # slots: one per row, held until the tables are checked
@@ -83,6 +84,7 @@ class _Assembly:
         self.video_sources: set[str] = set()
         self.windows: dict[tuple[str, str], Window] = {}   # (table, id) -> curated window, for anchors
         self._column_sets: dict[frozenset[str], frozenset[str]] = {}
+        self.source_values: list[tuple[Record, dict]] = []   # each source record and its row
 
     def columns(self, names) -> frozenset[str]:
         """One shared frozenset per distinct set of column names: every evidence row states the same columns,
@@ -146,6 +148,7 @@ class _Assembly:
                     self.video_sources.add(record.id)
         for record in found:
             values = self.filled(table, record, record.raw_file)
+            self.source_values.append((record, values))
             window = self.dated(table, record, values, None, None)
             if window is not None and self.source_of.get(record.file) == record.id:
                 self.windows[(table.name, record.id)] = window
@@ -176,9 +179,14 @@ class _Assembly:
                     continue
                 by_id[(record.table, record.id)].append(record)
                 self.evidence.record(record)
+                self.raw_slices(table, record, record.values)
                 for code, column, message in word_problems(table, record.values):
                     self.problem(code, record, column, message)
         return by_id
+
+    def raw_slices(self, table: Table, record: Record, values: dict) -> None:
+        """The record's own words as the document prints them (its excerpts located first)."""
+        store_raw_slices(table, values, [row[Evidence.excerpt] for row in self.evidence.cited(record)])
 
     # --- dates ---
 
@@ -475,9 +483,10 @@ def assemble(root: Path, registry: Registry) -> Assembled:
     work.match_documents(files)
     sources = work.sources(files)
     work.evidence = EvidenceLocator(texts, work.source_of_raw, work.video_sources, problems)
-    for record in sources:
+    for record, values in work.source_values:
         if work.source_of.get(record.file) == record.id:
             work.evidence.record(record)
+            work.raw_slices(registry[Sources.table], record, values)
     work.actors(shared_records)
     by_id = work.facts(files)
     work.merged(by_id)
