@@ -3,7 +3,6 @@ on a published package (the contract), and the build's side that computes what t
 
 from __future__ import annotations
 
-import pandas as pd
 from corrupt import edit_table, read_table
 
 from belarus_china.contract.validate import validate_package

@@ -481,7 +481,7 @@ def assemble(root: Path, registry: Registry) -> Assembled:
         raise ProblemsFound("curation files", unreadable)
     work = _Assembly(registry, texts, problems)
     work.match_documents(files)
-    sources = work.sources(files)
+    work.sources(files)
     work.evidence = EvidenceLocator(texts, work.source_of_raw, work.video_sources, problems)
     for record, values in work.source_values:
         if work.source_of.get(record.file) == record.id:
