@@ -57,3 +57,38 @@ def test_a_stance_that_lost_its_no_break_space_is_not_verbatim(project, registry
     problems = [p for p in validate_package(project, registry, use_frictionless=False) if p.code == "not-verbatim"]
     assert [(p.table, p.record, p.column) for p in problems] == [("assessments", record, "stance")]
     assert "white space folded" in problems[0].message
+
+
+# --- No silent windows -----------------------------------------------------------------------------------
+
+def _undated_contained(root, reg, table):
+    """A row of `table` with no date words of its own and a window: its window is its container's."""
+    frame = read_table(root, reg, table)
+    undated = frame[frame.date_as_reported.isna() & frame.date_earliest.notna() & frame.visit_id.notna()]
+    assert len(undated), f"the corpus has no undated {table} row within a visit"
+    return undated.iloc[0][reg[table].primary_key[0]]
+
+
+def test_a_window_taken_from_the_visit_is_a_marked_inference(built_package, registry):
+    inferences = read_table(built_package, registry, "inferences")
+    for table in ("visit_events", "agreements", "quotes"):
+        record = _undated_contained(built_package, registry, table)
+        marked = inferences[(inferences.record_table == table) & (inferences.record_id == record)]
+        assert {"date_earliest", "date_latest"} <= set(marked.field), (table, record)
+        assert marked[marked.field == "date_earliest"].reason.str.contains("visits/").all()
+
+
+def _drop_window_inferences(table):
+    def corrupt(root, reg):
+        record = _undated_contained(root, reg, table)
+        edit_table(root, reg, "inferences", lambda f: f[~((f.record_table == table) & (f.record_id == record)
+                                                          & f.field.isin(["date_earliest", "date_latest"]))])
+        return record
+    return corrupt
+
+
+def test_a_window_copied_from_the_visit_without_an_inference_is_reported(project, registry):
+    records = {table: _drop_window_inferences(table)(project, registry) for table in ("quotes", "agreements")}
+    problems = [p for p in validate_package(project, registry, use_frictionless=False) if p.code == "window-inherited"]
+    found = {(p.table, p.record, p.column) for p in problems}
+    assert found == {(t, r, b) for t, r in records.items() for b in ("date_earliest", "date_latest")}, problems

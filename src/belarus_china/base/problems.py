@@ -166,6 +166,10 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
          "A date window or a period is not what its as-reported words, read against their anchor, give."),
         ("date-unread", "Window neither read nor inferred",
          "A window bound is given although the words give none (or there are no words) and no inference marks it."),
+        ("window-inherited", "Window taken silently",
+         "A window bound no words give (a record dated only by the visit it lies within, or a shared record's bound "
+         "no source claims) has no inferences row saying so; the build writes one for a bound taken from the "
+         "container."),
         ("date-derived", "Derived date column wrong",
          "date_precision, date_edtf or a fixed day (published, start, end, signed, said, event date) disagrees with "
          "the window."),

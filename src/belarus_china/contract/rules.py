@@ -22,6 +22,7 @@ from ..base.codec import codec_of, value_dtype
 from ..base.problems import CATALOGUE, Problem
 from .checks import DOMAIN_CHECKS, domain_check
 from .frames import Rows
+from .inherited import check_inherited
 from .provenance import check_provenance
 from .registry import Column, Registry, Table, table_schema
 from .vocabulary import Evidence, Inferences, RenamedIds, Sources
@@ -208,6 +209,7 @@ def check_tables(registry: Registry, frames: dict[str, pd.DataFrame], texts: dic
     problems.extend(_check_event_codes(registry, frames, ids))
     rows = Rows(frames)  # shared: both walk the same tables row by row
     problems.extend(check_windows(registry, frames, ids, rows))
+    problems.extend(check_inherited(registry, frames, ids, rows))
     problems.extend(check_provenance(registry, frames, texts, ids, rows))
     problems.extend(_check_translations(registry, frames, ids))
     problems.extend(_check_renamed_ids(registry, frames, ids))

@@ -309,8 +309,10 @@ class _Assembly:
                     window = Window(values.get(table.window.earliest), values.get(table.window.latest),
                                     values.get(table.window.first or table.window.day or ""),
                                     values.get(table.window.last or table.window.day or ""))
+                own = window
                 window = self.within(table, values, window, rows)
                 self.emit(table, values, sharing, {c.record.file: c.values for c in claims})
+                self.inherited(table, values, own, window, claims)
                 for row in rows:
                     source = next(c.record for c in claims if c.source == row[Claims.source_id])
                     self.emit(claims_table, row, [source])
@@ -319,6 +321,7 @@ class _Assembly:
                 values = dict(claim.values)
                 window = self.within(table, values, claim.window, [])
                 self.emit(table, values, sharing)
+                self.inherited(table, values, claim.window, window, claims)
             if window is not None:
                 self.windows[key] = window
             for record in extra:  # reported by the contract as a duplicate key
@@ -346,6 +349,27 @@ class _Assembly:
                     row[Claims.rule] = f"{row[Claims.rule]}, narrowed to the window of {role.within} {values[role.within]}"
         values.update(derived(table, result))
         return result
+
+    def inherited(self, table: Table, values: dict, own: Window | None, result: Window | None,
+                  claims: list[Claim]) -> None:
+        """No silent windows: a bound the record's own words leave open and its container's window fills is
+        an inference of each source describing the record (unless its curator already marked one)."""
+        role = table.window
+        if role is None or result is None or not role.within or not values.get(role.within):
+            return
+        container = f"{table.column(role.within).references[0]}/{values[role.within]}"  # type: ignore[index]
+        for bound, mine, taken in ((role.earliest, own.earliest if own else None, result.earliest),
+                                   (role.latest, own.latest if own else None, result.latest)):
+            if mine is not None or taken is None:
+                continue
+            for claim in claims:
+                if bound in claim.record.inferred or not claim.source:
+                    continue
+                reason = f"No words of the document date it: the bound is that of {container}, which it lies within."
+                self.emit(self.registry[Inferences.table],
+                          {Inferences.record_table: table.name, Inferences.record_id: values[table.primary_key[0]],
+                           Inferences.field: bound, Inferences.source_id: claim.source,
+                           Inferences.basis: F.BASIS_TEXT, Inferences.reason: reason}, [claim.record])
 
     def event_codes(self) -> None:
         """The CAMEO and PLOVER codes of every row, from its curated kind (event_codes.yaml): never curated,
