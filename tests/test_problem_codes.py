@@ -64,6 +64,8 @@ OTHER_TESTS = {"raw-file-unlisted": "test_foundation.test_build_names_a_missing_
                "publish-incomplete": "test_crash_safety.test_a_failed_swap_whose_undo_fails_too_loses_nothing",
                "view-mismatch": "test_views.test_an_edited_view_is_view_mismatch",
                "cache-unsafe": "test_sqlite_serve.test_planted_links_in_the_cache_are_refused_or_replaced_never_followed",
+               "evidence-disagrees":
+                   "test_fidelity_rules.test_an_unmarked_or_wrongly_marked_disagreement_is_reported",
                "window-inherited":
                    "test_fidelity_rules.test_a_window_copied_from_the_visit_without_an_inference_is_reported"}
 

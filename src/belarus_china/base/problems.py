@@ -206,6 +206,10 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
          "not say who made it."),
         ("translation-needless", "Translation of an English text",
          "An English quotation carries a translation or a translator."),
+        ("evidence-disagrees", "Disagreeing excerpt not marked",
+         "An excerpt's `disagrees` is not exactly the columns of its `supports` on which its source's claim "
+         "disagrees with the curated value (claims.agrees false): an excerpt would pass for support of a value "
+         "its words contradict."),
         ("not-verbatim", "Words not in the evidence",
          "A column holding the document's own words (a quotation, a stance, the words a value was read from) "
          "is not inside any excerpt of the record from the source that wrote them, code point for code point (a "

@@ -21,6 +21,7 @@ from pandera.errors import SchemaErrors
 from ..base.codec import codec_of, value_dtype
 from ..base.problems import CATALOGUE, Problem
 from .checks import DOMAIN_CHECKS, domain_check
+from .disagreement import check_disagrees
 from .frames import Rows
 from .inherited import check_inherited
 from .provenance import check_provenance
@@ -210,6 +211,7 @@ def check_tables(registry: Registry, frames: dict[str, pd.DataFrame], texts: dic
     rows = Rows(frames)  # shared: both walk the same tables row by row
     problems.extend(check_windows(registry, frames, ids, rows))
     problems.extend(check_inherited(registry, frames, ids, rows))
+    problems.extend(check_disagrees(registry, frames))
     problems.extend(check_provenance(registry, frames, texts, ids, rows))
     problems.extend(_check_translations(registry, frames, ids))
     problems.extend(_check_renamed_ids(registry, frames, ids))

@@ -122,6 +122,7 @@ class Evidence:
     record_table = "record_table"
     record_id = "record_id"
     supports = "supports"
+    disagrees = "disagrees"
     source_id = "source_id"
     excerpt = "excerpt"
     char_start = "char_start"

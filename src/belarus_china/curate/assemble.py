@@ -21,6 +21,7 @@ from pathlib import Path
 from ..base.problems import Problem, ProblemsFound
 from ..base.rawstore import RAW_FOLDER, check_raw, read_text, sha256_bytes
 from ..contract.dates import DateWordsError, Window, contained, kind_of, read_window
+from ..contract.disagreement import disagreeing, disputed_columns
 from ..contract.provenance import claim_agrees, value_text
 from ..contract.registry import Registry, Table
 from ..contract.vocabulary import Claims, Evidence, Inferences, RenamedIds, Sources
@@ -455,7 +456,12 @@ class _Assembly:
 
     def evidence_rows(self) -> None:
         table = self.registry[Evidence.table]
+        disputed = disputed_columns(self.registry, ((c[Claims.record_table], c[Claims.record_id], c[Claims.field],
+                                                     c[Claims.source_id], c[Claims.agrees])
+                                                    for c in self.rows[Claims.table]))
         for row in self.evidence.rows:
+            key = (row[Evidence.record_table], row[Evidence.record_id], row[Evidence.source_id])
+            row[Evidence.disagrees] = disagreeing(row[Evidence.supports] or [], key, disputed) or None
             self.rows[table.name].append(row)
         for (file, label), rows in self.evidence.of_record.items():
             for row in rows:
