@@ -3,6 +3,7 @@ on a published package (the contract), and the build's side that computes what t
 
 from __future__ import annotations
 
+import pandas as pd
 from corrupt import edit_table, read_table
 
 from belarus_china.contract.validate import validate_package
@@ -143,3 +144,43 @@ def test_an_unmarked_or_wrongly_marked_disagreement_is_reported(project, registr
                               lambda r: r["supports"].split(" | ")[0])(project, registry)
     problems = [p for p in validate_package(project, registry, use_frictionless=False) if p.code == "evidence-disagrees"]
     assert {(p.table, p.record) for p in problems} == {("evidence", unmarked), ("evidence", invented)}
+
+
+# --- Declared distinct -----------------------------------------------------------------------------------
+
+def test_every_declared_distinction_is_published_with_what_differs(built_package, registry):
+    distinctions = read_table(built_package, registry, "distinctions")
+    assert len(distinctions), "the corpus declares no record distinct"
+    for row in distinctions.itertuples():
+        table = read_table(built_package, registry, row.record_table).set_index(
+            registry[row.record_table].primary_key[0])
+        for column in row.differs_in.split(" | "):
+            mine, theirs = table.loc[row.record_id, column], table.loc[row.other_id, column]
+            assert not (pd.isna(mine) and pd.isna(theirs)) and str(mine) != str(theirs), (row, column)
+
+
+def _same_column(root, reg):
+    """A column in which the first declared pair has the same value (what a bare reason would amount to)."""
+    row = read_table(root, reg, "distinctions").iloc[0]
+    table = read_table(root, reg, row.record_table).set_index(reg[row.record_table].primary_key[0])
+    for column in table.columns:
+        mine, theirs = table.loc[row.record_id, column], table.loc[row.other_id, column]
+        if not pd.isna(mine) and str(mine) == str(theirs):
+            return column
+    raise AssertionError("the pair has no column in common")
+
+
+def test_a_distinction_naming_no_real_difference_is_reported(project, registry):
+    same = _same_column(project, registry)
+
+    def mutate(f):
+        f["differs_in"] = f["differs_in"].astype(object)
+        f.loc[0, "differs_in"] = same
+        f.loc[1, "differs_in"] = "colour"
+        return f
+    edit_table(project, registry, "distinctions", mutate)
+    problems = [p for p in validate_package(project, registry, use_frictionless=False)
+                if p.code == "distinction-unfounded"]
+    messages = sorted(p.message for p in problems)
+    assert len(problems) == 2 and all(p.table == "distinctions" for p in problems), problems
+    assert any(f"same {same}" in m for m in messages) and any("'colour' is not a column" in m for m in messages)

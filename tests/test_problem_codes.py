@@ -66,6 +66,7 @@ OTHER_TESTS = {"raw-file-unlisted": "test_foundation.test_build_names_a_missing_
                "cache-unsafe": "test_sqlite_serve.test_planted_links_in_the_cache_are_refused_or_replaced_never_followed",
                "evidence-disagrees":
                    "test_fidelity_rules.test_an_unmarked_or_wrongly_marked_disagreement_is_reported",
+               "distinction-unfounded": "test_fidelity_rules.test_a_distinction_naming_no_real_difference_is_reported",
                "window-inherited":
                    "test_fidelity_rules.test_a_window_copied_from_the_visit_without_an_inference_is_reported"}
 

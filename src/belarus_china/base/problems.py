@@ -206,6 +206,10 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
          "not say who made it."),
         ("translation-needless", "Translation of an English text",
          "An English quotation carries a translation or a translator."),
+        ("distinction-unfounded", "Declared distinct without a difference",
+         "A `distinctions` row (curation `distinct_from`) names a column in which the two records' published values "
+         "are the same, a column the table does not have, or a record that does not exist: name the columns in "
+         "which they differ (`differs_in`)."),
         ("evidence-disagrees", "Disagreeing excerpt not marked",
          "An excerpt's `disagrees` is not exactly the columns of its `supports` on which its source's claim "
          "disagrees with the curated value (claims.agrees false): an excerpt would pass for support of a value "

@@ -22,6 +22,7 @@ from ..base.codec import codec_of, value_dtype
 from ..base.problems import CATALOGUE, Problem
 from .checks import DOMAIN_CHECKS, domain_check
 from .disagreement import check_disagrees
+from .distinct import check_distinctions
 from .frames import Rows
 from .inherited import check_inherited
 from .provenance import check_provenance
@@ -215,6 +216,7 @@ def check_tables(registry: Registry, frames: dict[str, pd.DataFrame], texts: dic
     problems.extend(check_provenance(registry, frames, texts, ids, rows))
     problems.extend(_check_translations(registry, frames, ids))
     problems.extend(_check_renamed_ids(registry, frames, ids))
+    problems.extend(check_distinctions(registry, frames, ids))
     return problems
 
 

@@ -141,6 +141,15 @@ class Inferences:
     external = "external"    # basis of a value known only from outside the documents
 
 
+class Distinctions:
+    table = "distinctions"
+    record_table = "record_table"
+    record_id = "record_id"
+    other_id = "other_id"
+    differs_in = "differs_in"
+    why = "why_distinct"
+
+
 class Claims:
     table = "claims"
     record_table = "record_table"
@@ -180,4 +189,4 @@ class EvidenceInContext:
 BROWSE_NAMESPACES = (Documents, EvidenceInContext)
 
 NAMESPACES = (Precision, Sources, Actors, Visits, VisitEvents, Agreements, TradeFigures, Quotes, Assessments, Evidence,
-              Inferences, Claims, RenamedIds)
+              Inferences, Claims, Distinctions, RenamedIds)

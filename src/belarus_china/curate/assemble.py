@@ -24,13 +24,14 @@ from ..contract.dates import DateWordsError, Window, contained, kind_of, read_wi
 from ..contract.disagreement import disagreeing, disputed_columns
 from ..contract.provenance import claim_agrees, value_text
 from ..contract.registry import Registry, Table
-from ..contract.vocabulary import Claims, Evidence, Inferences, RenamedIds, Sources
+from ..contract.vocabulary import Claims, Distinctions, Evidence, Inferences, RenamedIds, Sources
 from ..contract.windows import SOURCE_ANCHOR, derived, words_window
 from ..contract.words import word_problems
 from . import file_format as F
 from .evidence import EvidenceLocator
 from .locate import LocateError, locate
 from .lookalikes import find_lookalikes
+from .marks import distinction_rows, inherited_bounds
 from .merge import Claim, merge
 from .records import CurationFile, Record, read_curation
 from .verbatim import store_raw_slices
@@ -353,24 +354,8 @@ class _Assembly:
 
     def inherited(self, table: Table, values: dict, own: Window | None, result: Window | None,
                   claims: list[Claim]) -> None:
-        """No silent windows: a bound the record's own words leave open and its container's window fills is
-        an inference of each source describing the record (unless its curator already marked one)."""
-        role = table.window
-        if role is None or result is None or not role.within or not values.get(role.within):
-            return
-        container = f"{table.column(role.within).references[0]}/{values[role.within]}"  # type: ignore[index]
-        for bound, mine, taken in ((role.earliest, own.earliest if own else None, result.earliest),
-                                   (role.latest, own.latest if own else None, result.latest)):
-            if mine is not None or taken is None:
-                continue
-            for claim in claims:
-                if bound in claim.record.inferred or not claim.source:
-                    continue
-                reason = f"No words of the document date it: the bound is that of {container}, which it lies within."
-                self.emit(self.registry[Inferences.table],
-                          {Inferences.record_table: table.name, Inferences.record_id: values[table.primary_key[0]],
-                           Inferences.field: bound, Inferences.source_id: claim.source,
-                           Inferences.basis: F.BASIS_TEXT, Inferences.reason: reason}, [claim.record])
+        for row, record in inherited_bounds(table, values, own, result, claims):
+            self.emit(self.registry[Inferences.table], row, [record])
 
     def event_codes(self) -> None:
         """The CAMEO and PLOVER codes of every row, from its curated kind (event_codes.yaml): never curated,
@@ -454,6 +439,10 @@ class _Assembly:
                 self.emit(table, {RenamedIds.record_table: record.table, RenamedIds.old_id: old,
                                   RenamedIds.record_id: record.id}, [record])
 
+    def distinctions(self, records: list[Record]) -> None:
+        for row, record in distinction_rows(records):
+            self.emit(self.registry[Distinctions.table], row, [record])
+
     def evidence_rows(self) -> None:
         table = self.registry[Evidence.table]
         disputed = disputed_columns(self.registry, ((c[Claims.record_table], c[Claims.record_id], c[Claims.field],
@@ -524,6 +513,7 @@ def assemble(root: Path, registry: Registry) -> Assembled:
     work.inferences(files, shared_records)
     all_records = [r for f in files for r in f.records] + shared_records
     work.renamed(all_records)
+    work.distinctions(all_records)
     files_of = {key: tuple(sorted({o.file for o in origins})) for key, origins in work.origins.items()}
     problems.extend(find_lookalikes(registry, work.rows, all_records, files_of))
     work.evidence_rows()
