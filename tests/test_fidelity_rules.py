@@ -108,19 +108,19 @@ def test_an_excerpt_of_a_losing_claim_is_marked_as_disagreeing(built_package, re
     assert len(disputed), "the corpus has no conflict between sources"
     for claim in disputed.itertuples():
         cited = evidence[evidence.evidence_id.isin(claim.evidence_ids.split(" | "))]
-        marked = cited[cited.disagrees.notna()]
+        marked = cited[cited.disagrees_on.notna()]
         assert len(marked), claim
         for row in marked.itertuples():
-            assert set(row.disagrees.split(" | ")) <= set(row.supports.split(" | "))
+            assert set(row.disagrees_on.split(" | ")) <= set(row.supports.split(" | "))
     agreeing = evidence[~evidence.source_id.isin(disputed.source_id)]
-    assert agreeing.disagrees.isna().all()
+    assert agreeing.disagrees_on.isna().all()
 
 
 def test_the_viewer_says_which_excerpts_disagree(built_package, registry):
     evidence = read_table(built_package, registry, "evidence")
-    for row in evidence[evidence.disagrees.notna()].itertuples():
+    for row in evidence[evidence.disagrees_on.notna()].itertuples():
         page = (built_package / f"docs/sources/{row.source_id}.html").read_text(encoding="utf-8")
-        columns = ", ".join(f"<code>{c}</code>" for c in row.disagrees.split(" | "))
+        columns = ", ".join(f"<code>{c}</code>" for c in row.disagrees_on.split(" | "))
         assert f"disagrees with the curated value</strong> of {columns}" in page
 
 
@@ -130,8 +130,8 @@ def _set_disagrees(pick, value):
         row = frame.index[pick(frame)][0]
 
         def mutate(f):
-            f["disagrees"] = f["disagrees"].astype(object)
-            f.loc[row, "disagrees"] = value(f.loc[row])
+            f["disagrees_on"] = f["disagrees_on"].astype(object)
+            f.loc[row, "disagrees_on"] = value(f.loc[row])
             return f
         edit_table(root, reg, "evidence", mutate)
         return frame.loc[row, "evidence_id"]
@@ -139,8 +139,8 @@ def _set_disagrees(pick, value):
 
 
 def test_an_unmarked_or_wrongly_marked_disagreement_is_reported(project, registry):
-    unmarked = _set_disagrees(lambda f: f.disagrees.notna(), lambda r: None)(project, registry)
-    invented = _set_disagrees(lambda f: f.disagrees.isna() & f.supports.notna(),
+    unmarked = _set_disagrees(lambda f: f.disagrees_on.notna(), lambda r: None)(project, registry)
+    invented = _set_disagrees(lambda f: f.disagrees_on.isna() & f.supports.notna(),
                               lambda r: r["supports"].split(" | ")[0])(project, registry)
     problems = [p for p in validate_package(project, registry, use_frictionless=False) if p.code == "evidence-disagrees"]
     assert {(p.table, p.record) for p in problems} == {("evidence", unmarked), ("evidence", invented)}

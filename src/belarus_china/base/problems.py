@@ -211,7 +211,7 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
          "are the same, a column the table does not have, or a record that does not exist: name the columns in "
          "which they differ (`differs_in`)."),
         ("evidence-disagrees", "Disagreeing excerpt not marked",
-         "An excerpt's `disagrees` is not exactly the columns of its `supports` on which its source's claim "
+         "An excerpt's `disagrees_on` is not exactly the columns of its `supports` on which its source's claim "
          "disagrees with the curated value (claims.agrees false): an excerpt would pass for support of a value "
          "its words contradict."),
         ("not-verbatim", "Words not in the evidence",

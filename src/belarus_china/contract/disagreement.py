@@ -2,7 +2,7 @@
 
 An excerpt's `supports` names the columns its source's claim rests on. Where that source's claim lost
 the merge (its `claims` row has agrees false), the excerpt is evidence of the source's own claim, not of
-the published value: its `disagrees` column names those columns, so that no reader (and no viewer)
+the published value: its `disagrees_on` column names those columns, so that no reader (and no viewer)
 takes "paid an official visit" for support of a curated state visit. A disputed claim on a value column
 disputes the columns its words are read from too (the date words of a window bound, the as-reported
 words of a kind).
@@ -49,7 +49,7 @@ def _items(value, delimiter: str) -> list[str]:
 
 
 def check_disagrees(registry: Registry, frames: dict[str, pd.DataFrame]) -> list[Problem]:
-    """Each excerpt's `disagrees` is exactly the supported columns its source's claims dispute."""
+    """Each excerpt's `disagrees_on` is exactly the supported columns its source's claims dispute."""
     claims = frames[Claims.table]
     disputed = disputed_columns(registry, zip(*(claims[c].tolist() for c in (
         Claims.record_table, Claims.record_id, Claims.field, Claims.source_id)),

@@ -122,7 +122,7 @@ class Evidence:
     record_table = "record_table"
     record_id = "record_id"
     supports = "supports"
-    disagrees = "disagrees"
+    disagrees = "disagrees_on"
     source_id = "source_id"
     excerpt = "excerpt"
     char_start = "char_start"
