@@ -184,3 +184,21 @@ def test_a_distinction_naming_no_real_difference_is_reported(project, registry):
     messages = sorted(p.message for p in problems)
     assert len(problems) == 2 and all(p.table == "distinctions" for p in problems), problems
     assert any(f"same {same}" in m for m in messages) and any("'colour' is not a column" in m for m in messages)
+
+
+def test_a_curated_distinction_naming_a_shared_value_is_traced_to_its_file(project):
+    import pytest
+
+    from belarus_china.base.problems import ProblemsFound
+    from belarus_china.pipeline import build
+
+    path = project / "build/004_736d6101656b867f.yaml"
+    text = path.read_text(encoding="utf-8")
+    bare = "        differs_in: [visit_type]\n"
+    assert bare in text
+    path.write_text(text.replace(bare, "        differs_in: [guest_id]\n", 1), encoding="utf-8")
+    with pytest.raises(ProblemsFound) as caught:
+        build(project, use_frictionless=False)
+    found = [p for p in caught.value.problems if p.code == "distinction-unfounded"]
+    assert len(found) == 1 and found[0].file == "build/004_736d6101656b867f.yaml", caught.value.problems
+    assert "same guest_id" in found[0].message
