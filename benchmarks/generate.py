@@ -391,6 +391,9 @@ def document(i: int, docs: int, seed: int) -> tuple[str, dict]:
         record["resolve"] = {"dates": "the introducing report gives the schedule day by day"}
     if i % 7 == 0:  # an id that replaced a vaguer one, which stays resolvable (renamed_ids)
         record["replaces"] = [f"{v['id']}-first-report"]
+    if i % 7 == 1:  # declared distinct from the visit before it, naming the column that differs (distinctions)
+        record["distinct_from"] = {visit_of(i - 1)["id"]: {
+            "differs_in": ["date_earliest"], "reason": "Another stay, three days earlier, to another host."}}
     visits.append(record)
     t1 = doc.add(f"Talks between {leader.surname} and {host.surname} were held at the {v['venue']} on "
                  f"{dmy(v['talks'])}.")

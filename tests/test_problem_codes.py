@@ -76,7 +76,12 @@ OTHER_TESTS = {"raw-file-unlisted": "test_foundation.test_build_names_a_missing_
                "journal-refused": "test_journal_trust.test_a_journal_unzipped_with_its_folders_over_a_package_is_refused",
                "document-too-large": "test_add_bounds.test_a_document_over_the_limit_is_refused_without_being_read",
                "document-write-failed": "test_add_bounds.test_a_failing_manifest_write_removes_what_add_wrote",
-               "release-link": "test_release_links.test_package_refuses_a_link_and_writes_no_zip"}
+               "release-link": "test_release_links.test_package_refuses_a_link_and_writes_no_zip",
+               "evidence-disagrees":
+                   "test_fidelity_rules.test_an_unmarked_or_wrongly_marked_disagreement_is_reported",
+               "distinction-unfounded": "test_fidelity_rules.test_a_distinction_naming_no_real_difference_is_reported",
+               "window-inherited":
+                   "test_fidelity_rules.test_a_window_copied_from_the_visit_without_an_inference_is_reported"}
 
 
 def test_the_other_tests_named_exist():

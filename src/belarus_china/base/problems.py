@@ -178,6 +178,10 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
          "A date window or a period is not what its as-reported words, read against their anchor, give."),
         ("date-unread", "Window neither read nor inferred",
          "A window bound is given although the words give none (or there are no words) and no inference marks it."),
+        ("window-inherited", "Window taken silently",
+         "A window bound no words give (a record dated only by the visit it lies within, or a shared record's bound "
+         "no source claims) has no inferences row saying so; the build writes one for a bound taken from the "
+         "container."),
         ("date-derived", "Derived date column wrong",
          "date_precision, date_edtf or a fixed day (published, start, end, signed, said, event date) disagrees with "
          "the window."),
@@ -214,9 +218,19 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
          "not say who made it."),
         ("translation-needless", "Translation of an English text",
          "An English quotation carries a translation or a translator."),
+        ("distinction-unfounded", "Declared distinct without a difference",
+         "A `distinctions` row (curation `distinct_from`) names a column in which the two records' published values "
+         "are the same, a column the table does not have, or a record that does not exist: name the columns in "
+         "which they differ (`differs_in`)."),
+        ("evidence-disagrees", "Disagreeing excerpt not marked",
+         "An excerpt's `disagrees_on` is not exactly the columns of its `supports` on which its source's claim "
+         "disagrees with the curated value (claims.agrees false): an excerpt would pass for support of a value "
+         "its words contradict."),
         ("not-verbatim", "Words not in the evidence",
          "A column holding the document's own words (a quotation, a stance, the words a value was read from) "
-         "is not inside any excerpt of the record from the source that wrote them."),
+         "is not inside any excerpt of the record from the source that wrote them, code point for code point (a "
+         "no-break space, dash or quotation mark the document prints is part of its words; the build stores the raw "
+         "slice of words typed with plain spaces)."),
         ("enum-not-said", "Kind not said by its evidence",
          "A value of an enumeration with words in the registry (visit_type state_visit: \"state visit\", \"visite "
          "d'État\", ...) is said by no excerpt that supports it, in any language, and no inference marks it."),

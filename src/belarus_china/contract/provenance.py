@@ -105,8 +105,7 @@ def _index(registry: Registry, frames: dict[str, pd.DataFrame], texts_by_path: d
     for row in evidence_rows:
         supports = _text(row[Evidence.supports])
         row["_supports"] = set(supports.split(delimiter)) if supports else set()
-        # Folded once here: a record's excerpts are searched again for each of its claims and words.
-        row["_folded"] = _fold(row[Evidence.excerpt]) if isinstance(row[Evidence.excerpt], str) else ""
+        row["_excerpt"] = row[Evidence.excerpt] if isinstance(row[Evidence.excerpt], str) else ""
     cited: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for row in evidence_rows:
         cited[(row[Evidence.record_table], row[Evidence.record_id])].append(row)
@@ -134,14 +133,21 @@ def check_provenance(registry: Registry, frames: dict[str, pd.DataFrame], texts_
 
 
 def _fold(text: str) -> str:
-    """White space folded, as the excerpt locator folds it (a typed space matches a no-break space)."""
     return " ".join(text.split())
 
 
-def _inside(words: str, folded_excerpts: list[str]) -> bool:
-    """Whether the words lie inside one of the excerpts (each already folded, see `_index`)."""
+def _inside(words: str, excerpts: list[str]) -> bool:
+    """Whether the words lie inside one of the excerpts exactly, code point for code point: a no-break
+    space, a dash or a quotation mark the document prints is part of its words."""
+    return any(words in excerpt for excerpt in excerpts)
+
+
+def _not_inside(words: str, excerpts: list[str], where: str) -> str:
     folded = _fold(words)
-    return any(folded in excerpt for excerpt in folded_excerpts)
+    near = any(folded in _fold(excerpt) for excerpt in excerpts)
+    hint = (" (it matches only with white space folded: store the document's own characters, e.g. its no-break "
+            "spaces)") if near else ""
+    return f"{words!r} is not inside any excerpt of {where}{hint}"
 
 
 def _check_verbatim(index: _Index, ids: dict[str, pd.Series]) -> list[Problem]:
@@ -154,13 +160,13 @@ def _check_verbatim(index: _Index, ids: dict[str, pd.Series]) -> list[Problem]:
             continue
         role = table.translation
         for record_id, row in zip(ids[table.name].tolist(), index.rows[table.name], strict=True):
-            excerpts = [e["_folded"] for e in index.cited.get((table.name, record_id), [])]
+            excerpts = [e["_excerpt"] for e in index.cited.get((table.name, record_id), [])]
             # A translation the document prints is its words too; the curator's own is not.
             own = [role.translation] if role is not None and _text(row.get(role.by)) == Quotes.by_document else []
             for name in [*columns, *own]:
                 words = _text(row.get(name))
                 if words is not None and not _inside(words, excerpts):
-                    problems.append(Problem("not-verbatim", f"{words!r} is not inside any excerpt of the record",
+                    problems.append(Problem("not-verbatim", _not_inside(words, excerpts, "the record"),
                                             table=table.name, record=record_id, column=name))
     claims = index.frames[Claims.table]
     verbatim = {table.name: table.verbatim_columns for table in index.registry}  # a property: computed once
@@ -170,10 +176,10 @@ def _check_verbatim(index: _Index, ids: dict[str, pd.Series]) -> list[Problem]:
         if table_name not in verbatim:
             continue
         said = [_text(words)] + ([_text(claimed)] if field in verbatim[table_name] else [])
-        excerpts = [e["_folded"] for e in index.cited.get((table_name, record), []) if e[Evidence.source_id] == source]
+        excerpts = [e["_excerpt"] for e in index.cited.get((table_name, record), []) if e[Evidence.source_id] == source]
         for text in said:
             if text is not None and not _inside(text, excerpts):
-                problems.append(Problem("not-verbatim", f"{text!r} is not inside any excerpt of {source} for the record",
+                problems.append(Problem("not-verbatim", _not_inside(text, excerpts, f"{source} for the record"),
                                         table=Claims.table, record=f"{table_name}/{record}/{field}/{source}",
                                         column=Claims.value_as_reported))
     return problems

@@ -20,9 +20,12 @@ from pandera.errors import SchemaErrors
 from ..base.codec import codec_of, value_dtype
 from ..base.problems import CATALOGUE, Problem
 from .checks import DOMAIN_CHECKS, domain_check, no_unsafe_character
+from .disagreement import check_disagrees
+from .distinct import check_distinctions
 from .engine import check_references
 from .enum_words import check_enum_words
 from .frames import Rows
+from .inherited import check_inherited
 from .languages import check_languages
 from .provenance import check_provenance
 from .quotations import check_quotations
@@ -203,9 +206,12 @@ def check_tables(registry: Registry, frames: dict[str, pd.DataFrame], texts: dic
     problems.extend(check_quotations(registry, frames, texts, ids, rows))
     problems.extend(check_enum_words(registry, frames, ids, rows))
     problems.extend(check_languages(registry, frames, texts, ids, rows))
+    problems.extend(check_inherited(registry, frames, ids, rows))
+    problems.extend(check_disagrees(registry, frames))
     problems.extend(check_provenance(registry, frames, texts, ids, rows))
     problems.extend(_check_translations(registry, frames, ids))
     problems.extend(_check_renamed_ids(registry, frames, ids))
+    problems.extend(check_distinctions(registry, frames, ids))
     return problems
 
 

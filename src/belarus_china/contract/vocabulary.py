@@ -156,6 +156,7 @@ class Evidence:
     record_table = "record_table"
     record_id = "record_id"
     supports = "supports"
+    disagrees = "disagrees_on"
     source_id = "source_id"
     excerpt = "excerpt"
     char_start = "char_start"
@@ -172,6 +173,15 @@ class Inferences:
     basis = "basis"
     reason = "reason"
     external = "external"    # basis of a value known only from outside the documents
+
+
+class Distinctions:
+    table = "distinctions"
+    record_table = "record_table"
+    record_id = "record_id"
+    other_id = "other_id"
+    differs_in = "differs_in"
+    why = "why_distinct"
 
 
 class Claims:
@@ -213,4 +223,4 @@ class EvidenceInContext:
 BROWSE_NAMESPACES = (Documents, EvidenceInContext)
 
 NAMESPACES = (Precision, Sources, Actors, Visits, VisitEvents, Agreements, TradeFigures, Quotes, Assessments, Evidence,
-              Inferences, Claims, RenamedIds)
+              Inferences, Claims, Distinctions, RenamedIds)

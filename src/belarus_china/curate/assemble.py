@@ -21,17 +21,20 @@ from pathlib import Path
 from ..base.problems import Problem, ProblemsFound
 from ..base.rawstore import RAW_FOLDER, check_raw, read_text, sha256_bytes
 from ..contract.dates import DateWordsError, Window, contained, kind_of, read_window
+from ..contract.disagreement import disagreeing, disputed_columns
 from ..contract.provenance import claim_agrees, value_text
 from ..contract.registry import Registry, Table
-from ..contract.vocabulary import Claims, Evidence, Inferences, RenamedIds, Sources
+from ..contract.vocabulary import Claims, Distinctions, Evidence, Inferences, RenamedIds, Sources
 from ..contract.windows import SOURCE_ANCHOR, anchor_message, derived, words_window
 from ..contract.words import word_problems
 from . import file_format as F
 from .evidence import EvidenceLocator
 from .locate import LocateError, locate
 from .lookalikes import find_lookalikes
+from .marks import distinction_rows, inherited_bounds
 from .merge import Claim, merge
 from .records import CurationFile, Record, read_curation
+from .verbatim import store_raw_slices
 
 
 @dataclass(frozen=True, slots=True)  # slots: one per row, held until the tables are checked
@@ -83,6 +86,7 @@ class _Assembly:
         self.video_sources: set[str] = set()
         self.windows: dict[tuple[str, str], Window] = {}   # (table, id) -> curated window, for anchors
         self._column_sets: dict[frozenset[str], frozenset[str]] = {}
+        self.source_values: list[tuple[Record, dict]] = []   # each source record and its row
 
     def columns(self, names) -> frozenset[str]:
         """One shared frozenset per distinct set of column names: every evidence row states the same columns,
@@ -146,6 +150,7 @@ class _Assembly:
                     self.video_sources.add(record.id)
         for record in found:
             values = self.filled(table, record, record.raw_file)
+            self.source_values.append((record, values))
             window = self.dated(table, record, values, None, None)
             if window is not None and self.source_of.get(record.file) == record.id:
                 self.windows[(table.name, record.id)] = window
@@ -176,9 +181,14 @@ class _Assembly:
                     continue
                 by_id[(record.table, record.id)].append(record)
                 self.evidence.record(record)
+                self.raw_slices(table, record, record.values)
                 for code, column, message in word_problems(table, record.values):
                     self.problem(code, record, column, message)
         return by_id
+
+    def raw_slices(self, table: Table, record: Record, values: dict) -> None:
+        """The record's own words as the document prints them (its excerpts located first)."""
+        store_raw_slices(table, values, [row[Evidence.excerpt] for row in self.evidence.cited(record)])
 
     # --- dates ---
 
@@ -300,8 +310,10 @@ class _Assembly:
                     window = Window(values.get(table.window.earliest), values.get(table.window.latest),
                                     values.get(table.window.first or table.window.day or ""),
                                     values.get(table.window.last or table.window.day or ""))
+                own = window
                 window = self.within(table, values, window, rows)
                 self.emit(table, values, sharing, {c.record.file: c.values for c in claims})
+                self.inherited(table, values, own, window, claims)
                 for row in rows:
                     source = next(c.record for c in claims if c.source == row[Claims.source_id])
                     self.emit(claims_table, row, [source])
@@ -310,6 +322,7 @@ class _Assembly:
                 values = dict(claim.values)
                 window = self.within(table, values, claim.window, [])
                 self.emit(table, values, sharing)
+                self.inherited(table, values, claim.window, window, claims)
             if window is not None:
                 self.windows[key] = window
             for record in extra:  # reported by the contract as a duplicate key
@@ -339,6 +352,11 @@ class _Assembly:
                     row[Claims.rule] = f"{row[Claims.rule]}, narrowed to the window of {role.within} {values[role.within]}"
         values.update(derived(table, result))
         return result
+
+    def inherited(self, table: Table, values: dict, own: Window | None, result: Window | None,
+                  claims: list[Claim]) -> None:
+        for row, record in inherited_bounds(table, values, own, result, claims):
+            self.emit(self.registry[Inferences.table], row, [record])
 
     def event_codes(self) -> None:
         """The CAMEO and PLOVER codes of every row, from its curated kind (event_codes.yaml): never curated,
@@ -421,9 +439,18 @@ class _Assembly:
                 self.emit(table, {RenamedIds.record_table: record.table, RenamedIds.old_id: old,
                                   RenamedIds.record_id: record.id}, [record])
 
+    def distinctions(self, records: list[Record]) -> None:
+        for row, record in distinction_rows(records):
+            self.emit(self.registry[Distinctions.table], row, [record])
+
     def evidence_rows(self) -> None:
         table = self.registry[Evidence.table]
+        disputed = disputed_columns(self.registry, ((c[Claims.record_table], c[Claims.record_id], c[Claims.field],
+                                                     c[Claims.source_id], c[Claims.agrees])
+                                                    for c in self.rows[Claims.table]))
         for row in self.evidence.rows:
+            key = (row[Evidence.record_table], row[Evidence.record_id], row[Evidence.source_id])
+            row[Evidence.disagrees] = disagreeing(row[Evidence.supports] or [], key, disputed) or None
             self.rows[table.name].append(row)
         for (file, label), rows in self.evidence.of_record.items():
             for row in rows:
@@ -473,11 +500,12 @@ def assemble(root: Path, registry: Registry) -> Assembled:
         raise ProblemsFound("curation files", unreadable)
     work = _Assembly(registry, texts, problems)
     work.match_documents(files)
-    sources = work.sources(files)
+    work.sources(files)
     work.evidence = EvidenceLocator(texts, work.source_of_raw, work.video_sources, problems)
-    for record in sources:
+    for record, values in work.source_values:
         if work.source_of.get(record.file) == record.id:
             work.evidence.record(record)
+            work.raw_slices(registry[Sources.table], record, values)
     work.actors(shared_records)
     by_id = work.facts(files)
     work.merged(by_id)
@@ -485,6 +513,7 @@ def assemble(root: Path, registry: Registry) -> Assembled:
     work.inferences(files, shared_records)
     all_records = [r for f in files for r in f.records] + shared_records
     work.renamed(all_records)
+    work.distinctions(all_records)
     files_of = {key: tuple(sorted({o.file for o in origins})) for key, origins in work.origins.items()}
     problems.extend(find_lookalikes(registry, work.rows, all_records, files_of))
     work.evidence_rows()

@@ -20,6 +20,7 @@ WITHIN = "within"
 OCCURRENCE = "occurrence"
 SUPPORTS = "supports"
 REASON = "reason"
+DIFFERS_IN = "differs_in"   # in a distinct_from entry: the columns in which the two records differ
 BASIS = "basis"                  # of an inference: text (read from the document) or external
 BASIS_TEXT = "text"
 BASES = ("text", "external")

@@ -3,7 +3,7 @@
 Records of a table merge only when they share an id, so a maintainer who names a known visit anew
 ("lukashenko-china-2023-12-04" for the second trip) would publish it twice. Each table says in
 tables.yaml (`lookalike`) what makes two of its records look alike; two that do stop the build
-unless a file says why they are distinct (`distinct_from: {other-id: reason}`). The comparison is
+unless a file says why they are distinct (`distinct_from: {other-id: {differs_in, reason}}`). The comparison is
 on the assembled rows (after merging, so a window is the curated one), grouped by the `same`
 columns so that it stays linear in the number of records. Rows that belong to one source (figures,
 quotations) are compared only with that source's other rows: two documents reporting one figure are
@@ -125,6 +125,7 @@ def find_lookalikes(registry: Registry, rows: dict[str, list[dict]], records: It
                     f"looks like {table.name}[{first.record_id}] in {', '.join(first.files)} "
                     f"(same {', '.join(table.lookalike.same) or 'kind'}"
                     + (", overlapping windows" if table.lookalike.window else "") + "); if it is that record, "
-                    f"use the id {first.record_id}; if not, add `{F.DISTINCT_FROM}: {{{first.record_id}: <why they "
-                    "differ>}` to it", file=", ".join(second.files), record=f"{table.name}[{second.record_id}]"))
+                    f"use the id {first.record_id}; if not, add `{F.DISTINCT_FROM}: {{{first.record_id}: "
+                    f"{{{F.DIFFERS_IN}: [columns], {F.REASON}: <why they differ>}}}}` to it",
+                    file=", ".join(second.files), record=f"{table.name}[{second.record_id}]"))
     return problems

@@ -48,6 +48,7 @@ class Record:
     resolve: dict[str, str] = field(default_factory=dict)
     distinct_from: dict[str, str] = field(default_factory=dict)   # other id -> why this record is not that one
     replaces: tuple[str, ...] = ()                                # earlier ids of this record
+    differs_in: dict[str, tuple[str, ...]] = field(default_factory=dict)  # other id -> columns that differ
 
     @property
     def label(self) -> str:
@@ -156,11 +157,35 @@ class _Reader:
         evidence = tuple(e for e in (self.evidence_item(file, label, item, evidence_keys) for item in evidence_raw) if e)
         inferred = self.inferences(file, label, raw)
         resolve = self.mapping(file, label, raw, F.RESOLVE)
-        distinct = self.mapping(file, label, raw, F.DISTINCT_FROM)
+        distinct, differs_in = self.distinctions(file, label, raw)
         replaces = self.ids(file, label, table, raw.get(F.REPLACES))
         if record_id is None:
             return None
-        return Record(table.name, record_id, file, raw_file, values, evidence, inferred, resolve, distinct, replaces)
+        return Record(table.name, record_id, file, raw_file, values, evidence, inferred, resolve, distinct, replaces,
+                      differs_in)
+
+    def distinctions(self, file: str, label: str, raw: dict) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+        """`distinct_from` maps another id to {differs_in: [columns], reason: ...} (a bare reason names no column:
+        the contract then reports the missing `differs_in`)."""
+        value = raw.get(F.DISTINCT_FROM) or {}
+        reasons: dict[str, str] = {}
+        columns: dict[str, tuple[str, ...]] = {}
+        if not isinstance(value, dict):
+            self.problem("curation-shape", file, label, F.DISTINCT_FROM, "must map another record's id to why it differs")
+            return {}, {}
+        for other, entry in value.items():
+            if isinstance(entry, dict) and set(entry) <= {F.REASON, F.DIFFERS_IN}:
+                reason, differs = entry.get(F.REASON), entry.get(F.DIFFERS_IN) or []
+            else:
+                reason, differs = entry, []
+            differs = [differs] if isinstance(differs, str) else differs
+            if not isinstance(reason, str) or not reason.strip() or not all(isinstance(c, str) for c in differs):
+                self.problem("curation-shape", file, label, F.DISTINCT_FROM,
+                             f"{other}: give {{{F.DIFFERS_IN}: [columns], {F.REASON}: why they differ}}")
+                continue
+            reasons[other] = " ".join(reason.split())
+            columns[other] = tuple(differs)
+        return reasons, columns
 
     def ids(self, file: str, label: str, table: Table, value) -> tuple[str, ...]:
         """A list of earlier ids (`replaces:`), each a valid id of the table."""

@@ -266,8 +266,16 @@ def _flag_badges(kinds: Iterable[str]) -> str:
     return "".join(f" <span class=\"badge {kind}\">{words[kind]}</span>" for kind in kinds)
 
 
-def _supports(supports: tuple[str, ...]) -> str:
-    return ", ".join(f"<code>{_e(c)}</code>" for c in supports) if supports else "the record as a whole"
+def _supports(supports: tuple[str, ...], disagrees: tuple[str, ...] = ()) -> str:
+    """What an excerpt supports; the columns it disagrees on (evidence.disagrees) are its source's claim, not support
+    of the published value, and are said so."""
+    agreeing = [c for c in supports if c not in disagrees]
+    said = "supports " + (", ".join(f"<code>{_e(c)}</code>" for c in agreeing) if agreeing else
+                          "the record as a whole" if not supports else "nothing published")
+    if disagrees:
+        said += ("; <strong class=\"disagrees\">disagrees with the curated value</strong> of "
+                 + ", ".join(f"<code>{_e(c)}</code>" for c in disagrees) + " (evidence of this document's own claim)")
+    return said
 
 
 @dataclass
@@ -276,6 +284,7 @@ class Excerpt:
     supports: tuple[str, ...]
     kinds: tuple[str, ...]
     number: int          # its place in the document, 1 = first
+    disagrees: tuple[str, ...] = ()
 
 
 def _record_section(record: Record, excerpts: list[Excerpt], notes: list[Note], language: str) -> str:
@@ -294,8 +303,9 @@ def _record_section(record: Record, excerpts: list[Excerpt], notes: list[Note], 
         video = f", video time {_e(row[Evidence.video_time])}" if row.get(Evidence.video_time) else ""
         items.append(
             f"<li><a href=\"#{_e(evidence_anchor(row[Evidence.id]))}\">Excerpt {excerpt.number}, characters "
-            f"{row[Evidence.char_start]}–{row[Evidence.char_end]}</a>{video}{_flag_badges(excerpt.kinds)}; supports "
-            f"{_supports(excerpt.supports)}<blockquote lang=\"{_e(language)}\">{_e(row[Evidence.excerpt])}</blockquote></li>")
+            f"{row[Evidence.char_start]}–{row[Evidence.char_end]}</a>{video}{_flag_badges(excerpt.kinds)}; "
+            f"{_supports(excerpt.supports, excerpt.disagrees)}"
+            f"<blockquote lang=\"{_e(language)}\">{_e(row[Evidence.excerpt])}</blockquote></li>")
     parts.append(f"<h5>{_excerpts(len(excerpts))} in this document</h5>\n<ol class=\"excerpts\">"
                  + "".join(items) + "</ol>")
     for kind, heading in ((CONFLICT, "Disagrees with the curated value"), (INFERRED, "Inferred, not stated")):
@@ -313,6 +323,7 @@ def _ref_label(excerpt: Excerpt, record: Record, total: int) -> str:
              INFERRED: "; a value it bears on is inferred, not stated"}
     return (f"Excerpt {excerpt.number} of {total}: supports {record.table.title.lower()} record {record.number}, "
             f"“{label}” ({', '.join(excerpt.supports) or 'the record as a whole'})"
+            + (f"; disagrees with the curated {', '.join(excerpt.disagrees)}" if excerpt.disagrees else "")
             + "".join(flags[k] for k in excerpt.kinds) + ". Go to the record.")
 
 
@@ -339,7 +350,10 @@ def _document_page(source: dict, text: str, evidence: list[dict], registry: Regi
     for number, row in enumerate(evidence, start=1):
         key = (row[Evidence.record_table], row[Evidence.record_id])
         supports = tuple(row[Evidence.supports].split(delimiter)) if row[Evidence.supports] else ()
-        excerpt = Excerpt(row, supports, _kinds(row, supports, notes_of[key]), number)
+        disagrees = tuple(row[Evidence.disagrees].split(delimiter)) if row.get(Evidence.disagrees) else ()
+        kinds = _kinds(row, supports, notes_of[key])
+        kinds = kinds if not disagrees or CONFLICT in kinds else (CONFLICT, *kinds)
+        excerpt = Excerpt(row, supports, kinds, number, disagrees)
         excerpts[key].append(excerpt)
         record = records[key]
         marker = str(record.number) + ("≠" if CONFLICT in excerpt.kinds else "") + ("~" if INFERRED in excerpt.kinds else "")
