@@ -139,6 +139,7 @@ def doc_parts(root: Path, registry, frames: dict, candidates: list) -> dict:
     from belarus_china.contract.vocabulary import Sources
     from belarus_china.curate.audit import KINDS
     from belarus_china.publish import charts, docs, viewer, web_annotations
+    from belarus_china.publish.coverage_report import coverage
     from belarus_china.publish.descriptor import version
     from belarus_china.publish.release import citation_cff
 
@@ -148,7 +149,7 @@ def doc_parts(root: Path, registry, frames: dict, candidates: list) -> dict:
     texts = {path: read_text(root / path) for path in frames[Sources.table][Sources.raw_path]}
     return {"codebook": lambda: docs.codebook(registry, frames),
             "datasheet": lambda: docs.datasheet(registry, frames, candidates, package_version),
-            "coverage report": lambda: docs.coverage(candidates, KINDS),
+            "coverage report": lambda: coverage(candidates, KINDS),
             "problem catalogue": catalogue_markdown,
             "citation": lambda: citation_cff(root, metadata, package_version),
             "timeline chart": lambda: charts.timeline(frames, caption, registry),

@@ -93,9 +93,17 @@ def _registry_names(registry) -> set[str]:
 def _string_literals(path):
     import ast
 
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    tree = ast.parse(text)
+    # A word of another vocabulary that happens to be spelt like a column (Croissant's "field" and "url",
+    # ASGI's "raw_path") is marked on its line, so every other literal is still caught.
     return {(node.value, node.lineno) for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and NOT_A_COLUMN not in lines[node.lineno - 1]}
+
+
+NOT_A_COLUMN = "# another vocabulary's word, not a column"
 
 
 def test_no_registry_name_is_written_in_src_outside_the_vocabulary_modules(registry):
@@ -110,9 +118,9 @@ def test_no_registry_name_is_written_in_src_outside_the_vocabulary_modules(regis
 
 
 def test_the_grep_finds_a_registry_name_where_one_is_written(registry, tmp_path):
-    """The check above is not vacuous: a module naming a column is caught."""
+    """The check above is not vacuous: a module naming a column is caught, unless its line is marked."""
     module = tmp_path / "m.py"
-    module.write_text('FRAME_COLUMN = "excerpt"\n', encoding="utf-8")
+    module.write_text(f'FRAME_COLUMN = "excerpt"\nKEY = "field"  {NOT_A_COLUMN}\n', encoding="utf-8")
     assert {value for value, _ in _string_literals(module)} & _registry_names(registry) == {"excerpt"}
 
 

@@ -33,7 +33,7 @@ CONTEXT = {
     "dct": "http://purl.org/dc/terms/",
     "examples": {"@id": "cr:examples", "@type": "@json"},
     "extract": "cr:extract",
-    "field": "cr:field",
+    "field": "cr:field",  # another vocabulary's word, not a column
     "fileProperty": "cr:fileProperty",
     "fileObject": "cr:fileObject",
     "fileSet": "cr:fileSet",
@@ -85,7 +85,8 @@ def _field(table: Table, column, parquet_id: str) -> dict:
         field["arrayShape"] = "-1"
     # As in datapackage.json: a list's items are checked by the contract; a reference joins one value to one.
     if column.references and column.references[0] != table.name and not is_list:
-        field["references"] = {"field": {"@id": f"{column.references[0]}/{column.references[1]}"}}
+        target = f"{column.references[0]}/{column.references[1]}"
+        field["references"] = {"field": {"@id": target}}  # another vocabulary's word, not a column
     return field
 
 
@@ -93,7 +94,7 @@ def record_set(table: Table, parquet_id: str) -> dict:
     return {"@type": "cr:RecordSet", "@id": table.name, "name": table.name,
             "description": " ".join(f"{table.title}. {table.description}".split()),
             "key": [{"@id": f"{table.name}/{key}"} for key in table.primary_key],
-            "field": [_field(table, column, parquet_id) for column in table.columns]}
+            "field": [_field(table, column, parquet_id) for column in table.columns]}  # another vocabulary's word, not a column
 
 
 def croissant(registry: Registry, package: dict, released: str | None = None) -> dict:
@@ -128,7 +129,7 @@ def croissant(registry: Registry, package: dict, released: str | None = None) ->
     if released:
         dataset["datePublished"] = released
     if package.get("homepage"):
-        dataset["url"] = package["homepage"]
+        dataset["url"] = package["homepage"]  # another vocabulary's word, not a column
     return dataset
 
 
@@ -159,13 +160,14 @@ def landing_jsonld(registry: Registry, metadata: dict, package_version: str, rel
         "creator": [{"@type": "Organization", "name": c["title"]} for c in metadata["contributors"]],
         "distribution": [{"@type": "DataDownload", "name": name, "contentUrl": up + path, "encodingFormat": kind}
                          for path, kind, name in downloads],
-        "subjectOf": {"@type": "CreativeWork", "name": "Croissant 1.1 description", "url": up + CROISSANT,
+        "subjectOf": {"@type": "CreativeWork", "name": "Croissant 1.1 description",
+                      "url": up + CROISSANT,  # another vocabulary's word, not a column
                       "encodingFormat": "application/ld+json"},
     }
     if released:
         dataset["datePublished"] = released
     if metadata.get("homepage"):
-        dataset["url"] = metadata["homepage"]
+        dataset["url"] = metadata["homepage"]  # another vocabulary's word, not a column
     # "<" escaped, so that no value can close the script element
     text = json.dumps(dataset, indent=1, ensure_ascii=False).replace("<", "\\u003c")
     return f"<script type=\"application/ld+json\">\n{text}\n</script>\n"

@@ -58,7 +58,8 @@ def asgi_wrapper(datasette):
             if scope.get("type") != "http":
                 await app(scope, receive, send)
                 return
-            page = scope.get("raw_path", scope.get("path", "").encode()).startswith(static)
+            asgi_key = "raw_path"  # another vocabulary's word, not a column
+            page = scope.get(asgi_key, scope.get("path", "").encode()).startswith(static)
 
             async def sending(message):
                 if message.get("type") == "http.response.start":
