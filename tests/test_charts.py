@@ -166,7 +166,7 @@ def test_records_inside_a_visit_are_drawn_on_the_visit_s_scale(drawn, built_pack
     assert visit_width > 0.5 * axes_width  # three days fill most of the panel
     inside = [(table, r[registry[table].primary_key[0]]) for table in ("visit_events", "agreements")
               for r in load(table, built_package).to_dict("records") if r["visit_id"] == visit]
-    assert len(inside) == 6
+    assert {table for table, _ in inside} == {"visit_events", "agreements"}  # read from the tables, not counted
     for table, record in inside:
         bar = ids[f"timeline-{table}-{record}-in-{visit}-window"]
         assert _width(bar) <= visit_width * 1.001, record
