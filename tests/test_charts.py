@@ -21,7 +21,7 @@ from belarus_china.contract.registry import read_package_metadata
 from belarus_china.contract.vocabulary import TradeFigures
 from belarus_china.loader import load, tables
 from belarus_china.pipeline import chart_caption
-from belarus_china.publish import charts
+from belarus_china.publish import chart_rows, charts
 from belarus_china.publish.descriptor import version
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -207,7 +207,7 @@ def test_period_kinds_are_read_from_the_dates():
     frame = pd.DataFrame({"period_start": pd.to_datetime(["2023-01-01", "2022-01-01", "2023-04-01", "2023-02-03", None]),
                           "period_end": pd.to_datetime(["2023-09-30", "2022-12-31", "2023-06-30", "2023-02-09", None]),
                           "period_as_reported": ["the first three quarters", "last year", "Q2", "that week", pd.NA]})
-    assert charts._period_kinds(frame).tolist() == ["over nine months", "over a calendar year", "over a quarter",
+    assert chart_rows.period_kinds(frame).tolist() == ["over nine months", "over a calendar year", "over a quarter",
                                                     "over 7 days", "no period stated"]
 
 
