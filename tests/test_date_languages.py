@@ -12,7 +12,8 @@ from conftest import copy_project
 from documents import FRENCH, add_files, french_curation, problems_of
 
 from belarus_china.contract import date_languages
-from belarus_china.contract.dates import DateWordsError, UnknownDateWords, Window, kind_of, read_window
+from belarus_china.contract.date_reader import kind_of, read_window
+from belarus_china.contract.dates import DateWordsError, UnknownDateWords, Window
 from belarus_china.contract.rules import check_tables
 from belarus_china.pipeline import make_tables
 

@@ -12,7 +12,9 @@ from edtf import parse_edtf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from belarus_china.contract.dates import DateWordsError, Window, duration_days, edtf, precision, read_window
+from belarus_china.contract.date_reader import read_window
+from belarus_china.contract.date_words import duration_days
+from belarus_china.contract.dates import DateWordsError, Window, edtf, precision
 from belarus_china.loader import load
 
 PUBLISHED_IN_MARCH = Window(date(2021, 3, 3), date(2021, 3, 5))      # an anchor: a source written 3-5 March 2021

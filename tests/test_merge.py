@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from belarus_china.contract.dates import Window, duration_days, read_window
+from belarus_china.contract.date_reader import read_window
+from belarus_china.contract.date_words import duration_days
+from belarus_china.contract.dates import Window
 from belarus_china.curate.merge import Claim, merge
 from belarus_china.curate.records import Record
 

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from belarus_china.base.codec import parse_text
-from belarus_china.contract.dates import Window, precision, read_window
+from belarus_china.contract.date_reader import read_window
+from belarus_china.contract.dates import Window, precision
 from belarus_china.contract.words import parse_change_pct, parse_count, parse_money
 
 QUALIFIER_WORDS = {"": "exact", "approximately ": "approximately", "about ": "approximately",

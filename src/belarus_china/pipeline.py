@@ -38,7 +38,8 @@ from .contract.rules import check_tables
 from .contract.validate import validate_package
 from .contract.views import make_views
 from .contract.vocabulary import Claims, Evidence, Inferences, Sources
-from .curate.assemble import Assembled, assemble
+from .curate.assemble import assemble
+from .curate.assembled import Assembled
 from .curate.audit import KINDS, Candidate, report_table, run_audit
 from .curate.review import ReviewItem, review
 from .loader import load_all

@@ -1,6 +1,6 @@
-"""Date words in other languages, read into the English forms contract.dates reads.
+"""Date words in other languages, read into the English forms contract.date_reader reads.
 
-The reader of date words (contract.dates) is written for English. Words it does not read are read
+The reader of date words (contract.date_reader) is written for English. Words it does not read are read
 here, in each language of LANGUAGES, with that language's words from CLDR (through Babel):
 - month names, wide and abbreviated, in their format (genitive: "февраля") and stand-alone
   ("февраль") forms, with or without an abbreviation's dot ("févr.");
@@ -49,7 +49,7 @@ FILLERS: dict[str, frozenset[str]] = {language: frozenset(words) for language, w
 # What follows a day number written as an ordinal (not in CLDR).
 ORDINAL_SUFFIXES: dict[str, tuple[str, ...]] = {"en": ("st", "nd", "rd", "th"), "fr": ("er", "e"),
                                                 "ru": ("-го", "-е"), "uk": ("-го",), "be": ("-га",)}
-# The English words for CLDR's relative fields (offset from the anchor), as contract.dates reads them.
+# The English words for CLDR's relative fields (offset from the anchor), as contract.date_reader reads them.
 RELATIVE = {("day", -2): "the day before yesterday", ("day", -1): "yesterday", ("day", 0): "today",
             ("day", 1): "tomorrow", ("day", 2): "the day after tomorrow", ("week", -1): "last week",
             ("week", 0): "this week", ("week", 1): "next week", ("month", -1): "last month",
@@ -235,7 +235,7 @@ def _read_in(words: str, language: str) -> str | None:
 
 
 def in_english(words: str) -> str | None:
-    """The words as the English form contract.dates reads, when some language of LANGUAGES reads
+    """The words as the English form contract.date_reader reads, when some language of LANGUAGES reads
     them; None when none does. AmbiguousDateWords when two languages read them as different dates."""
     readings: dict[str, list[str]] = {}
     for language in LANGUAGES:

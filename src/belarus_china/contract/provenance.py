@@ -15,7 +15,8 @@ import pandas as pd
 
 from ..base.codec import csv_cell
 from ..base.problems import Problem
-from .dates import DateWordsError, duration_days
+from .date_words import duration_days
+from .dates import DateWordsError
 from .frames import Rows
 from .languages import language_names
 from .registry import Column, Registry, Table, field_descriptor

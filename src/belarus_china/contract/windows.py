@@ -2,7 +2,7 @@
 inference), its derived columns (precision, EDTF, fixed days) agree with it, it lies within the
 window of the record it belongs to, and a figure's period is what its words say.
 
-The windows are recomputed here from the published columns alone, with contract.dates, the same
+The windows are recomputed here from the published columns alone, with contract.date_reader, the same
 reader the build uses; for a record several documents describe, each source's claim is recomputed
 from that source's words (the claims table) and the curated window must be what the agreeing
 claims allow together.
@@ -16,7 +16,9 @@ from datetime import date
 import pandas as pd
 
 from ..base.problems import Problem
-from .dates import DateWordsError, Window, contained, duration_days, edtf, precision, read_window
+from .date_reader import read_window
+from .date_words import duration_days
+from .dates import DateWordsError, Window, contained, edtf, precision
 from .frames import Rows
 from .registry import Registry, Table, WindowRole
 from .vocabulary import Claims, Inferences, Sources

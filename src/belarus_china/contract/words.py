@@ -2,7 +2,7 @@
 
 A vocabulary module: the English words for qualifiers, scales, numbers, ordinals and changes live
 here, and the values the parsers return are the registry's (tests/test_registry.py checks that every
-qualifier they give is an allowed value of its column). Dates are read in contract.dates. The build
+qualifier they give is an allowed value of its column). Dates are read in contract.date_reader. The build
 uses them to check that a curated value agrees with the as-reported words beside it. Each parser
 returns a plain value or raises NormaliseError with the reason.
 """
@@ -199,7 +199,7 @@ def word_problems(table, values: dict) -> list[tuple[str, str, str]]:
     """(code, column, message) for every value of one record that disagrees with its words.
 
     `table` is a registry Table; its `words` roles say which columns hold words for which values (the
-    words for dates and periods are read by contract.dates and checked in contract.windows)."""
+    words for dates and periods are read by contract.date_reader and checked in contract.windows)."""
     problems: list[tuple[str, str, str]] = []
     for rule in table.words:
         if rule.kind == "quantity":
