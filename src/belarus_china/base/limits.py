@@ -25,6 +25,7 @@ MAX_CSV_COLUMNS = 1_000             # columns of one CSV file, counted from its 
 MAX_CSV_CELL_BYTES = 256 * KIB      # one CSV cell (a curated value is at most 10,000 characters)
 MAX_PATH_CHARS = 1024               # a resource path (each part at most 255, as on common file systems)
 MAX_JOURNAL_BYTES = 64 * KIB        # the publishing journal, read by recovery
+MAX_MANIFEST_BYTES = 4 * MIB        # raw/SHA256SUMS, a line per document (ours: 6 lines)
 
 # --- curation files (build/*.yaml) ---------------------------------------------------------------
 MAX_CURATION_FILE_BYTES = 16 * MIB
@@ -67,4 +68,5 @@ DOCUMENTED = {
     "excerpt or within passage": f"{MAX_EXCERPT_CHARS:,} characters",
     "document given to add": size_text(MAX_ADDED_DOCUMENT_BYTES),
     "candidates listed by add": f"{MAX_LISTED_CANDIDATES:,} candidates",
+    "raw checksum manifest": size_text(MAX_MANIFEST_BYTES),
 }

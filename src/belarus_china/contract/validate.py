@@ -27,7 +27,7 @@ from pyarrow import csv
 from ..base.bounded_parquet import read_parquet
 from ..base.codec import arrow_schema, frame_from_arrow, frame_from_strings, same_arrow_type, same_cells, same_column
 from ..base.journal import pending
-from ..base.limits import MAX_CSV_CELL_BYTES, MAX_CSV_COLUMNS, size_text
+from ..base.limits import MAX_CSV_CELL_BYTES, MAX_CSV_COLUMNS, MAX_MANIFEST_BYTES, size_text
 from ..base.package_source import DERIVED_FROM, DataPackageError, PackageSource, open_package, shape_problems
 from ..base.paths import CITATION, DESCRIPTOR
 from ..base.problems import CATALOGUE, Problem
@@ -180,7 +180,7 @@ def _raw_problems(source: PackageSource) -> list[Problem]:
     if not source.has_member(label):
         return []
     try:
-        manifest = source.read_member(label).decode("utf-8", "replace")
+        manifest = source.read_member(label, MAX_MANIFEST_BYTES).decode("utf-8", "replace")
     except PackageFileError as exc:
         return [Problem(exc.code, str(exc), file=label)]
     return check_documents(manifest, source.members(RAW_FOLDER),
