@@ -243,6 +243,11 @@ FOLDER_ATTACKS = [
     ("CITATION.cff edited", _edit_file("CITATION.cff", same_size=False), "size-mismatch"),
     ("CITATION.cff an alias bomb", _citation_as(ALIAS_BOMB), "yaml-unreadable"),
     ("CITATION.cff nested 10,000 deep", _citation_as("a: " + "[" * 10_000 + "]" * 10_000), "yaml-unreadable"),
+    # adversarial review 4, F4: one file listed 66,000 times was read and hashed each time (a day)
+    ("a generated file listed 5,000 times", _edit(lambda p: p["generated_files"].extend([p["generated_files"][0]] * 5000)),
+     "descriptor-shape"),
+    ("a table listed twice", _edit(lambda p: p["resources"].append(dict(p["resources"][0], name="again"))),
+     "descriptor-shape"),
     ("generated chart edited, same size", _edit_file("docs/charts/timeline.svg", same_size=True), "hash-mismatch"),
 ]
 
@@ -254,6 +259,16 @@ def test_a_hostile_folder_gives_a_report_with_its_code_from_every_command(packag
     outcome = entry_points(package, clean, registry)
     assert code in outcome["validate"].split(","), outcome
     assert time.perf_counter() - started < 30, "bounded time"
+
+
+def test_generated_files_are_read_up_to_a_total(package, monkeypatch):
+    """Each generated file is under the per-file limit, but all of them together are bounded too (F4)."""
+    from belarus_china.contract import validate as validate_module
+
+    monkeypatch.setattr(validate_module, "MAX_ZIP_TOTAL_BYTES", 1)
+    problems = validate_package(package, use_frictionless=False)
+    assert [(p.code, p.file) for p in problems] == [("file-too-large", "datapackage.json")]
+    assert "the rest are not read" in problems[0].message
 
 
 def test_a_fifo_descriptor_is_refused_without_waiting(package):

@@ -27,7 +27,7 @@ from pyarrow import csv
 from ..base.bounded_parquet import read_parquet
 from ..base.codec import arrow_schema, frame_from_arrow, frame_from_strings, same_arrow_type, same_cells, same_column
 from ..base.journal import pending
-from ..base.limits import MAX_CSV_CELL_BYTES, MAX_CSV_COLUMNS, MAX_MANIFEST_BYTES, size_text
+from ..base.limits import MAX_CSV_CELL_BYTES, MAX_CSV_COLUMNS, MAX_MANIFEST_BYTES, MAX_ZIP_TOTAL_BYTES, size_text
 from ..base.package_source import DERIVED_FROM, DataPackageError, PackageSource, open_package, shape_problems
 from ..base.paths import CITATION, DESCRIPTOR
 from ..base.problems import CATALOGUE, Problem
@@ -263,12 +263,20 @@ def _view_problems(registry: Registry, frames: dict[str, pd.DataFrame], read: di
 def _generated_problems(source: PackageSource) -> list[Problem]:
     """Every generated file the descriptor lists (docs/, CITATION.cff) is there, with its size and hash."""
     listed = source.descriptor.get("generated_files")
-    problems = []
+    problems: list[Problem] = []
+    seen, total = set(), 0
     for entry in listed if isinstance(listed, list) else []:
-        if not isinstance(entry, dict):
-            continue  # reported as descriptor-shape
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str) or entry["path"] in seen:
+            continue  # reported as descriptor-shape (a repeated path is read once)
+        seen.add(entry["path"])
+        if total > MAX_ZIP_TOTAL_BYTES:  # every one is at most MAX_FILE_BYTES: the total is bounded too
+            problems.append(Problem("file-too-large", f"the generated files read so far have {total:,} bytes, more "
+                                    f"than the limit of {size_text(MAX_ZIP_TOTAL_BYTES)}; the rest are not read",
+                                    file=DESCRIPTOR))
+            break
         try:
             data = source.read(entry)
+            total += len(data)
             if entry.get("path") == CITATION:  # YAML that the workbook reads: through the bounded reader only
                 parse_yaml(data, CITATION)
         except PackageFileError as exc:
