@@ -172,6 +172,14 @@ def _large_cell(text: str) -> str:
     return f"{header}\n{'x' * (limits.MAX_CSV_CELL_BYTES + 1)}{rest}"  # in the first row's id, never quoted
 
 
+def _tiny_rows(text: str) -> str:
+    """Adversarial review 4, F3: a CSV inside the size and row limits whose millions of empty cells each
+    became a Python object (9.1 M rows: 3.4 GB, then a traceback); here just over the cells limit."""
+    header = text.split("\n", 1)[0]
+    columns = header.count(",") + 1
+    return header + "\n" + ("," * (columns - 1) + "\n") * (limits.MAX_TABLE_CELLS // columns + 1)
+
+
 # The review's 450-byte CITATION.cff: nine levels of nine aliases (`validate` checked only its hash, then the
 # workbook's yaml.safe_load took 27 s and 1.56 GB).
 ALIAS_BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
@@ -240,6 +248,7 @@ FOLDER_ATTACKS = [
     ("CSV header cell over the limit", _csv_as(lambda text: "x" * (limits.MAX_CSV_CELL_BYTES + 1) + text),
      "csv-cell-too-large"),
     ("CSV cell over the limit", _csv_as(_large_cell), "csv-cell-too-large"),
+    ("CSV of a million empty rows", _csv_as(_tiny_rows), "file-too-large"),
     ("CITATION.cff edited", _edit_file("CITATION.cff", same_size=False), "size-mismatch"),
     ("CITATION.cff an alias bomb", _citation_as(ALIAS_BOMB), "yaml-unreadable"),
     ("CITATION.cff nested 10,000 deep", _citation_as("a: " + "[" * 10_000 + "]" * 10_000), "yaml-unreadable"),

@@ -27,7 +27,15 @@ from pyarrow import csv
 from ..base.bounded_parquet import read_parquet
 from ..base.codec import arrow_schema, frame_from_arrow, frame_from_strings, same_arrow_type, same_cells, same_column
 from ..base.journal import pending
-from ..base.limits import MAX_CSV_CELL_BYTES, MAX_CSV_COLUMNS, MAX_MANIFEST_BYTES, MAX_ZIP_TOTAL_BYTES, size_text
+from ..base.limits import (
+    MAX_CSV_CELL_BYTES,
+    MAX_CSV_COLUMNS,
+    MAX_MANIFEST_BYTES,
+    MAX_TABLE_CELLS,
+    MAX_TABLE_ROWS,
+    MAX_ZIP_TOTAL_BYTES,
+    size_text,
+)
 from ..base.package_source import DERIVED_FROM, DataPackageError, PackageSource, open_package, shape_problems
 from ..base.paths import CITATION, DESCRIPTOR
 from ..base.problems import CATALOGUE, Problem
@@ -41,16 +49,30 @@ from .views import make_view, view_problems
 from .vocabulary import Sources
 
 
+class _CsvTooLarge(Exception):
+    pass
+
+
 def _csv_table(data: bytes, names: list[str]) -> pyarrow.Table:
     """A CSV file's cells as text, exactly as written ("" stays ""): pyarrow's CSV reader (about 10× pandas'
     on these files), every registry column read as a string so that nothing is inferred ("NA" is Namibia,
-    "007" keeps its zeros); a column the registry lacks is named as extra by `_typed`, whatever its type."""
-    table = csv.read_csv(
+    "007" keeps its zeros); a column the registry lacks is named as extra by `_typed`, whatever its type.
+    Read in batches, counting rows and cells, so that a file within the size limit but of millions of tiny
+    rows is refused (_CsvTooLarge) before pandas makes an object of every cell."""
+    reader = csv.open_csv(
         pyarrow.BufferReader(data),
         parse_options=csv.ParseOptions(newlines_in_values=True),  # an excerpt may span lines
         convert_options=csv.ConvertOptions(column_types=dict.fromkeys(names, pyarrow.string()),
                                            strings_can_be_null=False, quoted_strings_can_be_null=False))
-    return table
+    batches, rows = [], 0
+    for batch in reader:
+        rows += batch.num_rows
+        if rows > MAX_TABLE_ROWS or rows * batch.num_columns > MAX_TABLE_CELLS:
+            raise _CsvTooLarge(f"it has more than {min(rows, MAX_TABLE_ROWS):,} rows of {batch.num_columns:,} "
+                               f"columns, more than the limits of {MAX_TABLE_ROWS:,} rows and {MAX_TABLE_CELLS:,} "
+                               "cells; it is not read further")
+        batches.append(batch)
+    return pyarrow.Table.from_batches(batches, schema=reader.schema)
 
 
 def _header(data: bytes) -> list[str]:
@@ -98,6 +120,10 @@ def _read_csv(data: bytes, table: str, schema: dict, problems: list[Problem]) ->
         return None
     try:
         arrow = _csv_table(data, [f["name"] for f in schema["fields"]])
+    except (_CsvTooLarge, MemoryError, pyarrow.ArrowMemoryError) as exc:
+        problems.append(Problem("file-too-large", str(exc) or "it does not fit in memory", table=table,
+                                file=f"datasets/csv/{table}.csv"))
+        return None
     except (pyarrow.ArrowInvalid, ValueError, UnicodeDecodeError) as exc:
         problems.append(Problem("csv-unreadable", f"unreadable CSV: {exc}", file=f"datasets/csv/{table}.csv",
                                 table=table))
