@@ -257,6 +257,9 @@ FOLDER_ATTACKS = [
      "descriptor-shape"),
     ("a table listed twice", _edit(lambda p: p["resources"].append(dict(p["resources"][0], name="again"))),
      "descriptor-shape"),
+    # adversarial review 4, F1: validate passed a folder whose docs/ held a private note the release would carry
+    ("a stray note in docs/", lambda root: (root / "docs" / "notes-private.txt").write_text("mine\n"),
+     "unknown-published-file"),
     ("generated chart edited, same size", _edit_file("docs/charts/timeline.svg", same_size=True), "hash-mismatch"),
 ]
 

@@ -39,6 +39,7 @@ from ..base.limits import (
 from ..base.package_source import DERIVED_FROM, DataPackageError, PackageSource, open_package, shape_problems
 from ..base.paths import CITATION, DESCRIPTOR
 from ..base.problems import CATALOGUE, Problem
+from ..base.published_files import listed_files, unlisted_files, unlisted_members
 from ..base.rawstore import MANIFEST, RAW_FOLDER, check_documents
 from ..base.safe_files import PackageFileError
 from ..base.safe_yaml import parse_yaml
@@ -311,6 +312,17 @@ def _generated_problems(source: PackageSource) -> list[Problem]:
     return problems
 
 
+def _unlisted_problems(source: PackageSource) -> list[Problem]:
+    """A file in datasets/ or docs/ the descriptor does not list: no build made it (the build's rule)."""
+    listed = listed_files(source.descriptor)
+    if source.zip is not None:
+        unlisted = unlisted_members(source.zip.namelist(), source.prefix, listed)
+    else:
+        unlisted = unlisted_files(source.root, listed)
+    return [Problem("unknown-published-file", "is not listed by the descriptor: no build made it (a stray note, an "
+                    "editor's file?); remove it", file=path) for path in unlisted]
+
+
 # Problems after which frictionless is not run: the package's files or descriptor cannot be trusted
 # to be what our checks saw (its findings would only repeat them, or it would read what we refused).
 _STOPS_FRICTIONLESS = {"path-unsafe", "file-missing", "size-mismatch", "hash-missing", "hash-unsupported", "hash-mismatch",
@@ -349,6 +361,7 @@ def validate_package(package, registry: Registry | None = None, *, use_frictionl
         read = _read_tables(source, registry, problems, gate)
         frames = {name: read[name] for name in registry.names if name in read}
         problems.extend(_generated_problems(source))
+        problems.extend(_unlisted_problems(source))
         if len(frames) == len(registry.names):
             problems.extend(_raw_problems(source))
             texts = {}
