@@ -152,3 +152,36 @@ def test_a_document_a_killed_add_left_unlisted_is_added_under_its_own_name(input
     (inputs / "raw" / f"005_{digest[:16]}.txt").write_bytes(document.read_bytes())  # no manifest line
     assert add_document(inputs, document).raw_file == f"005_{digest[:16]}.txt"
     assert check_raw(inputs / "raw") == []
+
+
+def test_junk_manifest_lines_give_a_bounded_report_and_a_huge_manifest_is_not_read(inputs):
+    """Adversarial review 4, F7: 25 M junk lines in raw/SHA256SUMS made one Problem each (2.4 GB, then a
+    MemoryError); now at most MAX_LINE_PROBLEMS of them and one more that counts the rest."""
+    from belarus_china.base.limits import MAX_MANIFEST_BYTES
+    from belarus_china.base.rawstore import MAX_LINE_PROBLEMS, parse_manifest
+
+    manifest = inputs / "raw" / "SHA256SUMS"
+    good = manifest.read_text(encoding="utf-8")
+    tracemalloc.start()
+    _, problems = parse_manifest(good + "x\n" * 200_000)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [p.code for p in problems] == ["raw-manifest-malformed"] * (MAX_LINE_PROBLEMS + 1)
+    assert f"{200_000 - MAX_LINE_PROBLEMS:,} more malformed lines" in problems[-1].message
+    assert peak < 100 * 2**20  # the text itself is 400 KB; a Problem per line was ~100 bytes x 200,000 more
+    with manifest.open("ab") as handle:  # sparse: a manifest past the limit is refused by its size, unread
+        handle.truncate(MAX_MANIFEST_BYTES + 1)
+    assert [(p.code, p.file) for p in check_raw(inputs / "raw")] == [("file-too-large", "raw/SHA256SUMS")]
+
+
+def test_add_with_a_manifest_that_is_not_utf8_names_it_and_writes_nothing(inputs, tmp_path):
+    """Adversarial review 4, F5: a UnicodeDecodeError traceback."""
+    manifest = inputs / "raw" / "SHA256SUMS"
+    manifest.write_bytes(manifest.read_bytes() + b"\xff\xfe")
+    before = _files(inputs)
+    with pytest.raises(ProblemsFound) as caught:
+        add_document(inputs, _doc(tmp_path, "new.txt"))
+    assert [(p.code, p.file) for p in caught.value.problems] == [("raw-manifest-malformed", "raw/SHA256SUMS")]
+    assert "not UTF-8" in caught.value.problems[0].message
+    assert _files(inputs) == before
+    assert [p.code for p in check_raw(inputs / "raw")] == ["raw-manifest-malformed"]

@@ -57,8 +57,12 @@ def test_a_forged_journal_deletes_nothing_in_validate_or_build(project, fields, 
     if fields.get("direction") == "done":
         # Nothing left to move or remove: the journal is ignored (removed) and the build goes on, reproducing
         # the same package.
-        build(project, use_frictionless=False)
+        messages: list[str] = []
+        build(project, use_frictionless=False, report=messages.append)
         assert not (project / journal.JOURNAL_FILE).exists()
+        # adversarial review 4, F8: it said "an interrupted publish was finished: ... in place"
+        assert f"  {journal.LEFTOVER_REMOVED}" in messages
+        assert not any("interrupted publish was finished" in message for message in messages)
     else:
         refused = _build_refuses(project)
         assert {p.code for p in refused.problems} == {"journal-refused"}

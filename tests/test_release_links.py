@@ -60,3 +60,31 @@ def test_the_cli_names_the_link_without_a_traceback(release_root, tmp_path, caps
     captured = capsys.readouterr()
     assert "README.md" in captured.err + captured.out and "[release-link]" in captured.err + captured.out
     assert "Traceback" not in captured.err and not out.exists()
+
+
+def test_package_refuses_files_no_build_made_and_hard_links(release_root, tmp_path):
+    """Adversarial review 4, F1: a private note, an editor's swap file and scratch output in docs/ and datasets/
+    went into the release zip (the build refuses the very same files), and so did a hard link to a file
+    outside the checkout."""
+    out = tmp_path / "dist" / "release.zip"
+    strays = ["docs/notes-private.txt", "docs/.codebook.md.swp", "datasets/tmp/scratch.csv"]
+    for stray in strays:
+        (release_root / stray).parent.mkdir(parents=True, exist_ok=True)
+        (release_root / stray).write_text("private\n", encoding="utf-8")
+    with pytest.raises(ProblemsFound) as caught:
+        write_zip(release_root, out)
+    assert sorted((p.code, p.file) for p in caught.value.problems) == sorted(
+        ("unknown-published-file", stray) for stray in strays)
+    assert not out.exists()
+    for stray in strays:
+        (release_root / stray).unlink()
+    outside = tmp_path / "outside.txt"
+    outside.write_text(SECRET, encoding="utf-8")
+    (release_root / "docs" / "outside.txt").hardlink_to(outside)
+    with pytest.raises(ProblemsFound) as caught:
+        write_zip(release_root, out)
+    assert [(p.code, p.file) for p in caught.value.problems] == [("release-link", "docs/outside.txt")]
+    assert "2 hard links" in caught.value.problems[0].message
+    assert not out.exists()
+    (release_root / "docs" / "outside.txt").unlink()
+    assert write_zip(release_root, out) == out  # the package itself is packaged

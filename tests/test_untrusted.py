@@ -172,6 +172,14 @@ def _large_cell(text: str) -> str:
     return f"{header}\n{'x' * (limits.MAX_CSV_CELL_BYTES + 1)}{rest}"  # in the first row's id, never quoted
 
 
+def _tiny_rows(text: str) -> str:
+    """Adversarial review 4, F3: a CSV inside the size and row limits whose millions of empty cells each
+    became a Python object (9.1 M rows: 3.4 GB, then a traceback); here just over the cells limit."""
+    header = text.split("\n", 1)[0]
+    columns = header.count(",") + 1
+    return header + "\n" + ("," * (columns - 1) + "\n") * (limits.MAX_TABLE_CELLS // columns + 1)
+
+
 # The review's 450-byte CITATION.cff: nine levels of nine aliases (`validate` checked only its hash, then the
 # workbook's yaml.safe_load took 27 s and 1.56 GB).
 ALIAS_BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
@@ -240,9 +248,18 @@ FOLDER_ATTACKS = [
     ("CSV header cell over the limit", _csv_as(lambda text: "x" * (limits.MAX_CSV_CELL_BYTES + 1) + text),
      "csv-cell-too-large"),
     ("CSV cell over the limit", _csv_as(_large_cell), "csv-cell-too-large"),
+    ("CSV of a million empty rows", _csv_as(_tiny_rows), "file-too-large"),
     ("CITATION.cff edited", _edit_file("CITATION.cff", same_size=False), "size-mismatch"),
     ("CITATION.cff an alias bomb", _citation_as(ALIAS_BOMB), "yaml-unreadable"),
     ("CITATION.cff nested 10,000 deep", _citation_as("a: " + "[" * 10_000 + "]" * 10_000), "yaml-unreadable"),
+    # adversarial review 4, F4: one file listed 66,000 times was read and hashed each time (a day)
+    ("a generated file listed 5,000 times", _edit(lambda p: p["generated_files"].extend([p["generated_files"][0]] * 5000)),
+     "descriptor-shape"),
+    ("a table listed twice", _edit(lambda p: p["resources"].append(dict(p["resources"][0], name="again"))),
+     "descriptor-shape"),
+    # adversarial review 4, F1: validate passed a folder whose docs/ held a private note the release would carry
+    ("a stray note in docs/", lambda root: (root / "docs" / "notes-private.txt").write_text("mine\n"),
+     "unknown-published-file"),
     ("generated chart edited, same size", _edit_file("docs/charts/timeline.svg", same_size=True), "hash-mismatch"),
 ]
 
@@ -254,6 +271,16 @@ def test_a_hostile_folder_gives_a_report_with_its_code_from_every_command(packag
     outcome = entry_points(package, clean, registry)
     assert code in outcome["validate"].split(","), outcome
     assert time.perf_counter() - started < 30, "bounded time"
+
+
+def test_generated_files_are_read_up_to_a_total(package, monkeypatch):
+    """Each generated file is under the per-file limit, but all of them together are bounded too (F4)."""
+    from belarus_china.contract import validate as validate_module
+
+    monkeypatch.setattr(validate_module, "MAX_ZIP_TOTAL_BYTES", 1)
+    problems = validate_package(package, use_frictionless=False)
+    assert [(p.code, p.file) for p in problems] == [("file-too-large", "datapackage.json")]
+    assert "the rest are not read" in problems[0].message
 
 
 def test_a_fifo_descriptor_is_refused_without_waiting(package):

@@ -50,6 +50,8 @@ JOURNAL_FILE = ".publish-journal.json"
 SQLITE_ITEM = "dist/belarus-china.sqlite"
 ITEMS = ("datasets", "docs", DESCRIPTOR, CROISSANT, "CITATION.cff", SQLITE_ITEM)  # in the order they are moved
 FORWARD, BACK, DONE = "forward", "back", "done"
+LEFTOVER_REMOVED = ("a leftover publishing journal was removed: it was marked done and names no folder that is still "
+                    "here, so nothing was moved")
 STAGING_PREFIX, PREVIOUS_PREFIX = ".staging-", ".previous-"
 _WORK_FOLDER = re.compile(r"^\.(staging|previous)-(\d+)-[A-Za-z0-9_]+$")
 _JOURNAL_TEMPORARY = re.compile(r"^\.publish-journal-[A-Za-z0-9_]+\.tmp$")
@@ -258,6 +260,11 @@ def complete(root: Path, journal: Journal | None = None) -> str | None:
     if journal is None:
         return None
     apply(root, journal)
+    if journal.direction == DONE and not any(_lexists(root / name) for name in (journal.staging, journal.previous)):
+        # Nothing is left to move or remove, so nothing here shows a publish happened (the journal may be
+        # forged): say only what is done.
+        finish(root, journal)
+        return LEFTOVER_REMOVED
     return f"an interrupted publish was finished: {finish(root, journal)}"
 
 

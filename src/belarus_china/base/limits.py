@@ -21,10 +21,12 @@ MAX_ZIP_TOTAL_BYTES = 1 * GIB       # uncompressed size of all its entries, as i
 MAX_ZIP_DIRECTORY_BYTES = 8 * MIB   # its central directory, which zipfile reads whole (about 100 bytes an entry)
 MAX_PARQUET_UNCOMPRESSED_BYTES = 1 * GIB  # a Parquet file's column data once decompressed, as its footer declares
 MAX_TABLE_ROWS = 10_000_000         # rows of one table (ours: at most 209)
+MAX_TABLE_CELLS = 20_000_000        # rows x columns of one CSV file, counted as it is parsed (ours: about 5,000)
 MAX_CSV_COLUMNS = 1_000             # columns of one CSV file, counted from its header before it is parsed (ours: 26)
 MAX_CSV_CELL_BYTES = 256 * KIB      # one CSV cell (a curated value is at most 10,000 characters)
 MAX_PATH_CHARS = 1024               # a resource path (each part at most 255, as on common file systems)
 MAX_JOURNAL_BYTES = 64 * KIB        # the publishing journal, read by recovery
+MAX_MANIFEST_BYTES = 4 * MIB        # raw/SHA256SUMS, a line per document (ours: 6 lines)
 
 # --- curation files (build/*.yaml) ---------------------------------------------------------------
 MAX_CURATION_FILE_BYTES = 16 * MIB
@@ -58,6 +60,7 @@ DOCUMENTED = {
     "zip central directory": size_text(MAX_ZIP_DIRECTORY_BYTES),
     "Parquet uncompressed": size_text(MAX_PARQUET_UNCOMPRESSED_BYTES),
     "table rows": f"{MAX_TABLE_ROWS:,} rows",
+    "CSV cells": f"{MAX_TABLE_CELLS:,} cells",
     "CSV columns": f"{MAX_CSV_COLUMNS:,} columns",
     "CSV cell": size_text(MAX_CSV_CELL_BYTES),
     "resource path": f"{MAX_PATH_CHARS:,} characters",
@@ -67,4 +70,5 @@ DOCUMENTED = {
     "excerpt or within passage": f"{MAX_EXCERPT_CHARS:,} characters",
     "document given to add": size_text(MAX_ADDED_DOCUMENT_BYTES),
     "candidates listed by add": f"{MAX_LISTED_CANDIDATES:,} candidates",
+    "raw checksum manifest": size_text(MAX_MANIFEST_BYTES),
 }

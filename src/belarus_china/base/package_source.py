@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import struct
 import zipfile
+from collections import Counter
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
@@ -241,7 +242,17 @@ def shape_problems(descriptor: dict) -> list[Problem]:
         else:
             for index, entry in enumerate(generated):
                 found += _file_entry_problems(entry, f"generated_files[{index}]", None)
-    return found
+    return found + _duplicate_problems(resources, generated)
+
+
+def _duplicate_problems(resources: list, generated) -> list[Problem]:
+    """A path listed twice (one 200 MiB file listed 66,000 times would be read and hashed each time)."""
+    entries = [(r, r.get("parquet")) for r in resources if isinstance(r, dict)]
+    listed = [entry.get("path") for pair in entries for entry in pair if isinstance(entry, dict)]
+    listed += [entry.get("path") for entry in (generated if isinstance(generated, list) else []) if isinstance(entry, dict)]
+    counts = Counter(path for path in listed if isinstance(path, str))
+    return [Problem("descriptor-shape", f"lists the file {path[:200]!r} {count:,} times; a file is listed once",
+                    file=paths.DESCRIPTOR) for path, count in counts.items() if count > 1]
 
 
 # --- the source ------------------------------------------------------------------------------------------

@@ -329,8 +329,9 @@ CATALOGUE: dict[str, ProblemType] = {t.code: t for t in [
          "by default the current folder) has no pyproject.toml of the belarus-china project to take the version "
          "from; run it as `belarus-china package --root CHECKOUT`."),
         ("release-link", "Link in the release",
-         "A file or folder `belarus-china package` would put into the release zip is a symbolic link (or a FIFO, "
-         "device or socket); it is refused, never followed, so nothing outside the checkout goes into the zip."),
+         "A file or folder `belarus-china package` would put into the release zip is a symbolic link, a file with "
+         "more than one hard link (or a FIFO, device or socket); it is refused, never followed, so nothing outside "
+         "the checkout goes into the zip."),
         ("publish-pending", "Interrupted publish pending",
          "The folder has a publishing journal: a build was killed while moving its files into place (or the journal "
          "came with the folder, unzipped or copied), so the files in place may be a mixture. `validate` changes "

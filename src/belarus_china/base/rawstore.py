@@ -10,11 +10,13 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
+from .limits import MAX_MANIFEST_BYTES, size_text
 from .problems import Problem
 from .safe_files import PackageFileError
 
 RAW_FOLDER = "raw"
 MANIFEST = "SHA256SUMS"
+MAX_LINE_PROBLEMS = 20  # malformed manifest lines reported one by one; the rest are counted in one more
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -25,18 +27,43 @@ def parse_manifest(text: str | None) -> tuple[dict[str, str], list[Problem]]:
     label = f"{RAW_FOLDER}/{MANIFEST}"
     if text is None:
         return {}, [Problem("raw-manifest-missing", "the checksum manifest is missing", file=label)]
-    entries, problems = {}, []
+    entries: dict[str, str] = {}
+    problems: list[Problem] = []
+    more = 0
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         digest, _, name = line.partition("  ")
         if len(digest) != 64 or not name:
+            if len(problems) >= MAX_LINE_PROBLEMS:  # one Problem per junk line would be millions of them
+                more += 1
+                continue
             problems.append(Problem("raw-manifest-malformed", f"line {number} is not '<64 hex digits of the SHA-256>"
                                                               f"<two spaces><file name>' (as sha256sum writes it): {line!r}; "
                                                               "`belarus-china add` writes these lines", file=label))
             continue
         entries[name] = digest
+    if more:
+        problems.append(Problem("raw-manifest-malformed", f"... and {more:,} more malformed lines like these",
+                                file=label))
     return entries, problems
+
+
+def read_manifest(raw_dir: Path) -> tuple[str | None, list[Problem]]:
+    """The text of raw/SHA256SUMS (None when it is missing), refused when too large or not UTF-8."""
+    label, path = f"{RAW_FOLDER}/{MANIFEST}", raw_dir / MANIFEST
+    try:
+        if not path.is_file():
+            return None, []
+        if path.stat().st_size > MAX_MANIFEST_BYTES:
+            return None, [Problem("file-too-large", f"is larger than {size_text(MAX_MANIFEST_BYTES)} (a line per "
+                                  "document); it is not read", file=label)]
+        return path.read_bytes().decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        return None, [Problem("raw-manifest-malformed", f"is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                              file=label)]
+    except OSError as exc:
+        return None, [Problem("raw-manifest-malformed", f"cannot be read ({exc.strerror})", file=label)]
 
 
 def check_documents(manifest_text: str | None, present: dict[str, bool],
@@ -101,8 +128,9 @@ def text_form_problems(data: bytes, label: str) -> list[Problem]:
 
 def check_raw(raw_dir: Path) -> list[Problem]:
     """check_documents on a raw/ folder."""
-    manifest = raw_dir / MANIFEST
-    text = manifest.read_text(encoding="utf-8") if manifest.is_file() else None
+    text, problems = read_manifest(raw_dir)
+    if problems:
+        return problems
     present = {p.name: p.is_file() and not p.is_symlink() for p in raw_dir.iterdir()} if raw_dir.is_dir() else {}
     return check_documents(text, present, lambda name: (raw_dir / name).read_bytes())
 

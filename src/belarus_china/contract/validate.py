@@ -27,10 +27,19 @@ from pyarrow import csv
 from ..base.bounded_parquet import read_parquet
 from ..base.codec import arrow_schema, frame_from_arrow, frame_from_strings, same_arrow_type, same_cells, same_column
 from ..base.journal import pending
-from ..base.limits import MAX_CSV_CELL_BYTES, MAX_CSV_COLUMNS, size_text
+from ..base.limits import (
+    MAX_CSV_CELL_BYTES,
+    MAX_CSV_COLUMNS,
+    MAX_MANIFEST_BYTES,
+    MAX_TABLE_CELLS,
+    MAX_TABLE_ROWS,
+    MAX_ZIP_TOTAL_BYTES,
+    size_text,
+)
 from ..base.package_source import DERIVED_FROM, DataPackageError, PackageSource, open_package, shape_problems
 from ..base.paths import CITATION, DESCRIPTOR
 from ..base.problems import CATALOGUE, Problem
+from ..base.published_files import listed_files, unlisted_files, unlisted_members
 from ..base.rawstore import MANIFEST, RAW_FOLDER, check_documents
 from ..base.safe_files import PackageFileError
 from ..base.safe_yaml import parse_yaml
@@ -41,16 +50,30 @@ from .views import make_view, view_problems
 from .vocabulary import Sources
 
 
+class _CsvTooLarge(Exception):
+    pass
+
+
 def _csv_table(data: bytes, names: list[str]) -> pyarrow.Table:
     """A CSV file's cells as text, exactly as written ("" stays ""): pyarrow's CSV reader (about 10× pandas'
     on these files), every registry column read as a string so that nothing is inferred ("NA" is Namibia,
-    "007" keeps its zeros); a column the registry lacks is named as extra by `_typed`, whatever its type."""
-    table = csv.read_csv(
+    "007" keeps its zeros); a column the registry lacks is named as extra by `_typed`, whatever its type.
+    Read in batches, counting rows and cells, so that a file within the size limit but of millions of tiny
+    rows is refused (_CsvTooLarge) before pandas makes an object of every cell."""
+    reader = csv.open_csv(
         pyarrow.BufferReader(data),
         parse_options=csv.ParseOptions(newlines_in_values=True),  # an excerpt may span lines
         convert_options=csv.ConvertOptions(column_types=dict.fromkeys(names, pyarrow.string()),
                                            strings_can_be_null=False, quoted_strings_can_be_null=False))
-    return table
+    batches, rows = [], 0
+    for batch in reader:
+        rows += batch.num_rows
+        if rows > MAX_TABLE_ROWS or rows * batch.num_columns > MAX_TABLE_CELLS:
+            raise _CsvTooLarge(f"it has more than {min(rows, MAX_TABLE_ROWS):,} rows of {batch.num_columns:,} "
+                               f"columns, more than the limits of {MAX_TABLE_ROWS:,} rows and {MAX_TABLE_CELLS:,} "
+                               "cells; it is not read further")
+        batches.append(batch)
+    return pyarrow.Table.from_batches(batches, schema=reader.schema)
 
 
 def _header(data: bytes) -> list[str]:
@@ -98,6 +121,10 @@ def _read_csv(data: bytes, table: str, schema: dict, problems: list[Problem]) ->
         return None
     try:
         arrow = _csv_table(data, [f["name"] for f in schema["fields"]])
+    except (_CsvTooLarge, MemoryError, pyarrow.ArrowMemoryError) as exc:
+        problems.append(Problem("file-too-large", str(exc) or "it does not fit in memory", table=table,
+                                file=f"datasets/csv/{table}.csv"))
+        return None
     except (pyarrow.ArrowInvalid, ValueError, UnicodeDecodeError) as exc:
         problems.append(Problem("csv-unreadable", f"unreadable CSV: {exc}", file=f"datasets/csv/{table}.csv",
                                 table=table))
@@ -180,7 +207,7 @@ def _raw_problems(source: PackageSource) -> list[Problem]:
     if not source.has_member(label):
         return []
     try:
-        manifest = source.read_member(label).decode("utf-8", "replace")
+        manifest = source.read_member(label, MAX_MANIFEST_BYTES).decode("utf-8", "replace")
     except PackageFileError as exc:
         return [Problem(exc.code, str(exc), file=label)]
     return check_documents(manifest, source.members(RAW_FOLDER),
@@ -263,18 +290,37 @@ def _view_problems(registry: Registry, frames: dict[str, pd.DataFrame], read: di
 def _generated_problems(source: PackageSource) -> list[Problem]:
     """Every generated file the descriptor lists (docs/, CITATION.cff) is there, with its size and hash."""
     listed = source.descriptor.get("generated_files")
-    problems = []
+    problems: list[Problem] = []
+    seen, total = set(), 0
     for entry in listed if isinstance(listed, list) else []:
-        if not isinstance(entry, dict):
-            continue  # reported as descriptor-shape
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str) or entry["path"] in seen:
+            continue  # reported as descriptor-shape (a repeated path is read once)
+        seen.add(entry["path"])
+        if total > MAX_ZIP_TOTAL_BYTES:  # every one is at most MAX_FILE_BYTES: the total is bounded too
+            problems.append(Problem("file-too-large", f"the generated files read so far have {total:,} bytes, more "
+                                    f"than the limit of {size_text(MAX_ZIP_TOTAL_BYTES)}; the rest are not read",
+                                    file=DESCRIPTOR))
+            break
         try:
             data = source.read(entry)
+            total += len(data)
             if entry.get("path") == CITATION:  # YAML that the workbook reads: through the bounded reader only
                 parse_yaml(data, CITATION)
         except PackageFileError as exc:
             path = entry.get("path")
             problems.append(Problem(exc.code, str(exc), file=path if isinstance(path, str) else DESCRIPTOR))
     return problems
+
+
+def _unlisted_problems(source: PackageSource) -> list[Problem]:
+    """A file in datasets/ or docs/ the descriptor does not list: no build made it (the build's rule)."""
+    listed = listed_files(source.descriptor)
+    if source.zip is not None:
+        unlisted = unlisted_members(source.zip.namelist(), source.prefix, listed)
+    else:
+        unlisted = unlisted_files(source.root, listed)
+    return [Problem("unknown-published-file", "is not listed by the descriptor: no build made it (a stray note, an "
+                    "editor's file?); remove it", file=path) for path in unlisted]
 
 
 # Problems after which frictionless is not run: the package's files or descriptor cannot be trusted
@@ -315,6 +361,7 @@ def validate_package(package, registry: Registry | None = None, *, use_frictionl
         read = _read_tables(source, registry, problems, gate)
         frames = {name: read[name] for name in registry.names if name in read}
         problems.extend(_generated_problems(source))
+        problems.extend(_unlisted_problems(source))
         if len(frames) == len(registry.names):
             problems.extend(_raw_problems(source))
             texts = {}

@@ -32,7 +32,7 @@ import yaml
 from ..base.limits import MAX_ADDED_DOCUMENT_BYTES, MAX_LISTED_CANDIDATES, size_text
 from ..base.lock import LOCK_TIMEOUT, BuildLock, LockHeld
 from ..base.problems import Problem, ProblemsFound, write_error
-from ..base.rawstore import MANIFEST, RAW_FOLDER, parse_manifest, sha256_bytes, text_form_problems
+from ..base.rawstore import MANIFEST, RAW_FOLDER, parse_manifest, read_manifest, sha256_bytes, text_form_problems
 from ..contract.registry import read_registry
 from ..contract.vocabulary import Sources
 from . import file_format as F
@@ -208,7 +208,10 @@ def add_document(root: Path, path: Path, *, language: str = "en", doc_kind: str 
 def _add_locked(root: Path, data: bytes, label: str, skeleton: Callable[[str], tuple[str, int]]) -> Added:
     raw_dir, build_dir = root / RAW_FOLDER, root / "build"
     manifest_path = raw_dir / MANIFEST
-    manifest_text = manifest_path.read_text(encoding="utf-8") if manifest_path.is_file() else ""
+    manifest_text, problems = read_manifest(raw_dir)
+    if problems:
+        raise ProblemsFound("adding a document", problems)
+    manifest_text = manifest_text or ""
     manifest, problems = parse_manifest(manifest_text)
     if problems:
         raise ProblemsFound("adding a document", problems)

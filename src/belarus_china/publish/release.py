@@ -18,6 +18,7 @@ import yaml
 from ..base.paths import CROISSANT, DESCRIPTOR
 from ..base.problems import Problem, ProblemsFound
 from ..base.safe_files import PackageFileError, read_inside
+from .stage import refuse_unknown_files
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can record
 RELEASE_FILES = ("README.md", "CHANGELOG.md", "CITATION.cff", "LICENSE", "LICENSE-DATA.md", DESCRIPTOR, CROISSANT)
@@ -63,15 +64,20 @@ def _refused(path: str, what: str) -> Problem:
 
 def release_members(root: Path) -> list[str]:
     """The files of the release zip, found without following a link; ProblemsFound (release-link) names every
-    link and special file among them, so that nothing a link points to (outside the checkout) is packaged."""
+    link, hard-linked file and special file among them, so that nothing a link points to (outside the checkout)
+    is packaged, and (unknown-published-file) every file of datasets/ or docs/ the descriptor does not list,
+    by the rule the build applies (a stray note or an editor's swap file is not published)."""
     members, refused = [], []
     for name in (*RELEASE_FILES, *RELEASE_FOLDERS):
         try:
-            mode = os.lstat(root / name).st_mode
+            status = os.lstat(root / name)
         except FileNotFoundError:
             continue
+        mode = status.st_mode
         if stat.S_ISLNK(mode):
             refused.append(_refused(name, "a symbolic link"))
+        elif stat.S_ISREG(mode) and status.st_nlink > 1:
+            refused.append(_refused(name, f"a file with {status.st_nlink} hard links"))
         elif name in RELEASE_FILES and stat.S_ISREG(mode):
             members.append(name)
         elif name in RELEASE_FILES:
@@ -80,16 +86,19 @@ def release_members(root: Path) -> list[str]:
         for directory, folders, files in os.walk(root / folder):  # os.walk does not descend into linked folders
             here = Path(directory)
             for entry in sorted((*folders, *files)):
-                path, mode = here / entry, os.lstat(here / entry).st_mode
-                label = path.relative_to(root).as_posix()
+                path, status = here / entry, os.lstat(here / entry)
+                mode, label = status.st_mode, path.relative_to(root).as_posix()
                 if stat.S_ISLNK(mode):
                     refused.append(_refused(label, "a symbolic link"))
+                elif stat.S_ISREG(mode) and status.st_nlink > 1:  # its other name may be outside the checkout
+                    refused.append(_refused(label, f"a file with {status.st_nlink} hard links"))
                 elif stat.S_ISREG(mode):
                     members.append(label)
                 elif not stat.S_ISDIR(mode):
                     refused.append(_refused(label, "not a regular file"))
     if refused:
         raise ProblemsFound("packaging", refused)
+    refuse_unknown_files(root, ())
     return sorted(members)
 
 

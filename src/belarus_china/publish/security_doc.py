@@ -76,8 +76,10 @@ COMMANDS: list[tuple[str, str, list[str], str]] = [
      "curation file are written as one, under the build lock."),
     ("package",
      "the published package in the checkout, after `validate` passes on it.",
-     ["a link, FIFO, device or socket among the files it would zip (`release-link`), refused before the zip "
-      "is written: nothing outside the checkout goes into a release",
+     ["a link, a file with more than one hard link, a FIFO, device or socket among the files it would zip "
+      "(`release-link`), refused before the zip is written: nothing outside the checkout goes into a release",
+      "a file in `datasets/` or `docs/` that the descriptor does not list (`unknown-published-file`, the "
+      "build's rule): a stray note or an editor's swap file is not published",
       "an output path inside `raw/`, `datasets/`, `docs/`, `build/` or `validation/`",
       "a list delimiter in the descriptor that is not a text (`descriptor-shape`), for the workbook"],
      "those of `validate`; the zip is written under a temporary name and moved into place."),

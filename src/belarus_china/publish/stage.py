@@ -35,10 +35,10 @@ from ..base.journal import (
 )
 from ..base.package_source import DataPackageError, PackageSource
 from ..base.problems import Problem, ProblemsFound, write_error
+from ..base.published_files import listed_files, unlisted_files
 from ..base.rawstore import RAW_FOLDER
 from .written import StagedFiles
 
-BUILT_FOLDERS = ("datasets", "docs")                             # replaced whole, so checked for strangers' files
 STEP = "publishing"
 T = TypeVar("T")
 
@@ -81,32 +81,14 @@ def _made_by_builds(root: Path) -> set[str]:
     except DataPackageError:
         return set()
     try:
-        descriptor = source.descriptor
+        return listed_files(source.descriptor)
     finally:
         source.close()
-    listed = set()
-    for resource in source.resources().values():
-        for entry in (resource, resource.get("parquet")):
-            if isinstance(entry, dict) and isinstance(entry.get("path"), str):
-                listed.add(entry["path"])
-    generated = descriptor.get("generated_files")
-    for entry in generated if isinstance(generated, list) else []:
-        if isinstance(entry, dict) and isinstance(entry.get("path"), str):
-            listed.add(entry["path"])
-    return listed
 
 
 def unknown_files(root: Path, files: Iterable[str]) -> list[str]:
     """Files (and links) in datasets/ and docs/ that neither the published package nor the new one lists."""
-    present: set[str] = set()
-    for folder in BUILT_FOLDERS:
-        for directory, folders, names in os.walk(root / folder):
-            here = Path(directory)
-            present.update((here / name).relative_to(root).as_posix() for name in names)
-            present.update((here / name).relative_to(root).as_posix() for name in folders if (here / name).is_symlink())
-        if (root / folder).is_symlink():
-            present.add(folder)
-    return sorted(present - _made_by_builds(root) - set(files))
+    return unlisted_files(root, _made_by_builds(root) | set(files))
 
 
 def refuse_unknown_files(root: Path, files: Iterable[str]) -> None:
