@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import resource
 import shutil
 import subprocess
 import sys
@@ -63,6 +64,20 @@ def project(tmp_path, built_package) -> Path:
     root = tmp_path / "project"
     shutil.copytree(built_package, root)
     return root
+
+
+@pytest.fixture(scope="module")
+def memory_bound(request):
+    """The fuzz tests' bound: the process's peak memory may grow by at most the test module's
+    MEMORY_GROWTH_MB over a whole fuzz test."""
+    limit = request.module.MEMORY_GROWTH_MB
+
+    def check(run):
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        run()
+        grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+        assert grown < limit, f"peak memory grew by {grown:.0f} MB"
+    return check
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import resource
 import shutil
 import time
 from pathlib import Path
@@ -54,17 +53,6 @@ def clean(built_package, tmp_path_factory) -> Path:
     for name in ("datapackage.json", "CITATION.cff", "datasets", "docs", "raw"):
         (shutil.copytree if (built_package / name).is_dir() else shutil.copy2)(built_package / name, folder / name)
     return folder
-
-
-@pytest.fixture(scope="module")
-def memory_bound():
-    """The peak memory of the process may grow by at most MEMORY_GROWTH_MB over a whole fuzz test."""
-    def check(run):
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        run()
-        grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
-        assert grown < MEMORY_GROWTH_MB, f"peak memory grew by {grown:.0f} MB"
-    return check
 
 
 def _paths(value, prefix=()):

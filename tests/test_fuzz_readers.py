@@ -14,7 +14,6 @@ import base64
 import io
 import json
 import os
-import resource
 import struct
 import subprocess
 import sys
@@ -43,17 +42,6 @@ def fuzz(kind: str):
     return settings(max_examples=max(1, round(EXAMPLES[kind] * SCALE)), deadline=None, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                            HealthCheck.data_too_large])
-
-
-@pytest.fixture(scope="module")
-def memory_bound():
-    """The peak memory of the process may grow by at most MEMORY_GROWTH_MB over a whole fuzz test."""
-    def check(run):
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        run()
-        grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
-        assert grown < MEMORY_GROWTH_MB, f"peak memory grew by {grown:.0f} MB"
-    return check
 
 
 class Timed:
