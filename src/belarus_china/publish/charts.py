@@ -70,7 +70,7 @@ from .chart_rows import (
 from .chart_text import TITLE, Names, amount, gid, label, plural, rows_at, scaled, short, source_label, text
 
 __all__ = ["CLAIMS", "LIMITS", "TIMELINE", "TIMELINE_TABLES", "TRADE", "Limits", "claims_matrix", "render", "short",
-           "timeline", "trade_figures"]
+           "timeline", "trade_figures"]  # another vocabulary's word, not a column
 
 TIMELINE = "docs/charts/timeline.svg"
 TRADE = "docs/charts/trade_figures.svg"
