@@ -245,6 +245,10 @@ FOLDER_ATTACKS = [
     ("a view without derivedFrom", _edit(lambda p: next(r for r in p["resources"] if r["name"] == "timeline").pop(
         "derivedFrom")), "resource-kind"),
     ("CSV of 60,000 columns", _csv_as(_wide), "csv-too-many-columns"),
+    # adversarial review 5, F10 and F11: a header of 2 million empty names (counted before a list is made) and
+    # 2,000 blank lines, which pyarrow dropped and frictionless read for 37 s
+    ("CSV header of 2,000,000 empty names", _csv_as(lambda text: "," * 2_000_000 + text), "csv-too-many-columns"),
+    ("CSV with 2,000 blank lines", _csv_as(lambda text: text.replace("\n", "\n" * 2001, 1)), "csv-unreadable"),
     ("CSV header cell over the limit", _csv_as(lambda text: "x" * (limits.MAX_CSV_CELL_BYTES + 1) + text),
      "csv-cell-too-large"),
     ("CSV cell over the limit", _csv_as(_large_cell), "csv-cell-too-large"),

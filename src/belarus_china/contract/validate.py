@@ -76,11 +76,33 @@ def _csv_table(data: bytes, names: list[str]) -> pyarrow.Table:
     return pyarrow.Table.from_batches(batches, schema=reader.schema)
 
 
+def _blank_lines(data: bytes, rows: int) -> int:
+    """How many blank lines the reader skipped: no file of ours has one, pyarrow drops them silently, and
+    frictionless reads them slowly (adversarial review 5, F11: 2,000 blank lines took 37 s there). Counted
+    by a second streaming pass that keeps them, one batch at a time."""
+    reader = csv.open_csv(pyarrow.BufferReader(data),
+                          parse_options=csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+                          convert_options=csv.ConvertOptions(include_columns=[]))
+    return sum(batch.num_rows for batch in reader) - rows
+
+
 def _header(data: bytes) -> list[str]:
     """A CSV file's first record, read without pyarrow (which takes about 20 s to read a header of 60,000
     columns)."""
+    first_line = data[:data.find(b"\n") + 1 or len(data)]
+    if first_line.count(b",") >= MAX_CSV_COLUMNS:  # an upper bound on the columns, counted before any list is made
+        raise _TooWide(first_line.count(b",") + 1)
     stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace", newline="")
     return next(text_csv.reader(stream), [])
+
+
+class _TooWide(Exception):
+    """A header line with more commas than the column limit allows (adversarial review 5, F10: a 266 MB
+    header took 2 GB as a list of cells before the limit was checked)."""
+
+    def __init__(self, columns: int):
+        super().__init__(columns)
+        self.columns = columns
 
 
 def _csv_limits(data: bytes, table: str) -> Problem | None:
@@ -90,6 +112,10 @@ def _csv_limits(data: bytes, table: str) -> Problem | None:
         header = _header(data)
     except text_csv.Error as exc:
         return Problem("csv-unreadable", f"unreadable CSV header: {exc}", file=file, table=table)
+    except _TooWide as wide:
+        header = [""] * wide.columns
+    except MemoryError:
+        return Problem("file-too-large", "its header does not fit in memory; it is not read", file=file, table=table)
     if len(header) > MAX_CSV_COLUMNS:
         return Problem("csv-too-many-columns", f"its header has {len(header):,} columns, more than the limit of "
                        f"{MAX_CSV_COLUMNS:,}; it is not read", file=file, table=table)
@@ -132,6 +158,11 @@ def _read_csv(data: bytes, table: str, schema: dict, problems: list[Problem]) ->
     large = _large_cells(arrow, table)
     if large:
         problems.extend(large)
+        return None
+    blank = _blank_lines(data, arrow.num_rows)
+    if blank:
+        problems.append(Problem("csv-unreadable", f"{blank:,} blank line(s), which no file of this package has",
+                                file=f"datasets/csv/{table}.csv", table=table))
         return None
     text = arrow.to_pandas(types_mapper={pyarrow.string(): pd.StringDtype()}.get)
     return _typed(text, table, schema, problems, "csv")
@@ -326,7 +357,8 @@ def _unlisted_problems(source: PackageSource) -> list[Problem]:
 # Problems after which frictionless is not run: the package's files or descriptor cannot be trusted
 # to be what our checks saw (its findings would only repeat them, or it would read what we refused).
 _STOPS_FRICTIONLESS = {"path-unsafe", "file-missing", "size-mismatch", "hash-missing", "hash-unsupported", "hash-mismatch",
-                       "schema-mismatch", "descriptor-unreadable", "resource-missing"}
+                       "schema-mismatch", "descriptor-unreadable", "resource-missing", "csv-unreadable",
+                       "csv-parquet-row-count"}
 
 
 def _stops_frictionless(problem: Problem) -> bool:
