@@ -245,6 +245,9 @@ FOLDER_ATTACKS = [
     ("a view without derivedFrom", _edit(lambda p: next(r for r in p["resources"] if r["name"] == "timeline").pop(
         "derivedFrom")), "resource-kind"),
     ("CSV of 60,000 columns", _csv_as(_wide), "csv-too-many-columns"),
+    # adversarial review 5, F12: validate passed it, then `package` failed with a UnicodeEncodeError traceback
+    ("a generated file with a lone surrogate in its path", _edit(lambda p: p["generated_files"].append(
+        dict(p["generated_files"][0], path="docs/\udcff.txt"))), "path-unsafe"),
     # adversarial review 5, F10 and F11: a header of 2 million empty names (counted before a list is made) and
     # 2,000 blank lines, which pyarrow dropped and frictionless read for 37 s
     ("CSV header of 2,000,000 empty names", _csv_as(lambda text: "," * 2_000_000 + text), "csv-too-many-columns"),

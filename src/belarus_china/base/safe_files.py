@@ -47,6 +47,8 @@ def check_relative(relative) -> str:
         raise PackageFileError("path-unsafe", f"path {shown} climbs out of the package")
     if "" in parts or "." in parts or "\x00" in relative:
         raise PackageFileError("path-unsafe", f"path {shown} has an empty or '.' part or a NUL character")
+    if any("\ud800" <= c <= "\udfff" for c in relative):  # no UTF-8 name: a zip could not hold it (review 5, F12)
+        raise PackageFileError("path-unsafe", f"path {shown} has a lone surrogate, which no UTF-8 file name holds")
     if len(relative) > MAX_PATH_CHARS or any(len(p.encode("utf-8", "surrogatepass")) > 255 for p in parts):
         raise PackageFileError("path-unsafe", f"path {shown} is longer than {MAX_PATH_CHARS} characters "
                                "or has a part longer than 255 bytes")
